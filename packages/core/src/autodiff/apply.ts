@@ -1,0 +1,94 @@
+import type { DType } from "../dtype.js";
+import { promote } from "../dtype.js";
+import { DTypeError, GradError, ShapeError, ValueError } from "../errors.js";
+import { sameShape } from "../shape.js";
+import type { AnyOpRule, OpRule } from "../ops/rule.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+import { isGradEnabled, isLevelOpen } from "./mode.js";
+import { hasObservers, notifyKernel } from "./observers.js";
+import { noteRecorded } from "./tapeStats.js";
+import { broadcastTo } from "../ops/broadcastTo.js";
+import { cast } from "../ops/cast.js";
+
+/**
+ * Applies a primitive to its inputs. This is the one place where an op meets the autodiff machinery:
+ *
+ * 1. numbers become scalars of the inputs' common dtype, and mixed dtypes are promoted by a taped cast;
+ * 2. the op's shape rule validates the inputs before any kernel runs;
+ * 3. if any input is a forward-mode dual, the inputs are unpacked at the highest level present, the op is
+ *    applied to the primals (recursively, so lower levels are handled the same way) and the JVP rule
+ *    pushes the tangents through; otherwise the forward kernel runs on the concrete values;
+ * 4. if grad mode is on and an input requires grad, the output is taped.
+ */
+export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P): Tensor {
+  const inputs = coerce(rule.name, args);
+  const outShape = rule.shape(inputs, params);
+  const level = topLevel(rule.name, inputs);
+  const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
+  if (!rule.constant && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    out.node = { rule: rule as AnyOpRule, inputs, params, released: false };
+    out.requiresGrad = true;
+    noteRecorded(out);
+  }
+  return out;
+}
+
+function applyKernel<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, outShape: readonly number[]): Tensor {
+  const dtype = rule.dtype?.(inputs, params) ?? inputs[0]?.dtype ?? "float32";
+  const out = new Tensor(rule.forward(inputs, params, outShape, dtype), outShape, dtype);
+  if (hasObservers()) notifyKernel({ rule: rule as AnyOpRule, inputs, out, params, outShape });
+  return out;
+}
+
+function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
+  const primals = inputs.map((t) => (t.dual?.level === level ? t.dual.primal : t));
+  const tangents = inputs.map((t) => (t.dual?.level === level ? t.dual.tangent : null));
+  const primal = apply(rule, primals, params);
+  if (rule.constant || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
+  if (!rule.jvp) throw new GradError(rule.name, `has no forward-mode (JVP) rule`);
+  const tangent = rule.jvp(primals, tangents, primal, params);
+  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal) });
+}
+
+/** Broadcasts a JVP result to the output's shape (rules may leave it in a broadcastable shape) and checks it. */
+function fitTangent(op: string, tangent: Tensor, out: Tensor): Tensor {
+  if (tangent.dtype !== out.dtype) throw new DTypeError(op, `JVP rule returned a ${tangent} tangent for a ${out} output`);
+  if (sameShape(tangent.shape, out.shape)) return tangent;
+  try {
+    return broadcastTo(tangent, out.shape);
+  } catch {
+    throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, out.shape]);
+  }
+}
+
+function topLevel(op: string, inputs: readonly Tensor[]): number {
+  let level = 0;
+  for (const t of inputs) {
+    if (t.dual === null) continue;
+    if (!isLevelOpen(t.dual.level)) throw new GradError(op, `a forward-mode tangent escaped the jvp that created it`);
+    if (t.dual.level > level) level = t.dual.level;
+  }
+  return level;
+}
+
+/** Turns numbers into scalar tensors and promotes mixed dtypes (see `promote`). */
+function coerce(op: string, args: readonly TensorLike[]): Tensor[] {
+  let dtype: DType | null = null;
+  for (const a of args) {
+    if (a instanceof Tensor) dtype = dtype === null ? a.dtype : promote(dtype, a.dtype);
+    else if (typeof a !== "number") {
+      throw new ValueError(op, `expected a Tensor or a number, got ${describe(a)}`);
+    }
+  }
+  const common = dtype ?? "float32";
+  return args.map((a) => {
+    if (typeof a === "number") return new Tensor(common === "float64" ? Float64Array.of(a) : Float32Array.of(a), [], common);
+    return a.dtype === common ? a : cast(a, common);
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array (wrap it with tensor())";
+  return typeof value === "object" ? `a ${value.constructor?.name ?? "object"}` : `a ${typeof value}`;
+}

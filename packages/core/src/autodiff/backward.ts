@@ -1,0 +1,158 @@
+import { DTypeError, GradError, NotDifferentiableError, ShapeError, formatShape } from "../errors.js";
+import { sameShape } from "../shape.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+import { add } from "../ops/add.js";
+import { reshape } from "../ops/reshape.js";
+import { sum } from "../ops/sum.js";
+import { full } from "../creation.js";
+import { withGradEnabled } from "./mode.js";
+import { noteReleased } from "./tapeStats.js";
+
+/** Options of a backward pass. */
+export interface BackwardOptions {
+  /** Keep the tape after this pass so that backward can walk it again. Default false. */
+  retainGraph?: boolean;
+  /** Tape the backward computation itself, so the gradients can be differentiated again. Default false. */
+  createGraph?: boolean;
+}
+
+/**
+ * The reverse-mode engine. From the roots, it orders the taped nodes topologically (iteratively: a chain
+ * of a million ops must not overflow JavaScript's stack), then walks them from the outputs back,
+ * asking each op's VJP rule for its inputs' cotangents, un-broadcasting each to its input's shape (the one
+ * place where that happens), checking shape and dtype, and summing cotangents where a value fans out.
+ *
+ * `targets`, when given, are the tensors whose cotangents are wanted; the walk stops at them and skips
+ * nodes that cannot reach them. Without targets, cotangents of every leaf that requires grad come back.
+ */
+export function computeGradients(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  targets: ReadonlySet<Tensor> | null,
+  options: BackwardOptions,
+): Map<Tensor, Tensor> {
+  const order = topologicalOrder(roots, targets);
+  const reaches = targets ? reachability(order, targets) : null;
+  const cotangents = new Map<Tensor, Tensor>();
+  roots.forEach((root, i) => accumulate(cotangents, root, seeds[i]!));
+  withGradEnabled(options.createGraph ?? false, () => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const out = order[i]!;
+      const node = out.node!;
+      const ct = cotangents.get(out);
+      if (ct !== undefined && (targets === null || !targets.has(out))) {
+        const needed = node.inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
+        if (!node.rule.vjp) throw new NotDifferentiableError(node.rule.name, `has no reverse-mode (VJP) rule`);
+        const cts = node.rule.vjp(ct, node.inputs, out, node.params, needed);
+        node.inputs.forEach((x, k) => {
+          const g = cts[k];
+          if (needed[k] && g) accumulate(cotangents, x, fitCotangent(node.rule.name, k, g, x));
+        });
+        if (targets === null || !targets.has(out)) cotangents.delete(out);
+      }
+      if (!options.retainGraph) release(out);
+    }
+  });
+  return cotangents;
+}
+
+/** Depth-first post-order over taped nodes, with an explicit stack. Leaves and targets end the walk. */
+function topologicalOrder(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | null): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const expandable = (t: Tensor): boolean => t.node !== null && !(targets?.has(t) ?? false);
+  for (const root of roots) {
+    if (visited.has(root) || !expandable(root)) continue;
+    visited.add(root);
+    const stack: [Tensor, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [t, next] = top;
+      const node = t.node!;
+      if (node.released) {
+        throw new GradError("backward", `the graph through ${node.rule.name} (${t}) was freed by an earlier backward(); pass { retainGraph: true } to the first call to walk it twice`);
+      }
+      if (next < node.inputs.length) {
+        top[1]++;
+        const x = node.inputs[next]!;
+        if (x.requiresGrad && !visited.has(x)) {
+          visited.add(x);
+          if (expandable(x)) stack.push([x, 0]);
+        }
+      } else {
+        stack.pop();
+        order.push(t);
+      }
+    }
+  }
+  return order;
+}
+
+/** Which tensors lie on a path to a target (inputs come before outputs in `order`). */
+function reachability(order: readonly Tensor[], targets: ReadonlySet<Tensor>): Set<Tensor> {
+  const reaches = new Set<Tensor>(targets);
+  for (const t of order) if (t.node!.inputs.some((x) => reaches.has(x))) reaches.add(t);
+  return reaches;
+}
+
+function accumulate(cotangents: Map<Tensor, Tensor>, x: Tensor, g: Tensor): void {
+  const previous = cotangents.get(x);
+  cotangents.set(x, previous === undefined ? g : add(previous, g));
+}
+
+/**
+ * Sums a cotangent over the dims its input was broadcast along, then checks it has the input's shape and
+ * dtype. Every VJP rule relies on this, so none un-broadcasts on its own.
+ */
+function fitCotangent(op: string, index: number, g: Tensor, x: Tensor): Tensor {
+  if (g.dtype !== x.dtype) {
+    throw new DTypeError(op, `VJP rule returned a ${g} cotangent for input ${index} of dtype ${x.dtype}`);
+  }
+  if (sameShape(g.shape, x.shape)) return g;
+  const lead = g.shape.length - x.shape.length;
+  const fits = lead >= 0 && x.shape.every((d, i) => d === 1 || d === g.shape[i + lead]);
+  if (!fits) {
+    throw new ShapeError(op, `VJP rule returned a cotangent of shape ${formatShape(g.shape)} for input ${index} of shape ${formatShape(x.shape)}`, [g.shape, x.shape]);
+  }
+  const axes = g.shape.map((_, i) => i).filter((i) => i < lead || (x.shape[i - lead] === 1 && g.shape[i] !== 1));
+  return reshape(sum(g, axes), x.shape);
+}
+
+function release(t: Tensor): void {
+  const node = t.node!;
+  if (node.released) return;
+  node.released = true;
+  node.inputs = [];
+  noteReleased(t);
+}
+
+/**
+ * `y.backward()`: accumulates dy/dx into `x.grad` for every leaf x that requires grad, as PyTorch does.
+ * A non-scalar y needs a seed cotangent of its shape.
+ */
+export function backward(root: Tensor, seed: TensorLike | undefined, options: BackwardOptions = {}): void {
+  if (!root.requiresGrad) {
+    throw new GradError("backward", `${root} does not require grad: no input of the ops that made it has requiresGrad set`);
+  }
+  const ct = seedFor(root, seed);
+  const leaves = computeGradients([root], [ct], null, options);
+  for (const [x, g] of leaves) {
+    if (x.node !== null) continue; // intermediate values keep no .grad (PyTorch's retain_grad is not offered)
+    x.grad = x.grad === null ? g : withGradEnabled(options.createGraph ?? false, () => add(x.grad!, g));
+  }
+}
+
+/** The cotangent to start from: ones for a one-element output, else the seed the caller gave. */
+export function seedFor(root: Tensor, seed: TensorLike | undefined): Tensor {
+  if (seed === undefined) {
+    if (root.size !== 1) {
+      throw new GradError("backward", `${root} is not a scalar: pass a seed cotangent of shape ${formatShape(root.shape)}, or reduce it first (e.g. .sum())`);
+    }
+    return full(root.shape, 1, { dtype: root.dtype });
+  }
+  const ct = typeof seed === "number" ? full(root.shape, seed, { dtype: root.dtype }) : seed;
+  if (!(ct instanceof Tensor) || !sameShape(ct.shape, root.shape)) {
+    throw new ShapeError("backward", `the seed cotangent must have the output's shape`, [ct instanceof Tensor ? ct.shape : [], root.shape]);
+  }
+  return ct.dtype === root.dtype ? ct : ct.cast(root.dtype);
+}

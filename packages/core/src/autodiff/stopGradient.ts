@@ -1,0 +1,15 @@
+import { Tensor, type TensorLike } from "../tensor.js";
+
+/**
+ * The same values with no derivative in either mode: cut off from the tape and from every forward-mode
+ * tangent (JAX's `stop_gradient`; `x.detach()` is the method form).
+ * @example
+ * ```ts
+ * const x = tensor([2], { requiresGrad: true });
+ * x.mul(stopGradient(x)).sum().backward(); // x.grad is [2], not [4]
+ * ```
+ */
+export function stopGradient(x: TensorLike): Tensor {
+  if (typeof x === "number") return new Tensor(Float32Array.of(x), [], "float32");
+  return new Tensor(x.data, x.shape, x.dtype);
+}

@@ -1,0 +1,20 @@
+import { exp } from "../ops/exp.js";
+import type { Tensor, TensorLike } from "../tensor.js";
+import { sub } from "./arithmetic.js";
+import { logSumExp } from "./reductions.js";
+
+/**
+ * exp(x) / Σ exp(x) along `axis` (the lecture's output activation for classification), stable for any x.
+ * @example
+ * ```ts
+ * softmax(tensor([1, 1])).toArray(); // [0.5, 0.5]
+ * ```
+ */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  return exp(logSoftmax(x, axis));
+}
+
+/** x − logSumExp(x) along `axis`: log-probabilities, stable for any x. @example `logSoftmax(tensor([0, 0])).toArray(); // [-0.693…, -0.693…]` */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  return sub(x, logSumExp(x, axis, { keepDims: true }));
+}

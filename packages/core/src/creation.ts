@@ -1,0 +1,157 @@
+import { allocate, checkDType, type DType, type Storage } from "./dtype.js";
+import { ValueError } from "./errors.js";
+import { checkShape, sizeOf, type Shape } from "./shape.js";
+import { defaultRng, type Rng } from "./rng.js";
+import { Tensor, type NestedArray } from "./tensor.js";
+
+/** Options shared by the creation functions. */
+export interface CreateOptions {
+  /** Element type; float32 by default (a Float64Array input defaults to float64). */
+  dtype?: DType;
+  /** Record ops on this tensor for reverse mode. */
+  requiresGrad?: boolean;
+}
+
+/** Options of the random creation functions. */
+export interface RandomOptions extends CreateOptions {
+  /** The generator to draw from; the default generator (see `manualSeed`) otherwise. */
+  rng?: Rng;
+}
+
+function make(storage: Storage, shape: Shape, options: CreateOptions | undefined): Tensor {
+  const t = new Tensor(storage, shape, storage instanceof Float64Array ? "float64" : "float32");
+  if (options?.requiresGrad) t.requiresGrad = true;
+  return t;
+}
+
+function dtypeFrom(options: CreateOptions | undefined, fallback: DType = "float32"): DType {
+  return options?.dtype === undefined ? fallback : checkDType("tensor", options.dtype);
+}
+
+/**
+ * Makes a tensor from a number, nested arrays, or a typed array (with `shape`, or flat).
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]).shape;               // [2, 2]
+ * tensor(3, { dtype: "float64" }).shape;         // []
+ * tensor(new Float32Array(6), { shape: [2, 3] }); // float32[2,3]
+ * ```
+ */
+export function tensor(
+  data: NestedArray | Float32Array | Float64Array | readonly number[],
+  options?: CreateOptions & { shape?: readonly number[] },
+): Tensor {
+  if (data instanceof Float32Array || data instanceof Float64Array) {
+    const dtype = dtypeFrom(options, data instanceof Float64Array ? "float64" : "float32");
+    const shape = options?.shape === undefined ? [data.length] : checkShape("tensor", options.shape);
+    if (sizeOf(shape) !== data.length) {
+      throw new ValueError("tensor", `shape [${shape.join(",")}] needs ${sizeOf(shape)} elements, the array has ${data.length}`);
+    }
+    const storage = allocate(dtype, data.length);
+    storage.set(data);
+    return make(storage, shape, options);
+  }
+  const shape = inferShape(data);
+  if (options?.shape !== undefined) throw new ValueError("tensor", `the shape option is for typed arrays; nested arrays carry their shape`);
+  const storage = allocate(dtypeFrom(options), sizeOf(shape));
+  let i = 0;
+  const fill = (v: NestedArray | readonly number[]): void => {
+    if (typeof v === "number") storage[i++] = v;
+    else for (const e of v) fill(e);
+  };
+  fill(data as NestedArray);
+  return make(storage, shape, options);
+}
+
+/** Reads the shape of nested arrays, rejecting ragged ones and non-numbers with the path where they occur. */
+function inferShape(data: unknown): number[] {
+  const shape: number[] = [];
+  for (let v = data; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const check = (v: unknown, depth: number, path: number[]): void => {
+    const where = path.length ? ` at [${path.join("][")}]` : "";
+    if (depth === shape.length) {
+      if (typeof v !== "number") throw new ValueError("tensor", `expected a number${where}, got ${Array.isArray(v) ? "an array (ragged nesting)" : typeof v}`);
+      return;
+    }
+    if (!Array.isArray(v)) throw new ValueError("tensor", `ragged nested array: expected an array of length ${shape[depth]}${where}, got ${typeof v}`);
+    if (v.length !== shape[depth]) throw new ValueError("tensor", `ragged nested array: length ${v.length}${where}, expected ${shape[depth]}`);
+    v.forEach((e, i) => check(e, depth + 1, [...path, i]));
+  };
+  check(data, 0, []);
+  return shape;
+}
+
+/**
+ * A tensor of `shape` filled with `value`.
+ * @example
+ * ```ts
+ * full([2], 7).toArray(); // [7, 7]
+ * ```
+ */
+export function full(shape: readonly number[], value: number, options?: CreateOptions): Tensor {
+  const s = checkShape("full", shape);
+  return make(allocate(dtypeFrom(options), sizeOf(s)).fill(value), s, options);
+}
+
+/** A tensor of zeros. @example `zeros([2, 3]).toString(); // "float32[2,3]"` */
+export function zeros(shape: readonly number[], options?: CreateOptions): Tensor {
+  return full(shape, 0, options);
+}
+
+/** A tensor of ones. @example `ones([2]).toArray(); // [1, 1]` */
+export function ones(shape: readonly number[], options?: CreateOptions): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Zeros of `x`'s shape and dtype. @example `zerosLike(tensor([1, 2])).toArray(); // [0, 0]` */
+export function zerosLike(x: Tensor): Tensor {
+  return zeros(x.shape, { dtype: x.dtype });
+}
+
+/** Ones of `x`'s shape and dtype. @example `onesLike(tensor([1, 2])).toArray(); // [1, 1]` */
+export function onesLike(x: Tensor): Tensor {
+  return ones(x.shape, { dtype: x.dtype });
+}
+
+/**
+ * `start, start + step, ...` up to but excluding `stop`; with one argument, `0 .. stop - 1`.
+ * @example
+ * ```ts
+ * arange(4).toArray();        // [0, 1, 2, 3]
+ * arange(1, 2, 0.5).toArray(); // [1, 1.5]
+ * ```
+ */
+export function arange(start: number, stop?: number, step = 1, options?: CreateOptions): Tensor {
+  const [from, to] = stop === undefined ? [0, start] : [start, stop];
+  if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(step) || step === 0) {
+    throw new ValueError("arange", `needs finite start and stop and a non-zero step, got ${from}, ${to}, ${step}`);
+  }
+  const n = Math.max(0, Math.ceil((to - from) / step));
+  const storage = allocate(dtypeFrom(options), n);
+  for (let i = 0; i < n; i++) storage[i] = from + i * step;
+  return make(storage, [n], options);
+}
+
+/**
+ * Standard normal samples.
+ * @example
+ * ```ts
+ * randn([2, 3], { rng: new Rng(0) }).shape; // [2, 3]
+ * ```
+ */
+export function randn(shape: readonly number[], options?: RandomOptions): Tensor {
+  return random("randn", shape, options, (rng) => rng.normal());
+}
+
+/** Uniform samples from [0, 1). @example `rand([4], { rng: new Rng(1) }).shape; // [4]` */
+export function rand(shape: readonly number[], options?: RandomOptions): Tensor {
+  return random("rand", shape, options, (rng) => rng.uniform());
+}
+
+function random(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (rng: Rng) => number): Tensor {
+  const s = checkShape(op, shape);
+  const rng = options?.rng ?? defaultRng;
+  const storage = allocate(dtypeFrom(options), sizeOf(s));
+  for (let i = 0; i < storage.length; i++) storage[i] = draw(rng);
+  return make(storage, s, options);
+}

@@ -1,0 +1,32 @@
+import { DTypeError } from "./errors.js";
+
+/** The element types a tensor can hold. `float32` is the default; `float64` is for exact checks. */
+export type DType = "float32" | "float64";
+
+/** The typed array behind a tensor of each dtype. */
+export type Storage = Float32Array | Float64Array;
+
+/** Allocates zeroed storage for `size` elements of `dtype`. */
+export function allocate(dtype: DType, size: number): Storage {
+  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+}
+
+/** The dtype of a typed array. */
+export function dtypeOf(storage: Storage): DType {
+  return storage instanceof Float64Array ? "float64" : "float32";
+}
+
+/**
+ * Promotion rule for ops that mix dtypes: the wider type wins, as in NumPy, PyTorch and JAX. Mixing is
+ * promoted rather than refused because float64 checks routinely combine float32 constants; the cast is a
+ * recorded op, so gradients come back in each input's own dtype.
+ */
+export function promote(a: DType, b: DType): DType {
+  return a === "float64" || b === "float64" ? "float64" : "float32";
+}
+
+/** Checks that a user-supplied dtype name is one tapegrad knows. */
+export function checkDType(op: string, dtype: unknown): DType {
+  if (dtype === "float32" || dtype === "float64") return dtype;
+  throw new DTypeError(op, `unknown dtype ${JSON.stringify(dtype)}; use "float32" or "float64"`);
+}

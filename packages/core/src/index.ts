@@ -1,0 +1,40 @@
+/**
+ * @tapegrad/core: tensors, a tape that records ops, reverse- and forward-mode automatic differentiation
+ * driven by each primitive's VJP and JVP rules, and a cost meter.
+ *
+ * @example
+ * ```ts
+ * import { tensor, grad } from "@tapegrad/core";
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad?.toArray(); // [2, 4, 6]
+ * grad((x) => x.sin().sum())(tensor([0])).toArray(); // [1]
+ * ```
+ * @packageDocumentation
+ */
+export { Tensor } from "./tensor.js";
+export type { TensorLike, NestedArray, Axes, ReduceOptions } from "./tensor.js";
+export type { DType, Storage } from "./dtype.js";
+export type { Shape } from "./shape.js";
+export { broadcastShapes } from "./shape.js";
+export { TapegradError, ShapeError, DTypeError, ValueError, GradError, NotDifferentiableError } from "./errors.js";
+export { Rng, manualSeed } from "./rng.js";
+export { tensor, zeros, ones, full, zerosLike, onesLike, arange, randn, rand } from "./creation.js";
+export type { CreateOptions, RandomOptions } from "./creation.js";
+export * from "./ops/index.js";
+export * from "./composites/index.js";
+export { primitives } from "./ops/registry.js";
+export type { OpRule, OpTestSpec, CaseGen, Domain } from "./ops/rule.js";
+export { apply } from "./autodiff/apply.js";
+export { noGrad } from "./autodiff/mode.js";
+export { stopGradient } from "./autodiff/stopGradient.js";
+export type { BackwardOptions } from "./autodiff/backward.js";
+export { grad, valueAndGrad, vjp } from "./autodiff/transforms.js";
+export type { TensorFunction, ArgnumsOption, GradResult } from "./autodiff/transforms.js";
+export { jvp } from "./autodiff/jvp.js";
+export { jacrev, jacfwd, hessian, hvp } from "./autodiff/jacobian.js";
+export type { JacobianOptions } from "./autodiff/jacobian.js";
+export { tapeStats } from "./autodiff/tapeStats.js";
+export type { TapeStats } from "./autodiff/tapeStats.js";
+export { profile } from "./profile.js";
+export type { Profile } from "./profile.js";

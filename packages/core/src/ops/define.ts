@@ -1,0 +1,59 @@
+import { map, zip } from "../kernels/reference.js";
+import { broadcastShapes, sizeOf } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import type { CaseGen, Domain, OpRule } from "./rule.js";
+
+/**
+ * Helpers that turn the common shapes of primitive into a few lines. `unary` needs only the scalar
+ * function and its derivative written with tensor ops; the derivative gives both modes (JVP df·dx, VJP
+ * df·ct), so they cannot disagree.
+ *
+ * Op files call these helpers while their modules are being evaluated, so this module imports no op:
+ * the rules it builds use Tensor methods, looked up at run time, and the import cycle between the ops
+ * and Tensor never reaches it.
+ */
+export function unary(spec: {
+  name: string;
+  f: (v: number) => number;
+  /** f'(x) as a tensor expression of the input and the output. */
+  df: (x: Tensor, out: Tensor) => Tensor;
+  domain?: Domain;
+  /** Points where f is not differentiable; test values keep away from them. */
+  kinks?: readonly number[];
+  secondOrder?: boolean;
+}): OpRule {
+  return {
+    name: spec.name,
+    shape: ([x]) => x!.shape,
+    forward: ([x], _, __, dtype) => map(x!.data, dtype, spec.f),
+    jvp: ([x], [dx], out) => spec.df(x!, out).mul(dx!),
+    vjp: (ct, [x], out) => [ct.mul(spec.df(x!, out))],
+    cost: (_, out) => sizeOf(out),
+    test: {
+      domain: spec.domain ?? [-2, 2],
+      ...(spec.kinks ? { kinks: spec.kinks } : {}),
+      ...(spec.secondOrder === false ? { secondOrder: false } : {}),
+    },
+  };
+}
+
+/** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting. */
+export function elementwiseBinary(name: string, f: (x: number, y: number) => number): Pick<OpRule, "shape" | "forward" | "cost"> {
+  return {
+    shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
+    forward: ([x, y], _, outShape, dtype) => zip(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, f),
+    cost: (_, out) => sizeOf(out),
+  };
+}
+
+/** Test cases for a binary op: two shapes that broadcast. */
+export function broadcastCases(g: CaseGen): { shapes: number[][]; params: undefined } {
+  return { shapes: g.broadcastPair(), params: undefined };
+}
+
+/** Adds tangents where present: the JVP of a sum of terms, some of which have a zero (null) tangent. */
+export function sumPresent(...terms: (Tensor | null | undefined)[]): Tensor | null {
+  let total: Tensor | null = null;
+  for (const t of terms) if (t) total = total ? total.add(t) : t;
+  return total;
+}

@@ -1,0 +1,26 @@
+import { apply } from "../autodiff/apply.js";
+import { map } from "../kernels/reference.js";
+import { sizeOf } from "../shape.js";
+import type { Tensor, TensorLike } from "../tensor.js";
+import type { OpRule } from "./rule.js";
+
+export const negOp: OpRule = {
+  name: "neg",
+  shape: ([x]) => x!.shape,
+  forward: ([x], _, __, dtype) => map(x!.data, dtype, (v) => -v),
+  jvp: (_, [dx]) => neg(dx!), // linear: the tangent goes through the op itself
+  vjp: (ct) => [neg(ct)],
+  cost: (_, out) => sizeOf(out),
+  test: {},
+};
+
+/**
+ * Elementwise negation.
+ * @example
+ * ```ts
+ * neg(tensor([1, -2])).toArray(); // [-1, 2]
+ * ```
+ */
+export function neg(x: TensorLike): Tensor {
+  return apply(negOp, [x], undefined);
+}

@@ -1,0 +1,42 @@
+import { apply } from "../autodiff/apply.js";
+import { ShapeError } from "../errors.js";
+import { pad as padKernel } from "../kernels/reference.js";
+import type { Tensor, TensorLike } from "../tensor.js";
+import type { OpRule } from "./rule.js";
+import { slice } from "./slice.js";
+
+export interface PadParams {
+  readonly before: readonly number[];
+  readonly after: readonly number[];
+}
+
+export const padOp: OpRule<PadParams> = {
+  name: "pad",
+  shape: ([x], p) => {
+    const s = x!.shape;
+    const ok = [p.before, p.after].every((a) => a.length === s.length && a.every((n) => Number.isInteger(n) && n >= 0));
+    if (!ok) throw new ShapeError("pad", `before [${p.before.join(",")}] and after [${p.after.join(",")}] need one non-negative integer per axis`, [s]);
+    return s.map((d, i) => p.before[i]! + d + p.after[i]!);
+  },
+  forward: ([x], p, outShape, dtype) => padKernel(x!.data, x!.shape, p.before, outShape, dtype),
+  jvp: (_, [dx], __, p) => pad(dx!, p.before, p.after),
+  vjp: (ct, [x], _, p) => [slice(ct, p.before, x!.shape)], // pad and slice are each other's transpose
+  cost: () => 0,
+  test: {
+    cases: (g) => {
+      const shape = g.shape(0, 3, 4);
+      return { shapes: [shape], params: { before: shape.map(() => g.int(0, 2)), after: shape.map(() => g.int(0, 2)) } };
+    },
+  },
+};
+
+/**
+ * Surrounds `x` with zeros: `before[i]` and `after[i]` elements on each side of axis i.
+ * @example
+ * ```ts
+ * pad(tensor([1, 2]), [1], [2]).toArray(); // [0, 1, 2, 0, 0]
+ * ```
+ */
+export function pad(x: TensorLike, before: readonly number[], after: readonly number[]): Tensor {
+  return apply(padOp, [x], { before, after });
+}

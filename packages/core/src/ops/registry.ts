@@ -1,0 +1,39 @@
+import { absOp } from "./abs.js";
+import { addOp } from "./add.js";
+import { broadcastToOp } from "./broadcastTo.js";
+import { castOp } from "./cast.js";
+import { eqOp, geOp, gtOp, leOp, ltOp, neOp } from "./comparisons.js";
+import { concatOp } from "./concat.js";
+import { cosOp } from "./cos.js";
+import { expOp } from "./exp.js";
+import { logOp } from "./log.js";
+import { matmulOp } from "./matmul.js";
+import { maxOp } from "./max.js";
+import { maximumOp } from "./maximum.js";
+import { mulOp } from "./mul.js";
+import { negOp } from "./neg.js";
+import { padOp } from "./pad.js";
+import { powOp } from "./pow.js";
+import { reciprocalOp } from "./reciprocal.js";
+import { reshapeOp } from "./reshape.js";
+import { sinOp } from "./sin.js";
+import { sliceOp } from "./slice.js";
+import { softmaxCrossEntropyOp } from "./softmaxCrossEntropy.js";
+import { sqrtOp } from "./sqrt.js";
+import { sumOp } from "./sum.js";
+import { tanhOp } from "./tanh.js";
+import { transposeOp } from "./transpose.js";
+import { whereOp } from "./where.js";
+
+/**
+ * Every primitive, explicitly. Nothing registers itself by being imported: this list is the registry,
+ * and a test fails if an op file exists that it does not name.
+ */
+export const primitives = [
+  addOp, mulOp, negOp, reciprocalOp, expOp, logOp, sqrtOp, absOp, sinOp, cosOp, tanhOp, powOp, maximumOp,
+  gtOp, geOp, ltOp, leOp, eqOp, neOp, whereOp,
+  sumOp, maxOp,
+  reshapeOp, broadcastToOp, transposeOp, sliceOp, padOp, concatOp,
+  matmulOp, castOp, softmaxCrossEntropyOp,
+] as const;
+

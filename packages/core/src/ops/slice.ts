@@ -1,0 +1,53 @@
+import { apply } from "../autodiff/apply.js";
+import { ShapeError } from "../errors.js";
+import { slice as sliceKernel } from "../kernels/reference.js";
+
+import type { Tensor, TensorLike } from "../tensor.js";
+import { pad } from "./pad.js";
+import type { OpRule } from "./rule.js";
+
+export interface SliceParams {
+  readonly begin: readonly number[];
+  readonly size: readonly number[];
+}
+
+export const sliceOp: OpRule<SliceParams> = {
+  name: "slice",
+  shape: ([x], p) => {
+    const s = x!.shape;
+    const fits =
+      p.begin.length === s.length &&
+      p.size.length === s.length &&
+      p.begin.every((b, i) => Number.isInteger(b) && b >= 0 && Number.isInteger(p.size[i]) && p.size[i]! >= 0 && b + p.size[i]! <= s[i]!);
+    if (!fits) throw new ShapeError("slice", `box at [${p.begin.join(",")}] of size [${p.size.join(",")}] is not inside the input`, [s]);
+    return p.size;
+  },
+  forward: ([x], p, outShape, dtype) => sliceKernel(x!.data, x!.shape, p.begin, outShape, dtype),
+  jvp: (_, [dx], __, p) => slice(dx!, p.begin, p.size),
+  vjp: (ct, [x], _, p) => [pad(ct, p.begin, x!.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
+  cost: () => 0,
+  test: {
+    cases: (g) => {
+      const shape = g.shape(1, 3, 5);
+      const begin = shape.map((d) => g.int(0, d - 1));
+      return { shapes: [shape], params: { begin, size: shape.map((d, i) => g.int(1, d - begin[i]!)) } };
+    },
+  },
+};
+
+/**
+ * The box of `size` starting at `begin` (a size of -1, or an omitted size, runs to the end of that axis).
+ * @example
+ * ```ts
+ * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).toArray(); // [[2, 3], [5, 6]]
+ * ```
+ */
+export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
+  const shape = typeof x === "number" ? [] : x.shape;
+  const resolved = shape.map((d, i) => {
+    const s = size?.[i] ?? -1;
+    return s === -1 ? d - (begin[i] ?? 0) : s;
+  });
+  return apply(sliceOp, [x], { begin, size: size === undefined || size.includes(-1) ? resolved : size });
+}
+

@@ -1,0 +1,86 @@
+import { apply } from "../autodiff/apply.js";
+import { arange } from "../creation.js";
+import { ShapeError, ValueError } from "../errors.js";
+import { softmaxCrossEntropy as kernel } from "../kernels/reference.js";
+import type { Tensor, TensorLike } from "../tensor.js";
+import { logSoftmax, softmax } from "../composites/softmax.js";
+import { sub } from "../composites/arithmetic.js";
+import { eq } from "./comparisons.js";
+import { mul } from "./mul.js";
+import { neg } from "./neg.js";
+import { reshape } from "./reshape.js";
+import type { OpRule } from "./rule.js";
+import { sum } from "./sum.js";
+
+/** The target as probability rows: given as such, or one-hot rows built from class indices (a constant). */
+function targetRows(logits: Tensor, target: Tensor): Tensor {
+  if (target.shape.length === 2) return target;
+  return eq(reshape(target, [target.shape[0]!, 1]), arange(logits.shape[1]!, undefined, 1, { dtype: logits.dtype }));
+}
+
+const isIndices = (target: Tensor): boolean => target.shape.length === 1;
+
+export const softmaxCrossEntropyOp: OpRule = {
+  name: "softmaxCrossEntropy",
+  shape: ([logits, target]) => {
+    const [l, t] = [logits!.shape, target!.shape];
+    if (l.length !== 2 || l[0] === 0 || l[1] === 0) throw new ShapeError("softmaxCrossEntropy", `logits must be a non-empty [batch, classes] matrix`, [l, t]);
+    const indices = t.length === 1 && t[0] === l[0];
+    if (!indices && !(t.length === 2 && t[0] === l[0] && t[1] === l[1])) {
+      throw new ShapeError("softmaxCrossEntropy", `target must be [batch] class indices or [batch, classes] probabilities`, [l, t]);
+    }
+    if (indices) {
+      const classes = l[1]!;
+      const bad = target!.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes);
+      if (bad >= 0) throw new ValueError("softmaxCrossEntropy", `target[${bad}] = ${target!.data[bad]} is not a class index in [0, ${classes})`);
+    }
+    return [];
+  },
+  forward: ([logits, target], _, __, dtype) =>
+    kernel(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
+  // dL/dlogits = (softmax(logits) - y) / batch: the lecture's ŷ - y, per example, averaged.
+  jvp: ([logits, target], [dl, dt]) => {
+    const scale = 1 / logits!.shape[0]!;
+    const fromLogits = dl && sum(mul(sub(softmax(logits!, -1), targetRows(logits!, target!)), dl));
+    const fromTarget = dt && !isIndices(target!) ? sum(mul(neg(logSoftmax(logits!, -1)), dt)) : null;
+    const total = fromLogits && fromTarget ? fromLogits.add(fromTarget) : fromLogits ?? fromTarget;
+    return total && mul(total, scale);
+  },
+  vjp: (ct, [logits, target], _, __, needed) => {
+    const scale = mul(ct, 1 / logits!.shape[0]!);
+    return [
+      needed[0] ? mul(sub(softmax(logits!, -1), targetRows(logits!, target!)), scale) : null,
+      needed[1] && !isIndices(target!) ? mul(neg(logSoftmax(logits!, -1)), scale) : null,
+    ];
+  },
+  cost: ([l]) => 6 * l![0]! * l![1]!, // max, subtract, exp, sum, log and the target's product, per logit
+  test: {
+    cases: (g) => {
+      const [b, c] = [g.int(1, 4), g.int(1, 5)];
+      return { shapes: [[b, c], g.bool() ? [b] : [b, c]], params: undefined };
+    },
+    values: (g, [l, t]) => {
+      const logits = Array.from({ length: l![0]! * l![1]! }, () => g.real(-3, 3));
+      if (t!.length === 1) return [logits, Array.from({ length: t![0]! }, () => g.int(0, l![1]! - 1))];
+      const raw = Array.from({ length: l![0]! * l![1]! }, () => g.real(0.1, 1));
+      const rows = Array.from({ length: l![0]! }, (_, r) => raw.slice(r * l![1]!, (r + 1) * l![1]!));
+      return [logits, rows.flatMap((row) => row.map((v) => v / row.reduce((a, b) => a + b, 0)))];
+    },
+  },
+};
+
+/**
+ * Softmax followed by cross-entropy, fused: the mean over the batch of −Σ_c y_c log softmax(logits)_c.
+ * `target` is `[batch]` class indices or `[batch, classes]` probability (or one-hot) rows. Stable for
+ * any logits (±1000 included), and its gradient with respect to the logits is exactly
+ * (softmax(logits) − y) / batch.
+ * @example
+ * ```ts
+ * const logits = tensor([[2, 0, 0]], { requiresGrad: true });
+ * softmaxCrossEntropy(logits, tensor([0])).backward();
+ * logits.grad?.toArray(); // [[softmax - 1, softmax, softmax]] ≈ [[-0.2248, 0.1124, 0.1124]]
+ * ```
+ */
+export function softmaxCrossEntropy(logits: TensorLike, target: TensorLike): Tensor {
+  return apply(softmaxCrossEntropyOp, [logits, target], undefined);
+}

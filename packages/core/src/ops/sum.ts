@@ -1,0 +1,32 @@
+import { apply } from "../autodiff/apply.js";
+import { reduce } from "../kernels/reference.js";
+import { normalizeAxes, sizeOf } from "../shape.js";
+import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
+import { broadcastTo } from "./broadcastTo.js";
+import { keptShape, reduceParams, reductionCases, reductionShape, type ReduceParams } from "./reduceParams.js";
+import { reshape } from "./reshape.js";
+import type { OpRule } from "./rule.js";
+
+export const sumOp: OpRule<ReduceParams> = {
+  name: "sum",
+  shape: ([x], p) => reductionShape("sum", x!.shape, p),
+  forward: ([x], p, _, dtype) => reduce(x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
+  jvp: (_, [dx], __, p) => sum(dx!, p.axes, p), // linear
+  vjp: (ct, [x], _, p) => [broadcastTo(reshape(ct, keptShape("sum", x!.shape, p)), x!.shape)],
+  cost: ([x]) => sizeOf(x!),
+  test: { cases: reductionCases },
+};
+
+/**
+ * Sum over `axis` (one, several, or all when omitted), optionally keeping reduced axes as size 1.
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]]);
+ * x.sum().item();                 // 10
+ * sum(x, 0).toArray();            // [4, 6]
+ * sum(x, -1, { keepDims: true }).shape; // [2, 1]
+ * ```
+ */
+export function sum(x: TensorLike, axis?: Axes, options?: ReduceOptions): Tensor {
+  return apply(sumOp, [x], reduceParams(axis, options));
+}

@@ -1,0 +1,49 @@
+import { apply } from "../autodiff/apply.js";
+import { ShapeError } from "../errors.js";
+import { transpose as transposeKernel } from "../kernels/reference.js";
+import type { Tensor, TensorLike } from "../tensor.js";
+import type { OpRule } from "./rule.js";
+
+function checkPerm(shape: readonly number[], perm: readonly number[]): void {
+  const rank = shape.length;
+  const ok = perm.length === rank && perm.every((p) => Number.isInteger(p) && p >= 0 && p < rank) && new Set(perm).size === rank;
+  if (!ok) throw new ShapeError("transpose", `[${perm.join(",")}] is not a permutation of the ${rank} axes`, [shape]);
+}
+
+function inverse(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}
+
+export const transposeOp: OpRule<{ perm: readonly number[] }> = {
+  name: "transpose",
+  shape: ([x], p) => {
+    checkPerm(x!.shape, p.perm);
+    return p.perm.map((a) => x!.shape[a]!);
+  },
+  forward: ([x], p, _, dtype) => transposeKernel(x!.data, x!.shape, p.perm, dtype),
+  jvp: (_, [dx], __, p) => transpose(dx!, p.perm),
+  vjp: (ct, _, __, p) => [transpose(ct, inverse(p.perm))],
+  cost: () => 0,
+  test: {
+    cases: (g) => {
+      const shape = g.shape(0, 4, 4);
+      return { shapes: [shape], params: { perm: g.permutation(shape.length) } };
+    },
+  },
+};
+
+/**
+ * Permutes the axes: `perm[i]` is the input axis that becomes output axis i. Without `perm`, the axes
+ * are reversed (a matrix's transpose).
+ * @example
+ * ```ts
+ * transpose(tensor([[1, 2, 3]])).shape; // [3, 1]
+ * transpose(zeros([2, 3, 4]), [0, 2, 1]).shape; // [2, 4, 3]
+ * ```
+ */
+export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
+  const rank = typeof x === "number" ? 0 : x.shape.length;
+  return apply(transposeOp, [x], { perm: perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i) });
+}

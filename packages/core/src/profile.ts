@@ -1,0 +1,43 @@
+import { observeKernels } from "./autodiff/observers.js";
+import { resetTapePeak, tapeStats } from "./autodiff/tapeStats.js";
+
+/** What `profile` measured. */
+export interface Profile<T> {
+  /** The value `fn` returned. */
+  result: T;
+  /** Floating-point operations counted from every kernel that ran (forward, JVP and VJP work alike). */
+  flops: number;
+  /** The same, per primitive. */
+  byOp: Record<string, { calls: number; flops: number }>;
+  /** Wall-clock milliseconds. */
+  ms: number;
+  /** The most bytes the tape held at once while `fn` ran. */
+  peakTapeBytes: number;
+}
+
+/**
+ * Runs `fn` and counts what it cost. Every computation in tapegrad, including the JVP and VJP rules, is
+ * some primitive's kernel running, and each primitive's file states its cost from the shapes (matmul
+ * 2mnk, elementwise one per element, reductions one per input element, data movement zero), so the
+ * count is exact and independent of the machine.
+ * @example
+ * ```ts
+ * const a = randn([2, 3]), b = randn([3, 4]);
+ * profile(() => a.matmul(b)).flops; // 48 = 2·2·3·4
+ * ```
+ */
+export function profile<T>(fn: () => T): Profile<T> {
+  const byOp: Record<string, { calls: number; flops: number }> = {};
+  let flops = 0;
+  resetTapePeak();
+  const start = performance.now();
+  const result = observeKernels((e) => {
+    const cost = e.rule.cost(e.inputs.map((x) => x.shape), e.outShape, e.params);
+    flops += cost;
+    const entry = (byOp[e.rule.name] ??= { calls: 0, flops: 0 });
+    entry.calls++;
+    entry.flops += cost;
+  }, fn);
+  const ms = performance.now() - start;
+  return { result, flops, byOp, ms, peakTapeBytes: tapeStats().peakBytes };
+}

@@ -1,0 +1,194 @@
+import type { DType, Storage } from "./dtype.js";
+import type { Shape } from "./shape.js";
+import { GradError } from "./errors.js";
+import type { AnyOpRule } from "./ops/rule.js";
+import * as ops from "./ops/index.js";
+import * as composites from "./composites/index.js";
+import { backward, type BackwardOptions } from "./autodiff/backward.js";
+import { stopGradient } from "./autodiff/stopGradient.js";
+
+/** A Tensor, or a plain number that an op treats as a scalar of the other operand's dtype. */
+export type TensorLike = Tensor | number;
+
+/** Nested number arrays, as `toArray()` returns them (a bare number for a scalar). */
+export type NestedArray = number | NestedArray[];
+
+/** Options of reductions over axes. */
+export interface ReduceOptions {
+  /** Keep the reduced axes as size-1 dims, so the result broadcasts against the input. */
+  keepDims?: boolean;
+}
+
+/** One axis, several, or (undefined) all of them. */
+export type Axes = number | readonly number[] | undefined;
+
+/**
+ * The record an op leaves on its output when it is taped: which rule made it, from which inputs, with
+ * which params. Backward walks these records from the output back to the leaves.
+ * @internal
+ */
+export interface TapeNode {
+  readonly rule: AnyOpRule;
+  inputs: readonly Tensor[];
+  readonly params: unknown;
+  /** Set once backward has walked the node without `retainGraph`: its inputs are gone. */
+  released: boolean;
+}
+
+/**
+ * A forward-mode dual: the primal value and its tangent at one `jvp` level (`null` tangent is zero).
+ * @internal
+ */
+export interface Dual {
+  readonly level: number;
+  readonly primal: Tensor;
+  readonly tangent: Tensor | null;
+}
+
+/**
+ * An n-dimensional array of float32 or float64 numbers in contiguous row-major storage. Tensors are
+ * immutable values managed by the garbage collector: nothing is ever freed by hand. Operations on a
+ * tensor with `requiresGrad` are recorded on the tape so that `backward()` can differentiate them.
+ *
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad?.toArray(); // [[2, 4], [6, 8]]
+ * ```
+ */
+export class Tensor {
+  /** Dimensions, outermost first; `[]` for a scalar. */
+  readonly shape: Shape;
+  /** Element type. */
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** The gradient accumulated by `backward()` on a leaf that requires grad (PyTorch semantics). */
+  grad: Tensor | null = null;
+  /** @internal The tape record of the op that made this tensor, or null for a leaf. */
+  node: TapeNode | null = null;
+  /** @internal Set on forward-mode duals only. */
+  readonly dual: Dual | null;
+  #storage: Storage | null;
+  #requiresGrad = false;
+
+  /** @internal Use `tensor()`, `zeros()` and the other creation functions. */
+  constructor(storage: Storage | null, shape: Shape, dtype: DType, dual: Dual | null = null) {
+    this.#storage = storage;
+    this.shape = shape;
+    this.dtype = dtype;
+    this.dual = dual;
+    let n = 1;
+    for (const d of shape) n *= d;
+    this.size = n;
+  }
+
+  /**
+   * The values, row-major. For a forward-mode dual these are its primal's. Reading is free; writing in
+   * place is reserved for leaves (optimizers update parameters this way, as PyTorch's `.data` does).
+   */
+  get data(): Storage {
+    return this.#storage ?? this.dual!.primal.data;
+  }
+
+  /** Whether ops on this tensor are recorded for reverse mode. Settable on leaves only. */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    if (this.node !== null && !value) {
+      throw new GradError("requiresGrad", `cannot switch off requiresGrad on a ${this} computed by ${this.node.rule.name}; use detach()`);
+    }
+    this.#requiresGrad = value;
+  }
+
+  /** True for tensors not computed by a taped op (created by the user, or detached). */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** `float32[2,3]`: dtype and shape. */
+  toString(): string {
+    return `${this.dtype}[${this.shape.join(",")}]`;
+  }
+
+  /** The values as nested arrays (a number for a scalar). */
+  toArray(): NestedArray {
+    const data = this.data;
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.shape.length) return data[offset]!;
+      const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: this.shape[dim]! }, (_, i) => build(dim + 1, offset + i * stride));
+    };
+    return build(0, 0);
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new GradError("item", `item() needs a tensor of one element, got ${this}`);
+    return this.data[0]!;
+  }
+
+  /**
+   * Reverse mode from this tensor: accumulates d(this)/d(leaf) into `.grad` of every leaf that requires
+   * grad. A non-scalar needs a seed cotangent of its shape.
+   */
+  backward(seed?: TensorLike, options?: BackwardOptions): void {
+    backward(this, seed, options);
+  }
+
+  /** A tensor with the same values, cut off from the tape (and from any forward-mode tangent). */
+  detach(): Tensor {
+    return stopGradient(this);
+  }
+
+  /** Clears the accumulated gradient. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  // Methods are one-line delegations to the free functions of the same name.
+  add(y: TensorLike): Tensor { return ops.add(this, y); }
+  sub(y: TensorLike): Tensor { return composites.sub(this, y); }
+  mul(y: TensorLike): Tensor { return ops.mul(this, y); }
+  div(y: TensorLike): Tensor { return composites.div(this, y); }
+  pow(y: TensorLike): Tensor { return ops.pow(this, y); }
+  maximum(y: TensorLike): Tensor { return ops.maximum(this, y); }
+  minimum(y: TensorLike): Tensor { return composites.minimum(this, y); }
+  neg(): Tensor { return ops.neg(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  square(): Tensor { return composites.square(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  abs(): Tensor { return ops.abs(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  sigmoid(): Tensor { return composites.sigmoid(this); }
+  relu(): Tensor { return composites.relu(this); }
+  leakyRelu(alpha = 0.01): Tensor { return composites.leakyRelu(this, alpha); }
+  softplus(): Tensor { return composites.softplus(this); }
+  softmax(axis = -1): Tensor { return composites.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return composites.logSoftmax(this, axis); }
+  logSumExp(axis?: Axes, options?: ReduceOptions): Tensor { return composites.logSumExp(this, axis, options); }
+  sum(axis?: Axes, options?: ReduceOptions): Tensor { return ops.sum(this, axis, options); }
+  mean(axis?: Axes, options?: ReduceOptions): Tensor { return composites.mean(this, axis, options); }
+  max(axis?: Axes, options?: ReduceOptions): Tensor { return ops.max(this, axis, options); }
+  min(axis?: Axes, options?: ReduceOptions): Tensor { return composites.min(this, axis, options); }
+  gt(y: TensorLike): Tensor { return ops.gt(this, y); }
+  ge(y: TensorLike): Tensor { return ops.ge(this, y); }
+  lt(y: TensorLike): Tensor { return ops.lt(this, y); }
+  le(y: TensorLike): Tensor { return ops.le(this, y); }
+  eq(y: TensorLike): Tensor { return ops.eq(this, y); }
+  ne(y: TensorLike): Tensor { return ops.ne(this, y); }
+  matmul(y: TensorLike): Tensor { return ops.matmul(this, y); }
+  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  flatten(): Tensor { return ops.reshape(this, [this.size]); }
+  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
+  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
+  slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+}

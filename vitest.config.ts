@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run against each package's `src/` through the "source" export condition, so no build is needed.
+export default defineConfig({
+  ssr: { resolve: { conditions: ["source", "module", "node", "development|production"] } },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "docs/**/*.test.ts"],
+    testTimeout: 60_000,
+  },
+});
