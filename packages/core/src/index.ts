@@ -38,3 +38,5 @@ export { tapeStats } from "./autodiff/tapeStats.js";
 export type { TapeStats } from "./autodiff/tapeStats.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
+export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
+export type { GradcheckOptions } from "./testing/gradcheck.js";

@@ -9,6 +9,7 @@ import { hasObservers, notifyKernel } from "./observers.js";
 import { noteRecorded } from "./tapeStats.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
 import { cast } from "../ops/cast.js";
+import { batchSizeAt, batchedTangent } from "./batching.js";
 
 /**
  * Applies a primitive to its inputs. This is the one place where an op meets the autodiff machinery:
@@ -46,18 +47,21 @@ function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, lev
   const primal = apply(rule, primals, params);
   if (rule.constant || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
   if (!rule.jvp) throw new GradError(rule.name, `has no forward-mode (JVP) rule`);
-  const tangent = rule.jvp(primals, tangents, primal, params);
-  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal) });
+  // A level opened by jacfwd carries a batch of tangents, one leading row per direction (see batching.ts).
+  const batch = batchSizeAt(level);
+  const tangent = batch === null ? rule.jvp(primals, tangents, primal, params) : batchedTangent(rule, primals, tangents, primal, params);
+  const shape = batch === null ? primal.shape : [batch, ...primal.shape];
+  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal, shape) });
 }
 
-/** Broadcasts a JVP result to the output's shape (rules may leave it in a broadcastable shape) and checks it. */
-function fitTangent(op: string, tangent: Tensor, out: Tensor): Tensor {
+/** Broadcasts a JVP result to the tangent's shape (rules may leave it in a broadcastable shape) and checks it. */
+function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly number[]): Tensor {
   if (tangent.dtype !== out.dtype) throw new DTypeError(op, `JVP rule returned a ${tangent} tangent for a ${out} output`);
-  if (sameShape(tangent.shape, out.shape)) return tangent;
+  if (sameShape(tangent.shape, shape)) return tangent;
   try {
-    return broadcastTo(tangent, out.shape);
+    return broadcastTo(tangent, shape);
   } catch {
-    throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, out.shape]);
+    throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, shape]);
   }
 }
 

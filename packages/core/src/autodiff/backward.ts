@@ -10,7 +10,10 @@ import { noteReleased } from "./tapeStats.js";
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
-  /** Keep the tape after this pass so that backward can walk it again. Default false. */
+  /**
+   * Keep the tape after this pass so that backward can walk it again. Defaults to `createGraph`, as in
+   * PyTorch: a taped backward refers to the forward values, so the graph must outlive it.
+   */
   retainGraph?: boolean;
   /** Tape the backward computation itself, so the gradients can be differentiated again. Default false. */
   createGraph?: boolean;
@@ -50,7 +53,7 @@ export function computeGradients(
         });
         if (targets === null || !targets.has(out)) cotangents.delete(out);
       }
-      if (!options.retainGraph) release(out);
+      if (!(options.retainGraph ?? options.createGraph)) release(out);
     }
   });
   return cotangents;

@@ -4,7 +4,7 @@ import { Tensor, type TensorLike } from "../tensor.js";
 import { zerosLike } from "../creation.js";
 import { reshape } from "../ops/reshape.js";
 import { computeGradients, seedFor } from "./backward.js";
-import { insideTransform, withinTransform } from "./mode.js";
+import { insideTransform, isGradEnabled, withGradEnabled, withinTransform } from "./mode.js";
 
 /** A function of tensors that returns a tensor, as the transforms take. */
 export type TensorFunction = (...args: Tensor[]) => Tensor;
@@ -45,14 +45,17 @@ function checkOutput(op: string, out: unknown): Tensor {
 function trace(op: string, f: TensorFunction, args: readonly TensorLike[]): { out: Tensor; pull: (ct: Tensor, retain: boolean) => Tensor[] } {
   if (typeof f !== "function") throw new ValueError(op, `expected a function, got ${typeof f}`);
   const nested = insideTransform();
+  const outerGradEnabled = isGradEnabled();
   return withinTransform(() => {
     const vars = args.map((a, i) => variable(op, a, i));
-    const out = checkOutput(op, f(...vars));
+    // An enclosing noGrad does not switch the transform off (as with torch.func.grad): it only means
+    // that the transform's own computation is not taped for anyone outside.
+    const out = checkOutput(op, withGradEnabled(true, () => f(...vars)));
     const targets = new Set(vars);
     const pull = (ct: Tensor, retain: boolean): Tensor[] => {
       if (!out.requiresGrad) return vars.map((v) => zerosLike(v));
-      const createGraph = nested || vars.some((v) => v.node !== null) || capturesTapedValues(out, targets);
-      const cts = computeGradients([out], [ct], targets, { retainGraph: retain, createGraph });
+      const createGraph = outerGradEnabled && (nested || vars.some((v) => v.node !== null) || capturesTapedValues(out, targets));
+      const cts = computeGradients([out], [ct], targets, { retainGraph: retain || createGraph, createGraph });
       return vars.map((v) => cts.get(v) ?? zerosLike(v));
     };
     return { out, pull };

@@ -1,4 +1,5 @@
 import { apply } from "../autodiff/apply.js";
+import { alignBatch } from "../autodiff/batching.js";
 import { ShapeError } from "../errors.js";
 import { broadcast } from "../kernels/reference.js";
 import { checkShape } from "../shape.js";
@@ -17,6 +18,7 @@ export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
   },
   forward: ([x], _, outShape, dtype) => broadcast(x!.data, x!.shape, outShape, dtype),
   jvp: (_, [dx], out) => broadcastTo(dx!, out.shape),
+  batchedJvp: (_, [dx], out) => broadcastTo(alignBatch(dx!, out.shape.length), [dx!.shape[0]!, ...out.shape]),
   vjp: (ct) => [ct], // the engine sums the cotangent back over the broadcast dims
   cost: () => 0,
   test: {

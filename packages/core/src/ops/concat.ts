@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from "../errors.js";
 import { concat as concatKernel } from "../kernels/reference.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { zerosLike } from "../creation.js";
+import { zeros, zerosLike } from "../creation.js";
 import type { OpRule } from "./rule.js";
 import { slice } from "./slice.js";
 
@@ -29,6 +29,11 @@ export const concatOp: OpRule<{ axis: number }> = {
   forward: (xs, p, outShape, dtype) =>
     concatKernel(xs.map((x) => x.data), xs.map((x) => x.shape), normalizeAxis("concat", p.axis, outShape.length, outShape), outShape, dtype),
   jvp: (xs, dxs, out, p) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
+  batchedJvp: (xs, dxs, out, p) => {
+    const batch = dxs.find((dx) => dx !== null)!.shape[0]!;
+    const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape) + 1;
+    return concat(xs.map((x, i) => dxs[i] ?? zeros([batch, ...x.shape], { dtype: x.dtype })), axis);
+  },
   vjp: (ct, xs, out, p) => {
     const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape);
     const at = offsets(xs, axis);

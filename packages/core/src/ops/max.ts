@@ -1,4 +1,5 @@
 import { apply } from "../autodiff/apply.js";
+import { batchedAxes } from "../autodiff/batching.js";
 import { ShapeError } from "../errors.js";
 import { reduce } from "../kernels/reference.js";
 import { normalizeAxes, sizeOf } from "../shape.js";
@@ -30,6 +31,7 @@ export const maxOp: OpRule<ReduceParams> = {
   forward: ([x], p, _, dtype) =>
     reduce(x!.data, x!.shape, normalizeAxes("max", p.axes, x!.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
   jvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), p.axes, p),
+  batchedJvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), batchedAxes(p.axes, x!.shape.length), p),
   vjp: (ct, [x], out, p) => [mul(reshape(ct, keptShape("max", x!.shape, p)), argmaxWeights(x!, out, p))],
   cost: ([x]) => sizeOf(x!),
   test: {

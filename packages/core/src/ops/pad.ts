@@ -20,6 +20,7 @@ export const padOp: OpRule<PadParams> = {
   },
   forward: ([x], p, outShape, dtype) => padKernel(x!.data, x!.shape, p.before, outShape, dtype),
   jvp: (_, [dx], __, p) => pad(dx!, p.before, p.after),
+  batchedJvp: (_, [dx], __, p) => pad(dx!, [0, ...p.before], [0, ...p.after]),
   vjp: (ct, [x], _, p) => [slice(ct, p.before, x!.shape)], // pad and slice are each other's transpose
   cost: () => 0,
   test: {

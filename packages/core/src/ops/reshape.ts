@@ -26,6 +26,7 @@ export const reshapeOp: OpRule<{ shape: readonly number[] }> = {
   // Storage is shared: tensors are immutable, so a reshape needs no copy (a view, as in PyTorch).
   forward: ([x]) => x!.data,
   jvp: (_, [dx], out) => reshape(dx!, out.shape),
+  batchedJvp: (_, [dx], out) => reshape(dx!, [dx!.shape[0]!, ...out.shape]),
   vjp: (ct, [x]) => [reshape(ct, x!.shape)],
   cost: () => 0,
   test: {

@@ -31,6 +31,14 @@ export interface OpRule<P = undefined> {
    */
   vjp?(ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P, needed: readonly boolean[]): readonly (Tensor | null)[];
   /**
+   * Forward mode with a batch of tangents (`jacfwd`), for ops whose `jvp` cannot take a tangent with an
+   * extra leading axis as it is: ops whose params name axes or whole shapes (reshape, transpose,
+   * reductions, slice, pad, concat, broadcastTo, fused losses). Each present tangent is
+   * `[B, ...input shape]`; the result is `[B, ...output shape]`. Elementwise ops and matmul need none:
+   * the engine lines their tangents up with the output's rank and their `jvp` broadcasts over the batch.
+   */
+  batchedJvp?(primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P): Tensor | null;
+  /**
    * Piecewise-constant ops (comparisons): the output carries no tangent and is never taped, as in JAX and
    * PyTorch, because its derivative is zero wherever it exists.
    */
@@ -63,6 +71,8 @@ export interface OpTestSpec<P> {
   readonly kinks?: readonly number[];
   /** Draws input values itself, for ops whose derivative has kinks that random values would hit. */
   values?(g: CaseGen, shapes: readonly Shape[], params: P): number[][];
+  /** Inputs held fixed by the checks (class indices, conditions), by position, for the drawn shapes. */
+  fixed?(shapes: readonly Shape[]): number[];
   /** Whether the second-order checks apply (false for ops whose derivative is piecewise constant). */
   readonly secondOrder?: boolean;
 }

@@ -24,6 +24,7 @@ export const sliceOp: OpRule<SliceParams> = {
   },
   forward: ([x], p, outShape, dtype) => sliceKernel(x!.data, x!.shape, p.begin, outShape, dtype),
   jvp: (_, [dx], __, p) => slice(dx!, p.begin, p.size),
+  batchedJvp: (_, [dx], __, p) => slice(dx!, [0, ...p.begin], [dx!.shape[0]!, ...p.size]),
   vjp: (ct, [x], _, p) => [pad(ct, p.begin, x!.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
   cost: () => 0,
   test: {

@@ -39,10 +39,11 @@ export const softmaxCrossEntropyOp: OpRule = {
   forward: ([logits, target], _, __, dtype) =>
     kernel(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
   // dL/dlogits = (softmax(logits) - y) / batch: the lecture's ŷ - y, per example, averaged.
+  // The sums name the last two axes, so a tangent with a leading batch axis (jacfwd) keeps it.
   jvp: ([logits, target], [dl, dt]) => {
     const scale = 1 / logits!.shape[0]!;
-    const fromLogits = dl && sum(mul(sub(softmax(logits!, -1), targetRows(logits!, target!)), dl));
-    const fromTarget = dt && !isIndices(target!) ? sum(mul(neg(logSoftmax(logits!, -1)), dt)) : null;
+    const fromLogits = dl && sum(mul(sub(softmax(logits!, -1), targetRows(logits!, target!)), dl), [-2, -1]);
+    const fromTarget = dt && !isIndices(target!) ? sum(mul(neg(logSoftmax(logits!, -1)), dt), [-2, -1]) : null;
     const total = fromLogits && fromTarget ? fromLogits.add(fromTarget) : fromLogits ?? fromTarget;
     return total && mul(total, scale);
   },
@@ -55,6 +56,7 @@ export const softmaxCrossEntropyOp: OpRule = {
   },
   cost: ([l]) => 6 * l![0]! * l![1]!, // max, subtract, exp, sum, log and the target's product, per logit
   test: {
+    fixed: (shapes) => (shapes[1]!.length === 1 ? [1] : []),
     cases: (g) => {
       const [b, c] = [g.int(1, 4), g.int(1, 5)];
       return { shapes: [[b, c], g.bool() ? [b] : [b, c]], params: undefined };

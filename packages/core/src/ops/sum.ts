@@ -1,4 +1,5 @@
 import { apply } from "../autodiff/apply.js";
+import { batchedAxes } from "../autodiff/batching.js";
 import { reduce } from "../kernels/reference.js";
 import { normalizeAxes, sizeOf } from "../shape.js";
 import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
@@ -12,6 +13,7 @@ export const sumOp: OpRule<ReduceParams> = {
   shape: ([x], p) => reductionShape("sum", x!.shape, p),
   forward: ([x], p, _, dtype) => reduce(x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
   jvp: (_, [dx], __, p) => sum(dx!, p.axes, p), // linear
+  batchedJvp: ([x], [dx], __, p) => sum(dx!, batchedAxes(p.axes, x!.shape.length), p),
   vjp: (ct, [x], _, p) => [broadcastTo(reshape(ct, keptShape("sum", x!.shape, p)), x!.shape)],
   cost: ([x]) => sizeOf(x!),
   test: { cases: reductionCases },

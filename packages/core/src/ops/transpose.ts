@@ -24,6 +24,7 @@ export const transposeOp: OpRule<{ perm: readonly number[] }> = {
   },
   forward: ([x], p, _, dtype) => transposeKernel(x!.data, x!.shape, p.perm, dtype),
   jvp: (_, [dx], __, p) => transpose(dx!, p.perm),
+  batchedJvp: (_, [dx], __, p) => transpose(dx!, [0, ...p.perm.map((a) => a + 1)]), // the batch axis stays first
   vjp: (ct, _, __, p) => [transpose(ct, inverse(p.perm))],
   cost: () => 0,
   test: {

@@ -13,6 +13,7 @@ export const whereOp: OpRule = {
   vjp: (ct, [c]) => [null, where(c!, ct, 0), where(c!, 0, ct)],
   cost: (_, out) => sizeOf(out),
   test: {
+    fixed: () => [0],
     cases: (g) => {
       const [a, b] = g.broadcastPair();
       return { shapes: [g.bool() ? a : b, a, b], params: undefined };

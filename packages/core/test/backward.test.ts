@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { GradError, noGrad, randn, Rng, ShapeError, softmaxCrossEntropy, tapeStats, tensor, type Tensor } from "@tapegrad/core";
+
+const f64 = (v: number): Tensor => tensor(v, { dtype: "float64", requiresGrad: true });
+
+describe("backward()", () => {
+  it("reproduces micrograd's more_ops check with PyTorch's values", () => {
+    const a = f64(-4);
+    const b = f64(2);
+    let c = a.add(b);
+    let d = a.mul(b).add(b.pow(3));
+    c = c.add(c.add(1));
+    c = c.add(c.add(1).add(a.neg()));
+    d = d.add(d.mul(2).add(b.add(a).relu()));
+    d = d.add(d.mul(3).add(b.sub(a).relu()));
+    const e = c.sub(d);
+    const f = e.pow(2);
+    let g = f.div(2);
+    g = g.add(tensor(10, { dtype: "float64" }).div(f));
+    g.backward();
+    expect(g.item()).toBeCloseTo(24.7041, 4);
+    expect(a.grad!.item()).toBeCloseTo(138.8338, 4);
+    expect(b.grad!.item()).toBeCloseTo(645.5773, 4);
+  });
+
+  it("accumulates into .grad across calls, like PyTorch, until zeroGrad", () => {
+    const x = f64(3);
+    x.mul(x).backward();
+    x.mul(x).backward();
+    expect(x.grad!.item()).toBe(12);
+    x.zeroGrad();
+    expect(x.grad).toBeNull();
+  });
+
+  it("sums cotangents where a value fans out and un-broadcasts them to each input's shape", () => {
+    const w = tensor([[1, 2, 3]], { requiresGrad: true });
+    const bias = tensor(0.5, { requiresGrad: true });
+    const y = w.add(bias).mul(w).sum();
+    y.backward();
+    expect(w.grad!.shape).toEqual([1, 3]);
+    expect(w.grad!.toArray()).toEqual([[2.5, 4.5, 6.5]]);
+    expect(bias.grad!.item()).toBe(6);
+  });
+
+  it("takes a seed cotangent for a non-scalar output", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.mul(3).backward(tensor([1, 10]));
+    expect(x.grad!.toArray()).toEqual([3, 30]);
+  });
+
+  it("explains what is wrong when it cannot run", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(() => x.mul(2).backward()).toThrow(/float32\[2\] is not a scalar: pass a seed cotangent of shape \[2\]/);
+    expect(() => tensor(1).mul(2).backward()).toThrow(/does not require grad/);
+    expect(() => x.sum().backward(tensor([1, 2]))).toThrow(ShapeError);
+    const y = x.exp().sum();
+    y.backward();
+    expect(() => y.backward()).toThrow(GradError);
+    expect(() => y.backward()).toThrow(/freed by an earlier backward\(\); pass \{ retainGraph: true \}/);
+  });
+
+  it("walks a graph twice with retainGraph", () => {
+    const x = tensor(2, { requiresGrad: true });
+    const y = x.mul(x);
+    y.backward(undefined, { retainGraph: true });
+    y.backward();
+    expect(x.grad!.item()).toBe(8);
+  });
+
+  it("gives differentiable gradients with createGraph", () => {
+    const x = f64(1.5);
+    x.pow(3).backward(undefined, { createGraph: true });
+    const dx = x.grad!; // 3x²
+    expect(dx.item()).toBeCloseTo(6.75, 12);
+    x.zeroGrad();
+    dx.backward();
+    expect(x.grad!.item()).toBeCloseTo(9, 12); // 6x
+  });
+
+  it("records nothing under noGrad and after detach", () => {
+    const x = tensor([1], { requiresGrad: true });
+    expect(noGrad(() => x.mul(2)).requiresGrad).toBe(false);
+    expect(x.detach().mul(2).requiresGrad).toBe(false);
+  });
+
+  it("runs through a chain of 100,000 ops without overflowing the stack", () => {
+    const x = tensor(1, { dtype: "float64", requiresGrad: true });
+    let y = x;
+    for (let i = 0; i < 100_000; i++) y = y.mul(1.00001);
+    y.backward();
+    expect(x.grad!.item()).toBeCloseTo(1.00001 ** 100_000, 6);
+  });
+
+  it("releases the tape after each step: 10,000 training steps hold the same tape size", () => {
+    const rng = new Rng(0);
+    const w = randn([4, 3], { rng, requiresGrad: true });
+    const x = randn([8, 4], { rng });
+    const labels = tensor([0, 1, 2, 0, 1, 2, 0, 1]);
+    const before = tapeStats();
+    let peak = 0;
+    for (let step = 0; step < 10_000; step++) {
+      softmaxCrossEntropy(x.matmul(w), labels).backward();
+      noGrad(() => w.data.forEach((v, i) => (w.data[i] = v - 0.01 * w.grad!.data[i]!)));
+      w.zeroGrad();
+      const now = tapeStats();
+      peak = Math.max(peak, now.liveNodes - before.liveNodes);
+      expect(now.liveNodes).toBe(before.liveNodes);
+      expect(now.liveBytes).toBe(before.liveBytes);
+    }
+    expect(peak).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { primitives, type OpRule } from "@tapegrad/core";
+
+const opsDir = fileURLToPath(new URL("../src/ops/", import.meta.url));
+/** Files in ops/ that hold helpers rather than primitives. */
+const helpers = new Set(["define.ts", "rule.ts", "index.ts", "registry.ts", "reduceParams.ts"]);
+
+const isRule = (v: unknown): v is OpRule<unknown> =>
+  typeof v === "object" && v !== null && typeof (v as OpRule<unknown>).name === "string" && typeof (v as OpRule<unknown>).forward === "function";
+
+describe("the op registry", () => {
+  it("lists every primitive defined in an op file, and nothing else", async () => {
+    const files = readdirSync(opsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !helpers.has(f));
+    const found: OpRule<unknown>[] = [];
+    for (const file of files) {
+      const module = (await import(`../src/ops/${file}`)) as Record<string, unknown>;
+      const rules = Object.values(module).filter(isRule);
+      expect(rules.length, `${file} defines no primitive`).toBeGreaterThan(0);
+      found.push(...rules);
+    }
+    const listed = new Set<OpRule<unknown>>(primitives as readonly OpRule<unknown>[]);
+    for (const rule of found) expect(listed.has(rule), `${rule.name} is not in the registry`).toBe(true);
+    expect(new Set(found).size).toBe(primitives.length);
+  });
+
+  it("gives every primitive a unique name, a VJP and a JVP unless it is constant", () => {
+    expect(new Set(primitives.map((r) => r.name)).size).toBe(primitives.length);
+    for (const rule of primitives as readonly OpRule<unknown>[]) {
+      expect(Boolean(rule.constant) || (typeof rule.jvp === "function" && typeof rule.vjp === "function"), rule.name).toBe(true);
+    }
+  });
+});
