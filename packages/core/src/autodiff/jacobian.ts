@@ -1,100 +1,126 @@
-import { GradError, ValueError } from "../errors.js";
+import { GradError, ShapeError, ValueError } from "../errors.js";
+import { sameShape } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
-import { zeros } from "../creation.js";
 import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
+import { slice } from "../ops/slice.js";
+import { transpose } from "../ops/transpose.js";
+import { problem, pullRows, pushColumns, range, type Problem } from "./directions.js";
 import { jvp } from "./jvp.js";
-import { grad, vjp, type TensorFunction } from "./transforms.js";
+import { grad, vjp, type ArgnumsOption, type GradResult, type TensorFunction } from "./transforms.js";
 
-/** Options of the Jacobian transforms. */
-export interface JacobianOptions {
-  /** Which argument to differentiate with respect to. Default 0. */
-  argnums?: number;
+/** Options of `jacrev` and `jacfwd`. */
+export interface JacobianOptions<A extends number | readonly number[] = number> extends ArgnumsOption<A> {
+  /**
+   * `jacfwd` only: the most input directions pushed through f in one pass. Every intermediate value
+   * of f carries one tangent row per direction, so memory grows with it; smaller chunks re-run f's
+   * primal computation once per chunk. Default: all directions in one pass.
+   */
+  chunkSize?: number;
 }
 
-/** A one-hot tensor of `shape` with a 1 at flat index `i`. */
-function basis(shape: readonly number[], dtype: Tensor["dtype"], i: number): Tensor {
-  const e = zeros(shape, { dtype });
-  e.data[i] = 1;
-  return e;
-}
-
-function argument(op: string, args: readonly TensorLike[], argnums: number): Tensor {
-  const x = args[argnums];
-  if (x instanceof Tensor) return x;
-  if (typeof x === "number") return new Tensor(Float32Array.of(x), [], "float32");
-  throw new ValueError(op, `argument ${argnums} must be a Tensor or a number, got ${typeof x}`);
-}
-
-/** f as a function of argument `argnums` alone, the others held fixed. */
-function partial(f: TensorFunction, args: readonly TensorLike[], argnums: number): TensorFunction {
-  return (x) => f(...args.map((a, i) => (i === argnums ? x : a)) as Tensor[]);
+/** One Jacobian per chosen argument, from the `[outSize, Σ sizes]` matrix's column blocks (or row blocks). */
+function result<A>(p: Problem, perArgument: Tensor[]): GradResult<A> {
+  return (typeof p.argnums === "number" ? perArgument[0]! : perArgument) as GradResult<A>;
 }
 
 /**
- * The Jacobian by reverse mode, one pullback per output element: shape `[...out.shape, ...x.shape]`.
- * Cheaper than `jacfwd` when the function has fewer outputs than inputs.
+ * The Jacobian by reverse mode: one pullback (one backward pass over the recorded tape) per output
+ * element. For each chosen argument x the result has shape `[...out.shape, ...x.shape]`; `argnums` as a
+ * list gives a list. Cheaper than `jacfwd` when f has fewer outputs than inputs (a wide Jacobian).
  * @example
  * ```ts
  * jacrev((x) => x.mul(x))(tensor([1, 2])).toArray(); // [[2, 0], [0, 4]]
+ * jacrev((x, y) => x.mul(y), { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])); // [J_x, J_y]
  * ```
  */
-export function jacrev(f: TensorFunction, options: JacobianOptions = {}): (...args: TensorLike[]) => Tensor {
-  const argnums = options.argnums ?? 0;
+export function jacrev<A extends number | readonly number[] = 0>(f: TensorFunction, options: JacobianOptions<A> = {}): (...args: TensorLike[]) => GradResult<A> {
   return (...args) => {
-    const x = argument("jacrev", args, argnums);
-    const [out, pullback] = vjp(partial(f, args, argnums), x);
-    const rows = Array.from({ length: out.size }, (_, i) => reshape(pullback(basis(out.shape, out.dtype, i))[0]!, [1, x.size]));
-    const matrix = rows.length > 0 ? concat(rows, 0) : zeros([0, x.size], { dtype: x.dtype });
-    return reshape(matrix, [...out.shape, ...x.shape]);
+    const p = problem("jacrev", f, args, options.argnums ?? 0);
+    const [out, pullback] = vjp(p.g, ...p.xs);
+    const matrices = pullRows(out, (ct) => pullback(ct), p.xs, range(0, out.size));
+    return result<A>(p, matrices.map((m, a) => reshape(m, [...out.shape, ...p.xs[a]!.shape])));
   };
 }
 
 /**
- * The Jacobian by forward mode, one JVP per input element: shape `[...out.shape, ...x.shape]`.
- * Cheaper than `jacrev` when the function has fewer inputs than outputs.
+ * The Jacobian by forward mode: the whole identity (one tangent row per input element, across all
+ * chosen arguments) is pushed through f's JVP rules in one batched pass, which is literally the product
+ * of f's Jacobians taken from the input side. For each chosen argument x the result has shape
+ * `[...out.shape, ...x.shape]`; `argnums` as a list gives a list. Cheaper than `jacrev` when f has fewer
+ * inputs than outputs (a tall Jacobian). `chunkSize` bounds the directions per pass.
  * @example
  * ```ts
  * jacfwd((x) => x.sum())(tensor([1, 2])).toArray(); // [1, 1]
+ * jacfwd((x) => x.mul(x), { chunkSize: 1 })(tensor([1, 2])).toArray(); // [[2, 0], [0, 4]]
  * ```
  */
-export function jacfwd(f: TensorFunction, options: JacobianOptions = {}): (...args: TensorLike[]) => Tensor {
-  const argnums = options.argnums ?? 0;
+export function jacfwd<A extends number | readonly number[] = 0>(f: TensorFunction, options: JacobianOptions<A> = {}): (...args: TensorLike[]) => GradResult<A> {
+  const chunkSize = options.chunkSize;
+  if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) {
+    throw new ValueError("jacfwd", `chunkSize must be a positive integer, got ${chunkSize}`);
+  }
   return (...args) => {
-    const x = argument("jacfwd", args, argnums);
-    const g = partial(f, args, argnums);
-    const columns = Array.from({ length: x.size }, (_, j) => jvp(g, [x], [basis(x.shape, x.dtype, j)]));
-    const outShape = columns[0]?.[0].shape ?? g(x).shape;
-    const outSize = outShape.reduce((a, b) => a * b, 1);
-    const matrix = columns.length > 0 ? concat(columns.map(([, t]) => reshape(t, [outSize, 1])), 1) : zeros([outSize, 0], { dtype: x.dtype });
-    return reshape(matrix, [...outShape, ...x.shape]);
+    const p = problem("jacfwd", f, args, options.argnums ?? 0);
+    const chunk = chunkSize ?? Math.max(p.inputSize, 1);
+    const pieces: Tensor[] = [];
+    let out: Tensor | null = null;
+    for (let start = 0; start < Math.max(p.inputSize, 1); start += chunk) {
+      const [value, columns] = pushColumns("jacfwd", p, range(start, Math.min(p.inputSize, start + chunk)));
+      out = value;
+      pieces.push(columns);
+    }
+    // Rows are directions: [Σ sizes, ...out.shape]. Each argument's block moves its axis to the end.
+    const all = pieces.length === 1 ? pieces[0]! : concat(pieces, 0);
+    const rank = out!.shape.length;
+    let offset = 0;
+    return result<A>(
+      p,
+      p.xs.map((x) => {
+        const block = slice(all, [offset, ...out!.shape.map(() => 0)], [x.size, ...out!.shape]);
+        offset += x.size;
+        return reshape(transpose(block, [...range(1, rank + 1), 0]), [...out!.shape, ...x.shape]);
+      }),
+    );
+  };
+}
+
+/** f, checked to return one element: the Hessian and H·v are defined for scalar functions only. */
+function scalarValued(op: string, f: TensorFunction): TensorFunction {
+  if (typeof f !== "function") throw new ValueError(op, `expected a function of Tensors, got ${typeof f}`);
+  return (...args) => {
+    const out: unknown = f(...args);
+    if (!(out instanceof Tensor)) throw new ValueError(op, `the function must return a Tensor, got ${out === null ? "null" : typeof out}`);
+    if (out.size !== 1) throw new GradError(op, `the function must return a scalar, got ${out}; take jacfwd(jacrev(f)) for a vector function`);
+    return out;
   };
 }
 
 /**
- * The Hessian of a scalar-valued f, forward over reverse (`jacfwd(grad(f))`): shape `[...x.shape, ...x.shape]`.
+ * The Hessian of a scalar-valued f, forward over reverse: `jacfwd(grad(f))`, so one batched JVP of the
+ * gradient's computation. Shape `[...x.shape, ...x.shape]` for the argument `argnums` (default 0).
  * @example
  * ```ts
  * hessian((x) => x.pow(3).sum())(tensor([1, 2], { dtype: "float64" })).toArray(); // [[6, 0], [0, 12]]
  * ```
  */
-export function hessian(f: TensorFunction, options: JacobianOptions = {}): (...args: TensorLike[]) => Tensor {
+export function hessian(f: TensorFunction, options: JacobianOptions<number> = {}): (...args: TensorLike[]) => Tensor {
   const argnums = options.argnums ?? 0;
-  return (...args) => {
-    const out = f(...args.map((a) => (typeof a === "number" ? new Tensor(Float32Array.of(a), [], "float32") : a)));
-    if (!(out instanceof Tensor) || out.size !== 1) throw new GradError("hessian", `the function must return a scalar, got ${String(out)}`);
-    return jacfwd(grad(f, { argnums }), { argnums })(...args);
-  };
+  const g = grad(scalarValued("hessian", f), { argnums });
+  return jacfwd(g, { argnums, ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }) });
 }
 
 /**
- * The Hessian-vector product H·v of a scalar-valued f, by one forward-over-reverse pass, without
- * building H.
+ * The Hessian-vector product H·v of a scalar-valued f at x, by one JVP of the gradient (forward over
+ * reverse), without building H: it costs a small constant times one gradient.
  * @example
  * ```ts
  * hvp((x) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 0])).toArray(); // [6, 0]
  * ```
  */
 export function hvp(f: TensorFunction, x: TensorLike, v: TensorLike): Tensor {
-  return jvp(grad(f), [x], [v])[1];
+  if (x instanceof Tensor && v instanceof Tensor && !sameShape(x.shape, v.shape)) {
+    throw new ShapeError("hvp", `v must have x's shape`, [x.shape, v.shape]);
+  }
+  return jvp(grad(scalarValued("hvp", f)), [x], [v])[1];
 }

@@ -1,0 +1,94 @@
+import { ValueError } from "../errors.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+import { zeros } from "../creation.js";
+import { concat } from "../ops/concat.js";
+import { reshape } from "../ops/reshape.js";
+import { jvpBatch } from "./batchedJvp.js";
+import type { TensorFunction } from "./transforms.js";
+
+/**
+ * The pieces that `jacfwd`, `jacrev` and `adviseMode` share: f seen as a function of the chosen
+ * arguments only, and the Jacobian's columns (by one batched JVP) or rows (by pullbacks) for any list of
+ * directions. The directions are numbered across the chosen arguments laid end to end, so that the
+ * Jacobian with respect to several arguments is one matrix with one column per input element.
+ * @internal
+ */
+export interface Problem {
+  /** f as a function of the chosen arguments, the others held fixed; checks that f returns a Tensor. */
+  readonly g: TensorFunction;
+  /** The chosen arguments, as tensors. */
+  readonly xs: readonly Tensor[];
+  /** Which arguments were chosen, as given (a number or a list). */
+  readonly argnums: number | readonly number[];
+  /** Σ of the chosen arguments' sizes: the number of input directions. */
+  readonly inputSize: number;
+}
+
+function asTensor(op: string, value: TensorLike | undefined, index: number): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value === "number") return new Tensor(Float32Array.of(value), [], "float32");
+  throw new ValueError(op, `argument ${index} must be a Tensor or a number, got ${value === null ? "null" : typeof value}`);
+}
+
+/** Validates f and the arguments, and fixes the arguments that are not differentiated. */
+export function problem(op: string, f: TensorFunction, args: readonly TensorLike[], argnums: number | readonly number[]): Problem {
+  if (typeof f !== "function") throw new ValueError(op, `expected a function of Tensors, got ${typeof f}`);
+  const tensors = args.map((a, i) => asTensor(op, a, i));
+  const chosen = typeof argnums === "number" ? [argnums] : [...argnums];
+  if (chosen.length === 0) throw new ValueError(op, `argnums must name at least one argument`);
+  for (const i of chosen) {
+    if (!Number.isInteger(i) || i < 0 || i >= tensors.length) throw new ValueError(op, `argnums ${i} is out of range for ${tensors.length} arguments`);
+  }
+  const g: TensorFunction = (...xs) => {
+    const full = [...tensors];
+    chosen.forEach((a, k) => (full[a] = xs[k]!));
+    const out: unknown = f(...full);
+    if (!(out instanceof Tensor)) throw new ValueError(op, `the function must return a Tensor, got ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out}`);
+    return out;
+  };
+  const xs = chosen.map((a) => tensors[a]!);
+  return { g, xs, argnums, inputSize: xs.reduce((n, x) => n + x.size, 0) };
+}
+
+/** Rows `dirs` of the identity over the chosen arguments laid end to end, split per argument. */
+function basisRows(xs: readonly Tensor[], dirs: readonly number[]): Tensor[] {
+  let offset = 0;
+  return xs.map((x) => {
+    const e = zeros([dirs.length, ...x.shape], { dtype: x.dtype });
+    dirs.forEach((d, k) => {
+      const j = d - offset;
+      if (j >= 0 && j < x.size) e.data[k * x.size + j] = 1;
+    });
+    offset += x.size;
+    return e;
+  });
+}
+
+/** f's value and the Jacobian's columns `dirs`, as `[dirs.length, ...out.shape]`, by one batched JVP. */
+export function pushColumns(op: string, p: Problem, dirs: readonly number[]): [Tensor, Tensor] {
+  return jvpBatch(op, p.g, p.xs, basisRows(p.xs, dirs), dirs.length);
+}
+
+/** One one-hot cotangent of `out`'s shape. */
+function unit(out: Tensor, i: number): Tensor {
+  const e = zeros(out.shape, { dtype: out.dtype });
+  e.data[i] = 1;
+  return e;
+}
+
+/**
+ * The Jacobian's rows `rows` (flat output indices), one pullback each, as one `[rows.length, x.size]`
+ * matrix per chosen argument. Reverse mode keeps this loop rather than batching cotangents (see
+ * batching.ts); its cost is the same, one backward pass per row.
+ */
+export function pullRows(out: Tensor, pullback: (ct: Tensor) => Tensor[], xs: readonly Tensor[], rows: readonly number[]): Tensor[] {
+  const cts = rows.map((i) => pullback(unit(out, i)));
+  return xs.map((x, a) =>
+    cts.length === 0 ? zeros([0, x.size], { dtype: x.dtype }) : concat(cts.map((c) => reshape(c[a]!, [1, x.size])), 0),
+  );
+}
+
+/** `[0, 1, ..., n - 1]`. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
