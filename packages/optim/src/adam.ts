@@ -1,0 +1,82 @@
+import type { Storage } from "@tapegrad/core";
+import type { Params } from "./optimizer.js";
+import { AdaptiveMoments, type MomentOptions, type MomentRules } from "./adaptiveMoments.js";
+import { runningSquareAverage } from "./runningAverage.js";
+
+/** Options of {@link Adam}; names and defaults of `torch.optim.Adam`. */
+export interface AdamOptions extends MomentOptions {
+  /** ε added to √ŝ; default 1e-8. */
+  eps: number;
+  /** L2 penalty λ added to the gradient; default 0 (use {@link AdamW} for decoupled decay). */
+  weightDecay: number;
+  /** Divide by the running maximum of the second moment (AMSGrad, Reddi et al. 2018); default false. */
+  amsgrad: boolean;
+}
+
+const adamDefaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
+
+/**
+ * Adam (Kingma & Ba 2015), torch's form. The lecture (§6) writes u for the gradient average and s for
+ * the squared one, with the decays named the other way round (its ρ2 is β1 here, its ρ1 is β2), and
+ * d = −(√(1 − ρ1^k) / (1 − ρ2^k)) u / √s. The published method adds α and ε, ε OUTSIDE the root
+ * after bias correction:
+ *
+ *     g = v + λ θ
+ *     m ← β1 m + (1 − β1) g                  (the lecture's u)
+ *     s ← β2 s + (1 − β2) g²                 (the lecture's s)
+ *     θ ← θ − α m̂ / (√ŝ + ε),   m̂ = m / (1 − β1^k),  ŝ = s / (1 − β2^k)   (ŝ → running max with amsgrad)
+ *
+ * With ε = 0 this is the lecture's step times α.
+ *
+ * @example
+ * ```ts
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * opt.zeroGrad(); loss().backward(); opt.step();
+ * ```
+ */
+export class Adam extends AdaptiveMoments<AdamOptions> {
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super("Adam", params, { ...adamDefaults, ...options });
+  }
+
+  protected rules(o: Readonly<AdamOptions>): MomentRules {
+    return { decoupled: false, amsgrad: o.amsgrad };
+  }
+
+  /** Adam's statistic: the squared gradient, s ← β2 s + (1 − β2) g². */
+  protected updateSecondMoment(s: Storage, g: Storage, _m: Storage, beta2: number): void {
+    runningSquareAverage(s, g, beta2);
+  }
+}
+
+const adamWDefaults: AdamOptions = { ...adamDefaults, weightDecay: 1e-2 };
+
+/**
+ * AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay, torch's `AdamW`. The decay
+ * shrinks θ directly instead of entering the gradient, so it is not rescaled by 1/√ŝ:
+ *
+ *     θ ← θ (1 − α λ)
+ *     m ← β1 m + (1 − β1) v,   s ← β2 s + (1 − β2) v²
+ *     θ ← θ − α m̂ / (√ŝ + ε)
+ *
+ * Default λ = 0.01.
+ *
+ * @example
+ * ```ts
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * ```
+ */
+export class AdamW extends AdaptiveMoments<AdamOptions> {
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super("AdamW", params, { ...adamWDefaults, ...options });
+  }
+
+  protected rules(o: Readonly<AdamOptions>): MomentRules {
+    return { decoupled: true, amsgrad: o.amsgrad };
+  }
+
+  /** Adam's statistic: the squared gradient, s ← β2 s + (1 − β2) g². */
+  protected updateSecondMoment(s: Storage, g: Storage, _m: Storage, beta2: number): void {
+    runningSquareAverage(s, g, beta2);
+  }
+}

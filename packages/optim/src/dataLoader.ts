@@ -1,0 +1,159 @@
+import { Rng, Tensor, tensor, ShapeError, ValueError } from "@tapegrad/core";
+import { positiveInteger } from "./validate.js";
+
+/** A dataset: named tensors whose first axis indexes the same items (`{ x, y }`). */
+export type Dataset = Readonly<Record<string, Tensor>>;
+
+/** A mini-batch: the same names, each tensor holding the batch's rows. */
+export type Batch<D extends Dataset> = { [K in keyof D]: Tensor };
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions {
+  /** Items per batch (≥ 1). */
+  batchSize: number;
+  /** Draw a fresh random order for each epoch; default false (items in order). */
+  shuffle?: boolean;
+  /** Seed of the loader's own generator; default 0. */
+  seed?: number;
+  /** Drop an epoch's last batch when it is smaller than `batchSize`; default false. */
+  dropLast?: boolean;
+}
+
+/** JSON form of a loader's position: its generator, the current epoch's order and how far into it. */
+export interface DataLoaderStateDict {
+  readonly rng: readonly (number | null)[];
+  readonly epoch: number;
+  readonly order: readonly number[] | null;
+  readonly cursor: number;
+}
+
+/**
+ * Mini-batches drawn without replacement, as the lecture (§3) describes: each epoch is a fresh random
+ * permutation of the D items, batch 1 takes the first b of it, each next batch the next b of those left,
+ * and when all are used all are put back. The loader owns a seeded {@link Rng}, so one seed gives the same
+ * batches on every machine, and its state (generator, order, position) is in `stateDict()`: a resumed
+ * run draws exactly the batches it would have drawn.
+ *
+ * Iterating gives the rest of the current epoch (a whole new one if the last was finished), so a loop
+ * that stops early continues where it stopped, like the lecture's stream of draws.
+ *
+ * @example
+ * ```ts
+ * const loader = new DataLoader({ x: X, y: Y }, { batchSize: 32, shuffle: true, seed: 0 });
+ * for (const { x, y } of loader) { opt.zeroGrad(); loss(model(x), y).backward(); opt.step(); }
+ * ```
+ */
+export class DataLoader<D extends Dataset> {
+  /** Number of items D. */
+  readonly length: number;
+  readonly #data: D;
+  readonly #batchSize: number;
+  readonly #shuffle: boolean;
+  readonly #dropLast: boolean;
+  readonly #rng: Rng;
+  #epoch = 0;
+  #order: number[] | null = null;
+  #cursor = 0;
+
+  constructor(data: D, options: DataLoaderOptions) {
+    const names = Object.keys(data);
+    if (names.length === 0) throw new ValueError("DataLoader", `option data must name at least one tensor (got {})`);
+    const lengths = names.map((n) => {
+      const t = data[n]!;
+      if (!(t instanceof Tensor) || t.shape.length === 0) {
+        throw new ValueError("DataLoader", `data.${n} must be a tensor with an item axis first (got ${String(t)})`);
+      }
+      return t.shape[0]!;
+    });
+    const first = lengths[0]!;
+    const bad = lengths.findIndex((n) => n !== first);
+    if (bad >= 0) {
+      throw new ShapeError("DataLoader", `data.${names[0]} has ${first} items but data.${names[bad]} has ${lengths[bad]}`, names.map((n) => data[n]!.shape));
+    }
+    if (first === 0) throw new ValueError("DataLoader", `option data holds no items (data.${names[0]} has length 0)`);
+    this.length = first;
+    this.#data = data;
+    this.#batchSize = positiveInteger("DataLoader", "batchSize", options.batchSize);
+    this.#shuffle = options.shuffle ?? false;
+    this.#dropLast = options.dropLast ?? false;
+    this.#rng = new Rng(options.seed ?? 0);
+  }
+
+  /** Epochs begun so far (1 during the first). */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** Batches in one full epoch. */
+  get batchesPerEpoch(): number {
+    return this.#dropLast ? Math.floor(this.length / this.#batchSize) : Math.ceil(this.length / this.#batchSize);
+  }
+
+  /**
+   * The item indices of the next batch, starting a new epoch (a fresh permutation) when the current one
+   * is used up. Null when `dropLast` leaves no full batch at all.
+   */
+  nextIndices(): number[] | null {
+    if (this.#order === null || this.#remaining() === 0) this.#startEpoch();
+    if (this.#remaining() === 0) return null;
+    const order = this.#order!;
+    const take = Math.min(this.#batchSize, order.length - this.#cursor);
+    const indices = order.slice(this.#cursor, this.#cursor + take);
+    this.#cursor += take;
+    return indices;
+  }
+
+  /** The rest of the current epoch's batches (a whole epoch if the last one was finished). */
+  *[Symbol.iterator](): IterableIterator<Batch<D>> {
+    do {
+      const indices = this.nextIndices();
+      if (indices === null) return;
+      yield this.gather(indices);
+    } while (this.#remaining() > 0);
+  }
+
+  /** The items at `indices`, one tensor per name, rows in the given order. */
+  gather(indices: readonly number[]): Batch<D> {
+    const out: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(this.#data)) {
+      const row = t.size / t.shape[0]!;
+      const src = t.data;
+      const dst = t.dtype === "float64" ? new Float64Array(indices.length * row) : new Float32Array(indices.length * row);
+      indices.forEach((item, b) => dst.set(src.subarray(item * row, (item + 1) * row), b * row));
+      out[name] = tensor(dst, { shape: [indices.length, ...t.shape.slice(1)] });
+    }
+    return out as Batch<D>;
+  }
+
+  /** The loader's position, JSON-ready. */
+  stateDict(): DataLoaderStateDict {
+    const rng = this.#rng.getState().map((v) => (Number.isNaN(v) ? null : v));
+    return { rng, epoch: this.#epoch, order: this.#order === null ? null : [...this.#order], cursor: this.#cursor };
+  }
+
+  /** Restores a position from `stateDict()` of a loader over a dataset of the same length. */
+  loadStateDict(sd: DataLoaderStateDict): void {
+    if (sd.order !== null && sd.order.length !== this.length) {
+      throw new ValueError("DataLoader", `state order has ${sd.order.length} items, the dataset ${this.length}`);
+    }
+    if (!Number.isInteger(sd.cursor) || sd.cursor < 0 || sd.cursor > (sd.order?.length ?? 0)) {
+      throw new ValueError("DataLoader", `state cursor ${sd.cursor} is outside the epoch`);
+    }
+    this.#rng.setState(sd.rng.map((v) => v ?? Number.NaN));
+    this.#epoch = sd.epoch;
+    this.#order = sd.order === null ? null : [...sd.order];
+    this.#cursor = sd.cursor;
+  }
+
+  /** Items left in this epoch that can still form a batch. */
+  #remaining(): number {
+    const left = this.#order === null ? 0 : this.#order.length - this.#cursor;
+    return this.#dropLast && left < this.#batchSize ? 0 : left;
+  }
+
+  #startEpoch(): void {
+    this.#epoch += 1;
+    this.#order = this.#shuffle ? this.#rng.permutation(this.length) : Array.from({ length: this.length }, (_, i) => i);
+    this.#cursor = 0;
+  }
+}
