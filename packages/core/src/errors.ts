@@ -43,3 +43,19 @@ export class NotDifferentiableError extends GradError {}
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(",")}]`;
 }
+
+/** Where in a computation a NaN or an infinity first appeared (see `detectAnomaly`). */
+export class AnomalyError extends TapegradError {
+  /** Which work made it: the op's forward kernel, or its JVP or VJP rule. */
+  readonly phase: "forward" | "jvp" | "vjp";
+  /** The shapes of the op's inputs. */
+  readonly inputShapes: readonly (readonly number[])[];
+  /** The user's stack where the op was called. */
+  readonly site: string;
+  constructor(op: string, phase: "forward" | "jvp" | "vjp", message: string, inputShapes: readonly (readonly number[])[], site: string) {
+    super(op, `${message} (inputs ${inputShapes.map(formatShape).join(", ") || "none"})\n  called at:\n${site}`);
+    this.phase = phase;
+    this.inputShapes = inputShapes;
+    this.site = site;
+  }
+}

@@ -33,6 +33,8 @@ export interface TapeNode {
   readonly params: unknown;
   /** Set once backward has walked the node without `retainGraph`: its inputs are gone. */
   released: boolean;
+  /** Where the user called the op, recorded only under `detectAnomaly`. */
+  readonly site: string | undefined;
 }
 
 /**
@@ -164,6 +166,7 @@ export class Tensor {
   log(): Tensor { return ops.log(this); }
   sqrt(): Tensor { return ops.sqrt(this); }
   abs(): Tensor { return ops.abs(this); }
+  sign(): Tensor { return ops.sign(this); }
   sin(): Tensor { return ops.sin(this); }
   cos(): Tensor { return ops.cos(this); }
   tanh(): Tensor { return ops.tanh(this); }

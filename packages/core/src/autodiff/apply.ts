@@ -10,6 +10,7 @@ import { noteRecorded } from "./tapeStats.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
 import { cast } from "../ops/cast.js";
 import { batchSizeAt, batchedTangent } from "./batching.js";
+import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
 
 /**
  * Applies a primitive to its inputs. This is the one place where an op meets the autodiff machinery:
@@ -27,7 +28,7 @@ export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P
   const level = topLevel(rule.name, inputs);
   const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
   if (!rule.constant && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.node = { rule: rule as AnyOpRule, inputs, params, released: false };
+    out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined };
     out.requiresGrad = true;
     noteRecorded(out);
   }
@@ -49,7 +50,9 @@ function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, lev
   if (!rule.jvp) throw new GradError(rule.name, `has no forward-mode (JVP) rule`);
   // A level opened by jacfwd carries a batch of tangents, one leading row per direction (see batching.ts).
   const batch = batchSizeAt(level);
-  const tangent = batch === null ? rule.jvp(primals, tangents, primal, params) : batchedTangent(rule, primals, tangents, primal, params);
+  const tangent = withPhase("jvp", rule.name, undefined, () =>
+    batch === null ? rule.jvp!(primals, tangents, primal, params) : batchedTangent(rule, primals, tangents, primal, params),
+  );
   const shape = batch === null ? primal.shape : [batch, ...primal.shape];
   return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal, shape) });
 }

@@ -7,6 +7,7 @@ import { sum } from "../ops/sum.js";
 import { full } from "../creation.js";
 import { withGradEnabled } from "./mode.js";
 import { noteReleased } from "./tapeStats.js";
+import { detectAnomaly, withPhase } from "./anomaly.js";
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
@@ -17,6 +18,8 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Tape the backward computation itself, so the gradients can be differentiated again. Default false. */
   createGraph?: boolean;
+  /** Stop at the first VJP that makes a NaN or an infinity, naming its op (see `detectAnomaly`). */
+  detectAnomaly?: boolean;
 }
 
 /**
@@ -46,7 +49,7 @@ export function computeGradients(
       if (ct !== undefined && (targets === null || !targets.has(out))) {
         const needed = node.inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
         if (!node.rule.vjp) throw new NotDifferentiableError(node.rule.name, `has no reverse-mode (VJP) rule`);
-        const cts = node.rule.vjp(ct, node.inputs, out, node.params, needed);
+        const cts = withPhase("vjp", node.rule.name, node.site, () => node.rule.vjp!(ct, node.inputs, out, node.params, needed));
         node.inputs.forEach((x, k) => {
           const g = cts[k];
           if (needed[k] && g) accumulate(cotangents, x, fitCotangent(node.rule.name, k, g, x));
@@ -138,7 +141,8 @@ export function backward(root: Tensor, seed: TensorLike | undefined, options: Ba
     throw new GradError("backward", `${root} does not require grad: no input of the ops that made it has requiresGrad set`);
   }
   const ct = seedFor(root, seed);
-  const leaves = computeGradients([root], [ct], null, options);
+  const walk = (): Map<Tensor, Tensor> => computeGradients([root], [ct], null, options);
+  const leaves = options.detectAnomaly ? detectAnomaly(walk) : walk();
   for (const [x, g] of leaves) {
     if (x.node !== null) continue; // intermediate values keep no .grad (PyTorch's retain_grad is not offered)
     x.grad = x.grad === null ? g : withGradEnabled(options.createGraph ?? false, () => add(x.grad!, g));
