@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import type { Stats } from "./harness.js";
 
@@ -33,8 +34,21 @@ export function machineInfo(): string[] {
   return [
     `CPU: ${cpus[0]?.model.trim() ?? "?"} (${cpus.length} logical cores visible), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM`,
     `Node ${process.version} (V8 ${process.versions.v8}), ${os.platform()} ${os.arch()} ${os.release()}`,
+    `tapegrad source: ${sourceState()}`,
     `load average at start (1/5/15 min): ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`,
   ];
+}
+
+/** The commit the tapegrad packages come from, and whether they differ from it (they run from source). */
+function sourceState(): string {
+  try {
+    const git = (...args: string[]): string => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const commit = git("rev-parse", "--short", "HEAD");
+    const dirty = git("status", "--porcelain", "--", ":/packages").length > 0;
+    return `git ${commit}${dirty ? ", with uncommitted changes under packages/" : ""}`;
+  } catch {
+    return "unknown (not a git checkout)";
+  }
 }
 
 /** The markdown table of one case: median and IQR per step, and each median as a multiple of the first row's. */

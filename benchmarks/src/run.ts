@@ -7,7 +7,8 @@
  * its results must match the first framework's within the case's `rtol`), then the timing, each framework
  * from a fresh setup. A framework that fails is reported as failed, with its error, not dropped.
  *
- * Options: `--quick` (fewer samples, for trying changes), `--case <name>` (one case only).
+ * Options: `--quick` (fewer samples, for trying changes), `--case <name>` (one case only), `--framework
+ * <text>` (only the frameworks whose name contains the text; for profiling one of them).
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,7 @@ const CASES: BenchCase[] = [trainStepMlp];
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const caseFilter = args.includes("--case") ? args[args.indexOf("--case") + 1] : undefined;
+const frameworkFilter = args.includes("--framework") ? args[args.indexOf("--framework") + 1] : undefined;
 
 const MEASURE: MeasureOptions = quick
   ? { warmup: 2, minSamples: 5, maxSamples: 20, budgetMs: 2_000, blockMs: 250 }
@@ -29,7 +31,8 @@ const MEASURE: MeasureOptions = quick
 
 const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split("\n")[0]!.slice(0, 200);
 
-async function runCase(c: BenchCase): Promise<CaseResult> {
+async function runCase(all: BenchCase): Promise<CaseResult> {
+  const c = { ...all, frameworks: all.frameworks.filter((f) => frameworkFilter === undefined || f.framework.includes(frameworkFilter)) };
   const rows: Row[] = c.frameworks.map((f) => ({ framework: f.framework, ...(f.note === undefined ? {} : { note: f.note }) }));
 
   // 1. Correctness: the same steps from the same start must give the same results. The first step of
@@ -122,16 +125,20 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - t0) / 1000;
   const body = render(results, started, seconds);
   console.log(body);
-  const file = fileURLToPath(new URL("../RESULTS.md", import.meta.url));
-  const header = [
-    "# Benchmark results",
-    "",
-    "Written by `pnpm bench` (from the repository root: `npx -y pnpm@12.21.0 bench`, which runs",
-    "`tsx --conditions=source src/run.ts` in `benchmarks/`). Regenerate rather than edit.",
-    "",
-  ];
-  writeFileSync(file, header.join("\n") + "\n" + body + "\n");
-  console.error(`wrote ${file}`);
+  if (quick || caseFilter !== undefined || frameworkFilter !== undefined) {
+    console.error("RESULTS.md not written: --quick, --case and --framework runs are partial");
+  } else {
+    const file = fileURLToPath(new URL("../RESULTS.md", import.meta.url));
+    const header = [
+      "# Benchmark results",
+      "",
+      "Written by `pnpm bench` (from the repository root: `npx -y pnpm@12.21.0 bench`, which runs",
+      "`tsx --conditions=source src/run.ts` in `benchmarks/`). Regenerate rather than edit.",
+      "",
+    ];
+    writeFileSync(file, header.join("\n") + "\n" + body + "\n");
+    console.error(`wrote ${file}`);
+  }
   const bad = results.flatMap((r) => r.rows).filter((row) => row.checkOk === false);
   if (bad.length > 0) {
     console.error(`correctness check failed for: ${bad.map((row) => row.framework).join(", ")}`);
