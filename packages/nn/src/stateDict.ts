@@ -1,0 +1,52 @@
+import { ValueError, type Tensor } from "@tapegrad/core";
+
+/** Parameters by dotted name, as `Module.stateDict()` returns them. */
+export type StateDict = Record<string, Tensor>;
+
+const formatShape = (shape: readonly number[]): string => `[${shape.join(",")}]`;
+
+/**
+ * A state dict that does not fit the module. The fields list every problem, so a caller can show them or
+ * decide to load a subset.
+ * @example
+ * ```ts
+ * try { model.loadStateDict({}); } catch (e) { if (e instanceof StateDictError) console.log(e.missing); }
+ * ```
+ */
+export class StateDictError extends ValueError {
+  constructor(
+    /** Parameter names of the module that the state dict does not have. */
+    readonly missing: readonly string[],
+    /** Keys of the state dict that the module has no parameter for. */
+    readonly unexpected: readonly string[],
+    /** Names present on both sides whose shapes differ. */
+    readonly mismatched: readonly { name: string; expected: readonly number[]; got: readonly number[] }[],
+  ) {
+    const parts = [
+      missing.length ? `missing keys ${JSON.stringify(missing)}` : "",
+      unexpected.length ? `unexpected keys ${JSON.stringify(unexpected)}` : "",
+      ...mismatched.map((m) => `"${m.name}" has shape ${formatShape(m.got)}, the module expects ${formatShape(m.expected)}`),
+    ];
+    super("loadStateDict", parts.filter(Boolean).join("; "));
+  }
+}
+
+/**
+ * Checks `state` against the named parameters (names both ways, then shapes) and, only if everything
+ * fits, copies each value into its parameter's storage in place. Keys are read with `Object.hasOwn`, so
+ * a key such as `constructor` is never confused with an inherited property.
+ * @internal
+ */
+export function loadStateDictInto(params: readonly [string, Tensor][], state: Readonly<Record<string, Tensor>>): void {
+  const names = new Set(params.map(([n]) => n));
+  const missing = params.map(([n]) => n).filter((n) => !Object.hasOwn(state, n));
+  const unexpected = Object.keys(state).filter((k) => !names.has(k));
+  const mismatched = params.flatMap(([name, p]) => {
+    if (!Object.hasOwn(state, name)) return [];
+    const got = state[name]!.shape;
+    const same = got.length === p.shape.length && got.every((d, i) => d === p.shape[i]);
+    return same ? [] : [{ name, expected: p.shape, got }];
+  });
+  if (missing.length || unexpected.length || mismatched.length) throw new StateDictError(missing, unexpected, mismatched);
+  for (const [name, p] of params) p.data.set(state[name]!.data);
+}
