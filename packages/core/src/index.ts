@@ -35,6 +35,8 @@ export type { TensorFunction, ArgnumsOption, GradResult } from "./autodiff/trans
 export { jvp } from "./autodiff/jvp.js";
 export { jacrev, jacfwd, hessian, hvp } from "./autodiff/jacobian.js";
 export type { JacobianOptions } from "./autodiff/jacobian.js";
+export { adviseMode } from "./autodiff/modeAdvisor.js";
+export type { ModeAdvice } from "./autodiff/modeAdvisor.js";
 export { tapeStats } from "./autodiff/tapeStats.js";
 export type { TapeStats } from "./autodiff/tapeStats.js";
 export { profile } from "./profile.js";

@@ -11,7 +11,10 @@ export interface Profile<T> {
   byOp: Record<string, { calls: number; flops: number }>;
   /** Wall-clock milliseconds. */
   ms: number;
-  /** The most bytes the tape held at once while `fn` ran. */
+  /**
+   * The most bytes of taped values that `fn` added to the tape at once (values already taped before
+   * `fn` ran are not counted): the memory reverse mode pays for keeping the forward pass.
+   */
   peakTapeBytes: number;
 }
 
@@ -29,6 +32,7 @@ export interface Profile<T> {
 export function profile<T>(fn: () => T): Profile<T> {
   const byOp: Record<string, { calls: number; flops: number }> = {};
   let flops = 0;
+  const base = tapeStats().liveBytes;
   resetTapePeak();
   const start = performance.now();
   const result = observeKernels((e) => {
@@ -39,5 +43,5 @@ export function profile<T>(fn: () => T): Profile<T> {
     entry.flops += cost;
   }, fn);
   const ms = performance.now() - start;
-  return { result, flops, byOp, ms, peakTapeBytes: tapeStats().peakBytes };
+  return { result, flops, byOp, ms, peakTapeBytes: tapeStats().peakBytes - base };
 }
