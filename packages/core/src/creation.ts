@@ -126,7 +126,7 @@ export function arange(start: number, stop?: number, step = 1, options?: CreateO
   if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(step) || step === 0) {
     throw new ValueError("arange", `needs finite start and stop and a non-zero step, got ${from}, ${to}, ${step}`);
   }
-  const n = Math.max(0, Math.ceil((to - from) / step));
+  const n = checkShape("arange", [Math.max(0, Math.ceil((to - from) / step))])[0]!;
   const storage = allocate(dtypeFrom(options), n);
   for (let i = 0; i < n; i++) storage[i] = from + i * step;
   return make(storage, [n], options);

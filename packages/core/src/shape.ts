@@ -71,6 +71,7 @@ export function normalizeAxis(op: string, axis: number, rank: number, shape: Sha
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, shape: Shape): number[] {
   if (axes === undefined) return shape.map((_, i) => i);
   const list = typeof axes === "number" ? [axes] : axes;
+  if (!Array.isArray(list)) throw new ValueError(op, `axes must be an integer or an array of integers, got ${String(axes)}`);
   const out = [...new Set(list.map((a) => normalizeAxis(op, a, shape.length, shape)))].sort((x, y) => x - y);
   if (out.length !== list.length) throw new ShapeError(op, `repeated axis in [${list.join(",")}]`, [shape]);
   return out;

@@ -42,28 +42,22 @@ describe.each(primitives.filter((r) => !r.constant).map((r) => [r.name, r as OpR
   });
 
   it("a planted error in its JVP or its VJP rule is caught", () => {
-    const scaled = (t: Tensor | null): Tensor | null => t && t.mul(1.01);
+    const scaled = (t: Tensor | null): Tensor | null => t && t.mul(1.1);
     const mutants: OpRule<unknown>[] = [
       { ...rule, jvp: (...a) => scaled(rule.jvp!(...a)) },
       { ...rule, vjp: (...a) => rule.vjp!(...a).map(scaled) },
     ];
     for (const mutant of mutants) {
-      let caught = 0;
-      const trials = 10;
       fc.assert(
         fc.property(fc.gen(), (g) => {
-          const { inputs } = drawCase(rule, g);
-          const all = drawnAll;
-          try {
-            gradcheck(withFixed(mutant, all, lastParams), inputs, { name });
-          } catch (e) {
-            if (!(e instanceof GradcheckError)) throw e;
-            caught++;
-          }
+          const { f, inputs } = drawCase(rule, g);
+          // Where the true derivative vanishes along the drawn direction, no planted factor can show.
+          const [, jt] = jvp(f, inputs, inputs.map((x) => x.mul(0).add(1)));
+          fc.pre(jt.data.some((v) => Math.abs(v) > 1e-6));
+          expect(() => gradcheck(withFixed(mutant, drawnAll, lastParams), inputs, { name })).toThrow(GradcheckError);
         }),
-        { numRuns: trials },
+        { numRuns: 10 },
       );
-      expect(caught).toBeGreaterThanOrEqual(trials - 2);
     }
   });
 });

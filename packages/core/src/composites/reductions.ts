@@ -7,11 +7,12 @@ import { neg } from "../ops/neg.js";
 import { reshape } from "../ops/reshape.js";
 import { sum } from "../ops/sum.js";
 import { normalizeAxes, reducedShape } from "../shape.js";
-import { Tensor, type Axes, type ReduceOptions, type TensorLike } from "../tensor.js";
+import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
+import { argShape } from "../ops/args.js";
+import { ValueError } from "../errors.js";
 import { stopGradient } from "../autodiff/stopGradient.js";
 import { sub } from "./arithmetic.js";
 
-const shapeOf = (x: TensorLike): readonly number[] => (x instanceof Tensor ? x.shape : []);
 
 /**
  * Mean over `axis` (one, several, or all when omitted).
@@ -21,8 +22,9 @@ const shapeOf = (x: TensorLike): readonly number[] => (x instanceof Tensor ? x.s
  * ```
  */
 export function mean(x: TensorLike, axis?: Axes, options?: ReduceOptions): Tensor {
-  const shape = shapeOf(x);
+  const shape = argShape("mean", x);
   const count = normalizeAxes("mean", axis, shape).reduce((n, a) => n * shape[a]!, 1);
+  if (count === 0) throw new ValueError("mean", `cannot average over an empty axis (shape [${shape.join(",")}])`);
   return mul(sum(x, axis, options), 1 / count);
 }
 
@@ -43,7 +45,7 @@ export function logSumExp(x: TensorLike, axis?: Axes, options?: ReduceOptions): 
   const shift = stopGradient(max(x, axis, { keepDims: true }));
   const lse = add(log(sum(exp(sub(x, shift)), axis, { keepDims: true })), shift);
   if (options?.keepDims) return lse;
-  const shape = shapeOf(x);
+  const shape = argShape("logSumExp", x);
   return reshape(lse, reducedShape(shape, normalizeAxes("logSumExp", axis, shape), false));
 }
 

@@ -4,6 +4,7 @@ import { concat as concatKernel } from "../kernels/reference.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { zeros, zerosLike } from "../creation.js";
+import { tensorList } from "./args.js";
 import type { OpRule } from "./rule.js";
 import { slice } from "./slice.js";
 
@@ -59,5 +60,5 @@ export const concatOp: OpRule<{ axis: number }> = {
  * ```
  */
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
-  return apply(concatOp, xs, { axis });
+  return apply(concatOp, tensorList("concat", xs), { axis });
 }

@@ -2,6 +2,7 @@ import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
 import { pad as padKernel } from "../kernels/reference.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { intList } from "./args.js";
 import type { OpRule } from "./rule.js";
 import { slice } from "./slice.js";
 
@@ -39,5 +40,5 @@ export const padOp: OpRule<PadParams> = {
  * ```
  */
 export function pad(x: TensorLike, before: readonly number[], after: readonly number[]): Tensor {
-  return apply(padOp, [x], { before, after });
+  return apply(padOp, [x], { before: intList("pad", "before", before), after: intList("pad", "after", after) });
 }

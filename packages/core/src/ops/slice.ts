@@ -4,6 +4,7 @@ import { slice as sliceKernel } from "../kernels/reference.js";
 
 import type { Tensor, TensorLike } from "../tensor.js";
 import { pad } from "./pad.js";
+import { argShape, intList } from "./args.js";
 import type { OpRule } from "./rule.js";
 
 export interface SliceParams {
@@ -44,7 +45,9 @@ export const sliceOp: OpRule<SliceParams> = {
  * ```
  */
 export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
-  const shape = typeof x === "number" ? [] : x.shape;
+  const shape = argShape("slice", x);
+  intList("slice", "begin", begin);
+  if (size !== undefined) intList("slice", "size", size);
   const resolved = shape.map((d, i) => {
     const s = size?.[i] ?? -1;
     return s === -1 ? d - (begin[i] ?? 0) : s;

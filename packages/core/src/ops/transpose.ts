@@ -2,6 +2,7 @@ import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
 import { transpose as transposeKernel } from "../kernels/reference.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { argShape, intList } from "./args.js";
 import type { OpRule } from "./rule.js";
 
 function checkPerm(shape: readonly number[], perm: readonly number[]): void {
@@ -45,6 +46,7 @@ export const transposeOp: OpRule<{ perm: readonly number[] }> = {
  * ```
  */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
-  const rank = typeof x === "number" ? 0 : x.shape.length;
-  return apply(transposeOp, [x], { perm: perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i) });
+  const rank = argShape("transpose", x).length;
+  const order = perm === undefined ? Array.from({ length: rank }, (_, i) => rank - 1 - i) : intList("transpose", "perm", perm);
+  return apply(transposeOp, [x], { perm: order });
 }

@@ -1,0 +1,34 @@
+import { ValueError } from "../errors.js";
+import { Tensor, type TensorLike } from "../tensor.js";
+
+/**
+ * Checks of the plain arguments that ops take besides tensors (axes, shapes, offsets), made before they are
+ * used, so that a malformed argument gets a ValueError naming the op and the argument rather than a
+ * TypeError from inside a loop.
+ */
+export function intList(op: string, what: string, value: unknown): number[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "number" && Number.isInteger(v))) {
+    throw new ValueError(op, `${what} must be an array of integers, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** The shape of a tensor argument (`[]` for a number), or a ValueError for anything else. */
+export function argShape(op: string, x: unknown): readonly number[] {
+  if (x instanceof Tensor) return x.shape;
+  if (typeof x === "number") return [];
+  throw new ValueError(op, `expected a Tensor or a number, got ${describeValue(x)}`);
+}
+
+/** The list of tensor arguments of a variadic op, or a ValueError. */
+export function tensorList(op: string, xs: unknown): readonly TensorLike[] {
+  if (!Array.isArray(xs)) throw new ValueError(op, `expected an array of tensors, got ${describeValue(xs)}`);
+  return xs as TensorLike[];
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof Tensor) return `a ${value} tensor`;
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === "number" ? String(v) : typeof v)).join(",")}]`;
+  return typeof value === "object" ? `a ${value.constructor?.name ?? "object"}` : `${typeof value} ${String(value)}`;
+}
