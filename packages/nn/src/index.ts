@@ -1,1 +1,29 @@
-export {};
+/**
+ * @tapegrad/nn: modules (`Module`, `Linear`, `Sequential`, activations, `mlp`), initialisers, losses
+ * written as composites of core ops, and safetensors files that move weights to and from PyTorch.
+ *
+ * @example
+ * ```ts
+ * import { mlp, softmaxCrossEntropy } from "@tapegrad/nn";
+ * const model = mlp([64, 32, 32, 10]);
+ * const loss = softmaxCrossEntropy(model.forward(x), y);
+ * loss.backward();
+ * ```
+ * @packageDocumentation
+ */
+export { Module } from "./module.js";
+export { StateDictError, type StateDict } from "./stateDict.js";
+export { Linear, type LinearOptions } from "./linear.js";
+export { Sequential } from "./sequential.js";
+export { ReLU, Sigmoid, Tanh, LeakyReLU, Softmax, Identity } from "./activations.js";
+export { mlp, type MlpOptions, type ActivationName } from "./mlp.js";
+export {
+  uniform, normal, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal, pytorchDefault, calculateGain, fans,
+  type Init, type InitOptions, type KaimingOptions, type Nonlinearity,
+} from "./init.js";
+export { squaredError, mseLoss, crossEntropy, binaryCrossEntropy, bceWithLogits } from "./losses.js";
+export { softmaxCrossEntropy } from "@tapegrad/core";
+export { encodeSafetensors } from "./safetensors/encode.js";
+export { decodeSafetensors } from "./safetensors/decode.js";
+export { save, load, type SaveOptions } from "./safetensors/io.js";
+export { functionalCall } from "./functional.js";

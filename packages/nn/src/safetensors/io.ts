@@ -1,0 +1,52 @@
+import type { Module } from "../module.js";
+import { decodeSafetensors } from "./decode.js";
+import { encodeSafetensors } from "./encode.js";
+
+/** Options of `save`. */
+export interface SaveOptions {
+  /** Free-form strings stored in the file's `__metadata__` (PyTorch writes `{ format: "pt" }`). */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Writes a module's `stateDict()` to a safetensors file that PyTorch's `safetensors.torch.load_file`
+ * reads. The write is atomic: the bytes go to a temporary file in the same directory, which is flushed
+ * to disk and then renamed over `path`, so a crash mid-save leaves any old file intact. Node only
+ * (`node:fs` is loaded on first use, so importing this package in a browser still works).
+ * @example
+ * ```ts
+ * await save(model, "model.safetensors");
+ * ```
+ */
+export async function save(module: Module, path: string, options: SaveOptions = {}): Promise<void> {
+  const { open, rename, rm } = await import("node:fs/promises");
+  const bytes = encodeSafetensors(module.stateDict(), options.metadata);
+  const temporary = `${path}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const file = await open(temporary, "wx");
+    try {
+      await file.writeFile(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Reads a safetensors file (written by `save` or by PyTorch) into a module's parameters, checking every
+ * name and shape first (see `Module.loadStateDict`). Returns the module.
+ * @example
+ * ```ts
+ * const model = await load(mlp([64, 32, 32, 10]), "model.safetensors");
+ * ```
+ */
+export async function load<M extends Module>(module: M, path: string): Promise<M> {
+  const { readFile } = await import("node:fs/promises");
+  const bytes = await readFile(path);
+  return module.loadStateDict(decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+}
