@@ -1,7 +1,7 @@
 import type { DType } from "../dtype.js";
 import { promote } from "../dtype.js";
 import { DTypeError, GradError, ShapeError, ValueError } from "../errors.js";
-import { sameShape } from "../shape.js";
+import { MAX_ELEMENTS, sameShape, sizeOf } from "../shape.js";
 import type { AnyOpRule, OpRule } from "../ops/rule.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { isGradEnabled, isLevelOpen } from "./mode.js";
@@ -25,6 +25,7 @@ import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
 export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P): Tensor {
   const inputs = coerce(rule.name, args);
   const outShape = rule.shape(inputs, params);
+  checkAllocatable(rule.name, outShape, inputs);
   const level = topLevel(rule.name, inputs);
   const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
   if (!rule.constant && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
@@ -65,6 +66,13 @@ function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly nu
     return broadcastTo(tangent, shape);
   } catch {
     throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, shape]);
+  }
+}
+
+/** Refuses an output too large for a typed array before any kernel tries to allocate it. */
+function checkAllocatable(op: string, outShape: readonly number[], inputs: readonly Tensor[]): void {
+  if (sizeOf(outShape) > MAX_ELEMENTS) {
+    throw new ShapeError(op, `the output [${outShape.join(",")}] would have ${sizeOf(outShape)} elements, more than can be allocated (${MAX_ELEMENTS})`, inputs.map((x) => x.shape));
   }
 }
 
