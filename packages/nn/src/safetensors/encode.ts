@@ -2,9 +2,10 @@ import { ValueError, type Tensor } from "@tapegrad/core";
 import { codeOf, FORBIDDEN_NAMES, HEADER_LENGTH_BYTES, METADATA_KEY, SUPPORTED } from "./format.js";
 
 /**
- * Serialises named tensors to safetensors bytes, laid out as PyTorch's `safetensors` library writes a
- * file of float tensors: names sorted, data in that order, header JSON padded with spaces to 8-byte
- * alignment, values little-endian on every platform. Pure: usable in a browser.
+ * Serialises named tensors to safetensors bytes, laid out as PyTorch's `safetensors` library writes
+ * them: tensors ordered by dtype, widest first (so every F64 sits 8-byte aligned), then by name; the
+ * header JSON in that order after `__metadata__`, padded with spaces to 8-byte alignment; values
+ * little-endian on every platform. Pure: usable in a browser.
  * @example
  * ```ts
  * const bytes = encodeSafetensors({ w: tensor([[1, 2]]) }, { format: "pt" });
@@ -12,9 +13,10 @@ import { codeOf, FORBIDDEN_NAMES, HEADER_LENGTH_BYTES, METADATA_KEY, SUPPORTED }
  * ```
  */
 export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
-  const names = Object.keys(tensors).sort();
+  const width = (name: string): number => SUPPORTED[codeOf(tensors[name]!.dtype)].bytes;
+  const names = Object.keys(tensors).sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
   // The JSON is assembled by hand: a JS object would list integer-like names ("10", "2") in numeric
-  // order rather than the sorted order the data follows.
+  // order rather than in the order of the data.
   const entries: string[] = [];
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {

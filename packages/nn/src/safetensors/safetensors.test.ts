@@ -51,18 +51,19 @@ describe("encodeSafetensors / decodeSafetensors", () => {
     fc.assert(fc.property(stateDicts, (sd) => expectSame(decodeSafetensors(encodeSafetensors(sd)), sd)));
   });
 
-  it("lays the file out as the format says: u64 LE length, sorted JSON padded with spaces to 8 bytes, LE data", () => {
-    const bytes = encodeSafetensors({ b: tensor([1.5], { dtype: "float64" }), a: tensor([[1, -2]]) }, { format: "pt" });
+  it("lays the file out as the safetensors library does: u64 LE length, JSON padded to 8 bytes, F64 first, then names sorted", () => {
+    const bytes = encodeSafetensors({ c: tensor([3]), b: tensor([1.5], { dtype: "float64" }), a: tensor([[1, -2]]) }, { format: "pt" });
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     expect(n % 8).toBe(0);
     const json = new TextDecoder().decode(bytes.subarray(8, 8 + n));
     expect(json.trimEnd()).toBe(
-      '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[1,2],"data_offsets":[0,8]},"b":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}',
+      '{"__metadata__":{"format":"pt"},"b":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},' +
+        '"a":{"dtype":"F32","shape":[1,2],"data_offsets":[8,16]},"c":{"dtype":"F32","shape":[1],"data_offsets":[16,20]}}',
     );
     expect(json.slice(json.trimEnd().length)).toMatch(/^ *$/);
     const data = new DataView(bytes.buffer, 8 + n);
-    expect([data.getFloat32(0, true), data.getFloat32(4, true), data.getFloat64(8, true)]).toEqual([1, -2, 1.5]);
-    expect(bytes.length).toBe(8 + n + 16);
+    expect([data.getFloat64(0, true), data.getFloat32(8, true), data.getFloat32(12, true), data.getFloat32(16, true)]).toEqual([1.5, 1, -2, 3]);
+    expect(bytes.length).toBe(8 + n + 20);
   });
 
   it("orders integer-like names as strings, as the data is laid out", () => {
