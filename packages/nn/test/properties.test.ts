@@ -12,18 +12,26 @@ import {
  * against central differences, VJP against JVP, gradient shapes, and second order.
  */
 
-type Draw = { batch: number; width: number; out: number; seed: number };
-const draws = fc.record({ batch: fc.integer({ min: 1, max: 4 }), width: fc.integer({ min: 1, max: 4 }), out: fc.integer({ min: 1, max: 3 }), seed: fc.integer() });
+type Draw = { batch: number; width: number; out: number; lead: number[]; shape: number[]; seed: number };
+const draws = fc.record({
+  batch: fc.integer({ min: 1, max: 4 }),
+  width: fc.integer({ min: 1, max: 4 }),
+  out: fc.integer({ min: 1, max: 3 }),
+  lead: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), // extra batch axes of a layer's input: [], [2], [2, 3], …
+  shape: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 3 }), // any rank for element-wise losses, scalars included
+  seed: fc.integer(),
+});
 const runs = { numRuns: 15 };
 
-/** A float64 [rows, cols] tensor with entries drawn by `value`. */
-const matrix = (rows: number, cols: number, value: () => number): Tensor =>
-  tensor(Float64Array.from({ length: rows * cols }, value), { shape: [rows, cols] });
+/** A float64 tensor of `shape` with entries drawn by `value`. */
+const array = (shape: readonly number[], value: () => number): Tensor =>
+  tensor(Float64Array.from({ length: shape.reduce((a, b) => a * b, 1) }, value), { shape });
+const matrix = (rows: number, cols: number, value: () => number): Tensor => array([rows, cols], value);
 
 describe("every loss passes gradcheck (first and second order)", () => {
   const losses: [string, (d: Draw, rng: Rng) => [(...xs: Tensor[]) => Tensor, Tensor[]]][] = [
-    ["squaredError", ({ batch, width }, rng) => [squaredError, [matrix(batch, width, () => rng.normal()), matrix(batch, width, () => rng.normal())]]],
-    ["mseLoss", ({ batch, width }, rng) => [mseLoss, [matrix(batch, width, () => rng.normal()), matrix(batch, width, () => rng.normal())]]],
+    ["squaredError", ({ shape }, rng) => [squaredError, [array(shape, () => rng.normal()), array(shape, () => rng.normal())]]],
+    ["mseLoss", ({ shape }, rng) => [mseLoss, [array(shape, () => rng.normal()), array(shape, () => rng.normal())]]],
     ["crossEntropy (probability rows)", ({ batch, width }, rng) => [crossEntropy, [matrix(batch, width, () => 0.1 + rng.uniform()), matrix(batch, width, () => rng.uniform())]]],
     ["crossEntropy (class indices)", ({ batch, width }, rng) => {
       const labels = tensor(Float64Array.from({ length: batch }, () => rng.int(width)));
@@ -33,8 +41,8 @@ describe("every loss passes gradcheck (first and second order)", () => {
       const labels = tensor(Float64Array.from({ length: batch }, () => rng.int(width)));
       return [(z) => softmaxCrossEntropy(z, labels), [matrix(batch, width, () => 3 * rng.normal())]];
     }],
-    ["binaryCrossEntropy", ({ batch, width }, rng) => [binaryCrossEntropy, [matrix(batch, width, () => 0.05 + 0.9 * rng.uniform()), matrix(batch, width, () => rng.uniform())]]],
-    ["bceWithLogits", ({ batch, width }, rng) => [bceWithLogits, [matrix(batch, width, () => 4 * rng.normal()), matrix(batch, width, () => rng.uniform())]]],
+    ["binaryCrossEntropy", ({ shape }, rng) => [binaryCrossEntropy, [array(shape, () => 0.05 + 0.9 * rng.uniform()), array(shape, () => rng.uniform())]]],
+    ["bceWithLogits", ({ shape }, rng) => [bceWithLogits, [array(shape, () => 4 * rng.normal()), array(shape, () => rng.uniform())]]],
   ];
   it.each(losses)("%s", (name, make) => {
     fc.assert(
@@ -73,7 +81,7 @@ describe("every layer passes gradcheck in its input and its parameters (first an
     fc.assert(
       fc.property(draws, (d) => {
         const rng = new Rng(d.seed);
-        checkModule(name, make(d, rng), matrix(d.batch, d.width, () => rng.normal()));
+        checkModule(name, make(d, rng), array([...d.lead, d.width], () => rng.normal()));
       }),
       runs,
     );
