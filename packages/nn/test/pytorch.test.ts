@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { noGrad, tensor } from "@tapegrad/core";
 import { decodeSafetensors, encodeSafetensors, Linear, load } from "../src/index.js";
@@ -23,7 +24,7 @@ describe("the PyTorch-written test vector", () => {
   });
 
   it("a Linear loaded from it produces PyTorch's outputs", async () => {
-    const layer = await load(new Linear(4, 3), vectorPath.pathname);
+    const layer = await load(new Linear(4, 3), fileURLToPath(vectorPath));
     const out = noGrad(() => layer.forward(tensor(expected.input)));
     expect(out.shape).toEqual([5, 3]);
     // float32 sums of 4 products may round differently from PyTorch's order: allow a few float32 ulps.
