@@ -28,10 +28,22 @@ export interface MomentRules {
  *     θ ← θ (1 − α λ)  (decoupled)     or     g = v + λ θ  (L2)
  *     m ← β1 m + (1 − β1) g
  *     s ← (subclass: Adam's g², AdaBelief's (g − m)² + ε)
- *     ŝ_max ← max(ŝ_max, s)  (AMSGrad)
+ *     s_max ← max(s_max, s), used in place of s  (AMSGrad)
  *     θ ← θ − (α / (1 − β1^k)) · m / (√s / √(1 − β2^k) + ε)
  *
  * which is α m̂ / (√ŝ + ε) with the bias corrections m̂ = m / (1 − β1^k), ŝ = s / (1 − β2^k).
+ *
+ * @example
+ * ```ts
+ * // All of Adam, written as a subclass: options, the decay rule, and the g² statistic.
+ * class MyAdam extends AdaptiveMoments<AdamOptions> {
+ *   constructor(params: Params<AdamOptions>) { super("MyAdam", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }); }
+ *   protected rules(o: AdamOptions) { return { decoupled: false, amsgrad: o.amsgrad }; }
+ *   protected updateSecondMoment(s: Storage, g: Storage, _m: Storage, beta2: number) {
+ *     for (let i = 0; i < s.length; i++) s[i] = beta2 * s[i]! + (1 - beta2) * g[i]! * g[i]!;
+ *   }
+ * }
+ * ```
  */
 export abstract class AdaptiveMoments<O extends MomentOptions> extends Optimizer<O> {
   protected constructor(kind: string, params: Params<O>, defaults: O) {

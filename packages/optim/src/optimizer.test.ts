@@ -1,4 +1,4 @@
-import { tensor, ValueError } from "@tapegrad/core";
+import { ShapeError, tensor, ValueError } from "@tapegrad/core";
 import { describe, expect, it } from "vitest";
 import { Adam } from "./adam.js";
 import { SGD } from "./sgd.js";
@@ -61,6 +61,14 @@ describe("Optimizer: groups, learning rate, gradients", () => {
     expect(w.data[0]).toBe(Math.fround(w.data[0]!));
   });
 
+  it("refuses a gradient of another shape, naming both shapes", () => {
+    const w = param([1, 2]);
+    const opt = new SGD([w], { lr: 0.1 });
+    w.grad = tensor([[1, 2]], { dtype: "float64" });
+    expect(() => opt.step()).toThrow(ShapeError);
+    expect(() => opt.step()).toThrow("SGD: a parameter's gradient must have its shape (got [2], [1,2])");
+  });
+
   it("refuses empty groups, computed tensors and duplicates", () => {
     expect(() => new SGD([])).toThrow("SGD: parameter group 0 is empty");
     const w = param([1]);
@@ -103,6 +111,8 @@ describe("Optimizer: stateDict", () => {
       "state dict has 1 parameter groups, this optimizer 2",
     );
     expect(() => new Adam([param([1, 2])]).loadStateDict(sd)).toThrow("state expAvg of parameter 0 has 3 values, the parameter 2");
+    const badStep = { ...sd, state: { "0": { ...sd.state["0"]!, step: 1.5 } } };
+    expect(() => new Adam([param([1, 2, 3])]).loadStateDict(badStep)).toThrow("Adam: state step of parameter 0 must be an integer >= 0 (got 1.5)");
     const bad = { ...sd, paramGroups: [{ params: [0], options: { lr: -1 } }] };
     expect(() => new Adam([param([1, 2, 3])]).loadStateDict(bad)).toThrow("Adam: option lr must be >= 0 (got -1)");
   });

@@ -1,4 +1,4 @@
-import { Tensor, ValueError, type Storage } from "@tapegrad/core";
+import { ShapeError, Tensor, ValueError, type Storage } from "@tapegrad/core";
 import { nonNegative } from "./validate.js";
 
 /** Options every optimizer has: the learning rate α. */
@@ -122,8 +122,8 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const { params, options } of this.paramGroups) {
       for (const p of params) {
         if (p.grad === null) continue;
-        if (p.grad.size !== p.size) {
-          throw new ValueError(this.#kind, `gradient of ${p} has ${p.grad.size} elements, the parameter ${p.size}`);
+        if (p.grad.shape.length !== p.shape.length || p.grad.shape.some((d, i) => d !== p.shape[i])) {
+          throw new ShapeError(this.#kind, `a parameter's gradient must have its shape`, [p.shape, p.grad.shape]);
         }
         const state = this.#stateOf(p);
         state.step += 1;
@@ -137,7 +137,13 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const { params } of this.paramGroups) for (const p of params) p.zeroGrad();
   }
 
-  /** The optimizer's whole state as plain JSON-ready data; `JSON.stringify` of it round-trips bit for bit. */
+  /**
+   * The optimizer's whole state as plain JSON-ready data; `JSON.stringify` of it round-trips bit for bit.
+   * @example
+   * ```ts
+   * writeFileSync("opt.json", JSON.stringify(opt.stateDict()));
+   * ```
+   */
   stateDict(): OptimizerStateDict {
     const state: Record<string, { step: number; buffers: Record<string, number[]> }> = {};
     let index = 0;
@@ -158,6 +164,11 @@ export abstract class Optimizer<O extends BaseOptions> {
   /**
    * Restores a state written by `stateDict()` of the same optimizer class over parameters of the same
    * groups and sizes; the parameters' own values are restored separately (with the model).
+   * @example
+   * ```ts
+   * const opt = new Adam(model.parameters());
+   * opt.loadStateDict(JSON.parse(readFileSync("opt.json", "utf8")));
+   * ```
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const kind = this.#kind;
@@ -177,6 +188,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const [key, { step, buffers }] of Object.entries(sd.state)) {
       const p = all[Number(key)];
       if (p === undefined) throw new ValueError(kind, `state dict has state for parameter ${key}, this optimizer has ${all.length}`);
+      if (!Number.isInteger(step) || step < 0) throw new ValueError(kind, `state step of parameter ${key} must be an integer >= 0 (got ${step})`);
       const copies: Record<string, Storage> = {};
       for (const [name, values] of Object.entries(buffers)) {
         if (values.length !== p.size) throw new ValueError(kind, `state ${name} of parameter ${key} has ${values.length} values, the parameter ${p.size}`);
@@ -209,7 +221,11 @@ function toGroupSpecs<O>(params: Params<O>): GroupSpec<O>[] {
 
 /**
  * The named buffer of a parameter's state, created as zeros of the parameter's dtype on first use (the
- * lecture's "s := 0").
+ * lecture's "s := 0"). For writing an optimizer's `update`.
+ * @example
+ * ```ts
+ * const s = buffer(state, "squareAvg", param); // Float32Array of zeros for a float32 parameter
+ * ```
  */
 export function buffer(state: ParamState, name: string, like: Storage): Storage {
   return (state.buffers[name] ??= like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length));
