@@ -33,7 +33,16 @@ export interface Slopes {
   readonly s: number;
   /** The exponent of (s + 1), the number of weight layers, instead of s. */
   readonly layers: number;
+  /** Slope between the two largest n (at the largest s), and between the two largest s (at the largest n). */
+  readonly lastN: number;
+  readonly lastS: number;
   readonly expect: { n: number; s: number };
+}
+
+/** Log-log slope between the last two of `cells` (sorted by `x`), or NaN. */
+function lastPair(cells: readonly Cell[], x: (c: Cell) => number, y: (c: Cell) => number | null): number {
+  const pts = [...cells].sort((a, b) => x(a) - x(b)).map((c) => [x(c), y(c)] as const).filter((p): p is [number, number] => p[1] !== null && p[1] > 0);
+  return pts.length < 2 ? Number.NaN : logLogSlope(pts.slice(-2));
 }
 
 /** Joint log-log fits of each method's FLOPs (all cells: skipped ones carry exact counts) and times (cells run). */
@@ -45,14 +54,44 @@ export function slopes(cells: readonly Cell[]): Slopes[] {
         .filter((p): p is { c: Cell; v: number } => p.v !== null && p.v > 0);
       const [n, s] = jointLogFit(pts.map((p) => ({ a: p.c.n, b: p.c.s, y: p.v })));
       const [, layers] = jointLogFit(pts.map((p) => ({ a: p.c.n, b: p.c.s + 1, y: p.v })));
-      return { method: m.label, quantity, n, s, layers, expect: m.expect };
+      const y = (c: Cell): number | null => (quantity === "FLOPs" ? pick(c, m.key).flops : pick(c, m.key).ms);
+      const [maxN, maxS] = [Math.max(...cells.map((c) => c.n)), Math.max(...cells.map((c) => c.s))];
+      const lastN = lastPair(cells.filter((c) => c.s === maxS), (c) => c.n, y);
+      const lastS = lastPair(cells.filter((c) => c.n === maxN), (c) => c.s, y);
+      return { method: m.label, quantity, n, s, layers, lastN, lastS, expect: m.expect };
     }),
   );
 }
 
 export function slopeTable(rows: readonly Slopes[]): string {
-  const head = "| method | measured | slope in n | slope in s | slope in s + 1 (layers) | lecture (n, s) |";
-  return [head, "|---|---|---|---|---|---|", ...rows.map((r) => `| ${r.method} | ${r.quantity} | ${slope(r.n)} | ${slope(r.s)} | ${slope(r.layers)} | ${r.expect.n}, ${r.expect.s} |`)].join("\n");
+  const head = "| method | measured | slope in n | slope in s | slope in s + 1 (layers) | n: last pair | s: last pair | lecture (n, s) |";
+  return [
+    head,
+    "|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.method} | ${r.quantity} | ${slope(r.n)} | ${slope(r.s)} | ${slope(r.layers)} | ${slope(r.lastN)} | ${slope(r.lastS)} | ${r.expect.n}, ${r.expect.s} |`),
+  ].join("\n");
+}
+
+/**
+ * FLOPs added per extra hidden layer between consecutive depths, at each width: constant for a cost
+ * linear in s (reverse mode), growing in proportion to s for a cost quadratic in s (forward mode).
+ */
+export function perLayerTable(cells: readonly Cell[]): string {
+  const ns = [...new Set(cells.map((c) => c.n))].sort((a, b) => a - b);
+  const ss = [...new Set(cells.map((c) => c.s))].sort((a, b) => a - b);
+  const steps = ss.slice(1).map((s, i) => [ss[i]!, s] as const);
+  const lines = [`| method | n | ${steps.map(([a, b]) => `per layer, s ${a}→${b}`).join(" | ")} |`, "|---|---|" + "---|".repeat(steps.length)];
+  for (const m of METHODS) {
+    for (const n of ns) {
+      const at = (s: number): number | undefined => cells.find((c) => c.n === n && c.s === s)?.[m.key].flops;
+      const cols = steps.map(([a, b]) => {
+        const [fa, fb] = [at(a), at(b)];
+        return fa === undefined || fb === undefined ? "–" : num((fb - fa) / (b - a));
+      });
+      lines.push(`| ${m.label} | ${n} | ${cols.join(" | ")} |`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /** Slopes in n at each s, and in s at each n, one fit per row of the grid: how the exponent drifts with size. */

@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { measureCell, RateBook, type Cell } from "./measure.js";
 import { lectureNetwork, type Activation } from "./network.js";
-import { cellTable, charts, localSlopeTable, slopes, slopeTable } from "./report.js";
+import { cellTable, charts, localSlopeTable, perLayerTable, slopes, slopeTable } from "./report.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.includes(name);
@@ -66,6 +66,13 @@ const section = [
   "### Slopes (joint least-squares fit of log cost = c + α log n + β log s)",
   "",
   slopeTable(fits),
+  "",
+  "The last-pair columns are the slopes between n = 32 and 64 (at the largest s) and between s = 4 and 8",
+  "(at the largest n): where the lower-order terms matter least.",
+  "",
+  "### FLOPs added per extra hidden layer",
+  "",
+  perLayerTable(cells),
   "",
   "### Local FLOP slopes (one fit per row and column of the grid)",
   "",
