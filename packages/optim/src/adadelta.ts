@@ -1,6 +1,7 @@
 import type { Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
-import { runningSquareAverage, withWeightDecay } from "./runningAverage.js";
+import { runningSquareAverage } from "./runningAverage.js";
+import { withWeightDecay } from "./weightDecay.js";
 import { nonNegative, positive, unitInterval } from "./validate.js";
 
 /** Options of {@link AdaDelta}; names and defaults of `torch.optim.Adadelta`. */

@@ -1,6 +1,7 @@
 import type { Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
-import { decoupledDecay, runningAverage, withWeightDecay } from "./runningAverage.js";
+import { runningAverage } from "./runningAverage.js";
+import { decoupledDecay, withWeightDecay } from "./weightDecay.js";
 import { betaPair, nonNegative, positive } from "./validate.js";
 
 /** Options shared by {@link Adam}, {@link AdamW} and {@link AdaBelief}. */

@@ -1,6 +1,7 @@
 import type { Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
-import { runningAverage, runningSquareAverage, withWeightDecay } from "./runningAverage.js";
+import { runningAverage, runningSquareAverage } from "./runningAverage.js";
+import { withWeightDecay } from "./weightDecay.js";
 import { decayRate, nonNegative, positive } from "./validate.js";
 
 /** Options of {@link RMSprop}; names and defaults of `torch.optim.RMSprop`. */

@@ -1,6 +1,6 @@
 import { ValueError, type Storage } from "@tapegrad/core";
 import { Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
-import { withWeightDecay } from "./runningAverage.js";
+import { withWeightDecay } from "./weightDecay.js";
 import { nonNegative, unitInterval } from "./validate.js";
 
 /** Options of {@link SGD}; names and defaults of `torch.optim.SGD`. */
