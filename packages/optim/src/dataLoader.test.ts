@@ -98,6 +98,7 @@ describe("DataLoader", () => {
     const { x, y } = indexed(5);
     expect(() => new DataLoader({ x, y }, { batchSize: 0 })).toThrow("DataLoader: option batchSize must be an integer >= 1 (got 0)");
     expect(() => new DataLoader({ x, y }, { batchSize: 1.5 })).toThrow(ValueError);
+    expect(() => new DataLoader({ x, y }, { batchSize: 2, seed: 0.5 })).toThrow("DataLoader: option seed must be an integer (got 0.5)");
     const short = tensor([1, 2, 3]);
     expect(() => new DataLoader({ x, y: short }, { batchSize: 2 })).toThrow(ShapeError);
     expect(() => new DataLoader({ x, y: short }, { batchSize: 2 })).toThrow("DataLoader: data.x has 5 items but data.y has 3");

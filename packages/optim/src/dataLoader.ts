@@ -76,7 +76,9 @@ export class DataLoader<D extends Dataset> {
     this.#batchSize = positiveInteger("DataLoader", "batchSize", options.batchSize);
     this.#shuffle = options.shuffle ?? false;
     this.#dropLast = options.dropLast ?? false;
-    this.#rng = new Rng(options.seed ?? 0);
+    const seed = options.seed ?? 0;
+    if (!Number.isSafeInteger(seed)) throw new ValueError("DataLoader", `option seed must be an integer (got ${seed})`);
+    this.#rng = new Rng(seed);
   }
 
   /** Epochs begun so far (1 during the first). */
