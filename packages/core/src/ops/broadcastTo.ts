@@ -1,7 +1,7 @@
 import { apply } from "../autodiff/apply.js";
 import { alignBatch } from "../autodiff/batching.js";
 import { ShapeError } from "../errors.js";
-import { broadcast } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { checkShape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
@@ -16,7 +16,7 @@ export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
     }
     return target;
   },
-  forward: ([x], _, outShape, dtype) => broadcast(x!.data, x!.shape, outShape, dtype),
+  forward: ([x], _, outShape, dtype) => kernels.broadcast(x!.data, x!.shape, outShape, dtype),
   jvp: (_, [dx], out) => broadcastTo(dx!, out.shape),
   batchedJvp: (_, [dx], out) => broadcastTo(alignBatch(dx!, out.shape.length), [dx!.shape[0]!, ...out.shape]),
   vjp: (ct) => [ct], // the engine sums the cotangent back over the broadcast dims

@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { checkDType, type DType } from "../dtype.js";
-import { cast as castKernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
 
@@ -11,7 +11,7 @@ export const castOp: OpRule<{ dtype: DType }> = {
     return x!.shape;
   },
   dtype: (_, p) => p.dtype,
-  forward: ([x], p) => castKernel(x!.data, p.dtype),
+  forward: ([x], p) => kernels.cast(x!.data, p.dtype),
   jvp: (_, [dx], __, p) => cast(dx!, p.dtype),
   vjp: (ct, [x]) => [cast(ct, x!.dtype)], // the gradient returns in the input's own dtype
   cost: () => 0,

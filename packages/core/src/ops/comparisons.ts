@@ -1,5 +1,5 @@
 import { apply } from "../autodiff/apply.js";
-import { zip } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { broadcastCases } from "./define.js";
@@ -17,7 +17,7 @@ function comparison(name: string, test: (x: number, y: number) => boolean): OpRu
     name,
     constant: true,
     shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
-    forward: ([x, y], _, outShape, dtype) => zip(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, (a, b) => (test(a, b) ? 1 : 0)),
+    forward: ([x, y], _, outShape, dtype) => kernels.zip(name, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, (a, b) => (test(a, b) ? 1 : 0)),
     cost: (_, out) => sizeOf(out),
     test: { cases: broadcastCases },
   };

@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { ShapeError, ValueError } from "../errors.js";
-import { concat as concatKernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { zeros, zerosLike } from "../creation.js";
@@ -28,7 +28,7 @@ export const concatOp: OpRule<{ axis: number }> = {
     return first.map((d, i) => (i === axis ? xs.reduce((n, x) => n + x.shape[axis]!, 0) : d));
   },
   forward: (xs, p, outShape, dtype) =>
-    concatKernel(xs.map((x) => x.data), xs.map((x) => x.shape), normalizeAxis("concat", p.axis, outShape.length, outShape), outShape, dtype),
+    kernels.concat(xs.map((x) => x.data), xs.map((x) => x.shape), normalizeAxis("concat", p.axis, outShape.length, outShape), outShape, dtype),
   jvp: (xs, dxs, out, p) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
   batchedJvp: (xs, dxs, out, p) => {
     const batch = dxs.find((dx) => dx !== null)!.shape[0]!;

@@ -1,4 +1,4 @@
-import { map, zip } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { CaseGen, Domain, OpRule } from "./rule.js";
@@ -25,7 +25,7 @@ export function unary(spec: {
   return {
     name: spec.name,
     shape: ([x]) => x!.shape,
-    forward: ([x], _, __, dtype) => map(x!.data, dtype, spec.f),
+    forward: ([x], _, __, dtype) => kernels.map(spec.name, x!.data, dtype, spec.f),
     jvp: ([x], [dx], out) => spec.df(x!, out).mul(dx!),
     vjp: (ct, [x], out) => [ct.mul(spec.df(x!, out))],
     cost: (_, out) => sizeOf(out),
@@ -41,7 +41,7 @@ export function unary(spec: {
 export function elementwiseBinary(name: string, f: (x: number, y: number) => number): Pick<OpRule, "shape" | "forward" | "cost"> {
   return {
     shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
-    forward: ([x, y], _, outShape, dtype) => zip(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, f),
+    forward: ([x, y], _, outShape, dtype) => kernels.zip(name, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, f),
     cost: (_, out) => sizeOf(out),
   };
 }

@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
-import { matmul as matmulKernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { sumPresent } from "./define.js";
@@ -25,7 +25,7 @@ export const matmulOp: OpRule = {
     if (k !== b[b.length - 2]) throw new ShapeError("matmul", `inner dimensions differ (${k} != ${b[b.length - 2]})`, [a, b]);
     return [...broadcastShapes("matmul", a.slice(0, -2), b.slice(0, -2)), a[a.length - 2]!, b[b.length - 1]!];
   },
-  forward: ([x, y], _, outShape, dtype) => matmulKernel(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
+  forward: ([x, y], _, outShape, dtype) => kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
   jvp: ([x, y], [dx, dy]) => sumPresent(dx && matmul(dx, y!), dy && matmul(x!, dy)), // d(XY) = dX·Y + X·dY
   // Batch dims that were broadcast are summed back by the engine.
   vjp: (ct, [x, y], _, __, needed) => [needed[0] ? matmul(ct, mT(y!)) : null, needed[1] ? matmul(mT(x!), ct) : null],

@@ -1,7 +1,7 @@
 import { apply } from "../autodiff/apply.js";
 import { batchedAxes } from "../autodiff/batching.js";
 import { ShapeError } from "../errors.js";
-import { reduce } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { normalizeAxes, sizeOf } from "../shape.js";
 import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
 import { eq } from "./comparisons.js";
@@ -29,7 +29,7 @@ export const maxOp: OpRule<ReduceParams> = {
     return reductionShape("max", x!.shape, p);
   },
   forward: ([x], p, _, dtype) =>
-    reduce(x!.data, x!.shape, normalizeAxes("max", p.axes, x!.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
+    kernels.reduce("max", x!.data, x!.shape, normalizeAxes("max", p.axes, x!.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
   jvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), p.axes, p),
   batchedJvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), batchedAxes(p.axes, x!.shape.length), p),
   vjp: (ct, [x], out, p) => [mul(reshape(ct, keptShape("max", x!.shape, p)), argmaxWeights(x!, out, p))],

@@ -1,5 +1,5 @@
 import { apply } from "../autodiff/apply.js";
-import { map } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
@@ -7,7 +7,7 @@ import type { OpRule } from "./rule.js";
 export const negOp: OpRule = {
   name: "neg",
   shape: ([x]) => x!.shape,
-  forward: ([x], _, __, dtype) => map(x!.data, dtype, (v) => -v),
+  forward: ([x], _, __, dtype) => kernels.map("neg", x!.data, dtype, (v) => -v),
   jvp: (_, [dx]) => neg(dx!), // linear: the tangent goes through the op itself
   vjp: (ct) => [neg(ct)],
   cost: (_, out) => sizeOf(out),

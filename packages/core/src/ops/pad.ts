@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
-import { pad as padKernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { intList } from "./args.js";
 import type { OpRule } from "./rule.js";
@@ -19,7 +19,7 @@ export const padOp: OpRule<PadParams> = {
     if (!ok) throw new ShapeError("pad", `before [${p.before.join(",")}] and after [${p.after.join(",")}] need one non-negative integer per axis`, [s]);
     return s.map((d, i) => p.before[i]! + d + p.after[i]!);
   },
-  forward: ([x], p, outShape, dtype) => padKernel(x!.data, x!.shape, p.before, outShape, dtype),
+  forward: ([x], p, outShape, dtype) => kernels.pad(x!.data, x!.shape, p.before, outShape, dtype),
   jvp: (_, [dx], __, p) => pad(dx!, p.before, p.after),
   batchedJvp: (_, [dx], __, p) => pad(dx!, [0, ...p.before], [0, ...p.after]),
   vjp: (ct, [x], _, p) => [slice(ct, p.before, x!.shape)], // pad and slice are each other's transpose

@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
-import { slice as sliceKernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 
 import type { Tensor, TensorLike } from "../tensor.js";
 import { pad } from "./pad.js";
@@ -23,7 +23,7 @@ export const sliceOp: OpRule<SliceParams> = {
     if (!fits) throw new ShapeError("slice", `box at [${p.begin.join(",")}] of size [${p.size.join(",")}] is not inside the input`, [s]);
     return p.size;
   },
-  forward: ([x], p, outShape, dtype) => sliceKernel(x!.data, x!.shape, p.begin, outShape, dtype),
+  forward: ([x], p, outShape, dtype) => kernels.slice(x!.data, x!.shape, p.begin, outShape, dtype),
   jvp: (_, [dx], __, p) => slice(dx!, p.begin, p.size),
   batchedJvp: (_, [dx], __, p) => slice(dx!, [0, ...p.begin], [dx!.shape[0]!, ...p.size]),
   vjp: (ct, [x], _, p) => [pad(ct, p.begin, x!.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],

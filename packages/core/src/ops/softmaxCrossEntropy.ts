@@ -1,7 +1,7 @@
 import { apply } from "../autodiff/apply.js";
 import { arange } from "../creation.js";
 import { ShapeError, ValueError } from "../errors.js";
-import { softmaxCrossEntropy as kernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { logSoftmax, softmax } from "../composites/softmax.js";
 import { sub } from "../composites/arithmetic.js";
@@ -37,7 +37,7 @@ export const softmaxCrossEntropyOp: OpRule = {
     return [];
   },
   forward: ([logits, target], _, __, dtype) =>
-    kernel(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
+    kernels.softmaxCrossEntropy(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
   // dL/dlogits = (softmax(logits) - y) / batch: the lecture's ŷ - y, per example, averaged.
   // The sums name the last two axes, so a tangent with a leading batch axis (jacfwd) keeps it.
   jvp: ([logits, target], [dl, dt]) => {

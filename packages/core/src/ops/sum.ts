@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { batchedAxes } from "../autodiff/batching.js";
-import { reduce } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { normalizeAxes, sizeOf } from "../shape.js";
 import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
 import { broadcastTo } from "./broadcastTo.js";
@@ -11,7 +11,7 @@ import type { OpRule } from "./rule.js";
 export const sumOp: OpRule<ReduceParams> = {
   name: "sum",
   shape: ([x], p) => reductionShape("sum", x!.shape, p),
-  forward: ([x], p, _, dtype) => reduce(x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
+  forward: ([x], p, _, dtype) => kernels.reduce("sum", x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
   jvp: (_, [dx], __, p) => sum(dx!, p.axes, p), // linear
   batchedJvp: ([x], [dx], __, p) => sum(dx!, batchedAxes(p.axes, x!.shape.length), p),
   vjp: (ct, [x], _, p) => [broadcastTo(reshape(ct, keptShape("sum", x!.shape, p)), x!.shape)],

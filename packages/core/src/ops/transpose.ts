@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
-import { transpose as transposeKernel } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { argShape, intList } from "./args.js";
 import type { OpRule } from "./rule.js";
@@ -23,7 +23,7 @@ export const transposeOp: OpRule<{ perm: readonly number[] }> = {
     checkPerm(x!.shape, p.perm);
     return p.perm.map((a) => x!.shape[a]!);
   },
-  forward: ([x], p, _, dtype) => transposeKernel(x!.data, x!.shape, p.perm, dtype),
+  forward: ([x], p, _, dtype) => kernels.transpose(x!.data, x!.shape, p.perm, dtype),
   jvp: (_, [dx], __, p) => transpose(dx!, p.perm),
   batchedJvp: (_, [dx], __, p) => transpose(dx!, [0, ...p.perm.map((a) => a + 1)]), // the batch axis stays first
   vjp: (ct, _, __, p) => [transpose(ct, inverse(p.perm))],

@@ -1,5 +1,5 @@
 import { apply } from "../autodiff/apply.js";
-import { select } from "../kernels/reference.js";
+import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
@@ -7,7 +7,7 @@ import type { OpRule } from "./rule.js";
 export const whereOp: OpRule = {
   name: "where",
   shape: ([c, x, y]) => broadcastShapes("where", broadcastShapes("where", c!.shape, x!.shape), y!.shape),
-  forward: ([c, x, y], _, outShape, dtype) => select(c!.data, c!.shape, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
+  forward: ([c, x, y], _, outShape, dtype) => kernels.select(c!.data, c!.shape, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
   // The condition is a constant; the tangent picks from the branch that was picked.
   jvp: ([c], [, dx, dy]) => where(c!, dx ?? 0, dy ?? 0),
   vjp: (ct, [c]) => [null, where(c!, ct, 0), where(c!, 0, ct)],

@@ -1,0 +1,50 @@
+import type { DType, Storage } from "../dtype.js";
+import type { Shape } from "../shape.js";
+import * as reference from "./reference.js";
+
+/**
+ * The one kernel interface that every primitive's forward calls. A backend is a record of these
+ * functions; `referenceKernels` are the plain TypeScript loops (the semantics every other backend is
+ * tested against), and `fastKernels` (see fast.ts) replace the hot ones with WebAssembly SIMD and typed
+ * loops. Elementwise kernels receive both the op's name and its scalar function: a backend runs its own
+ * kernel for the names it knows and the scalar function for the rest, so an op file stays the single
+ * statement of what its op computes.
+ */
+export interface Kernels {
+  readonly name: string;
+  map(op: string, x: Storage, dtype: DType, f: (v: number) => number): Storage;
+  zip(op: string, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, f: (x: number, y: number) => number): Storage;
+  select(cond: Storage, condShape: Shape, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType): Storage;
+  broadcast(x: Storage, shape: Shape, outShape: Shape, dtype: DType): Storage;
+  reduce(op: "sum" | "max", x: Storage, shape: Shape, axes: readonly number[], dtype: DType, init: number, combine: (acc: number, v: number) => number): Storage;
+  transpose(x: Storage, shape: Shape, perm: readonly number[], dtype: DType): Storage;
+  slice(x: Storage, shape: Shape, begin: readonly number[], outShape: Shape, dtype: DType): Storage;
+  pad(x: Storage, shape: Shape, before: readonly number[], outShape: Shape, dtype: DType): Storage;
+  concat(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape, dtype: DType): Storage;
+  matmul(a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType): Storage;
+  cast(x: Storage, dtype: DType): Storage;
+  softmaxCrossEntropy(logits: Storage, rows: number, classes: number, target: Storage, targetIsIndices: boolean, dtype: DType): Storage;
+}
+
+/**
+ * The reference backend: reference.ts as a `Kernels` record (the op names are not needed there).
+ * @example
+ * ```ts
+ * referenceKernels.map("neg", Float32Array.of(1, 2), "float32", (v) => -v); // Float32Array [-1, -2]
+ * ```
+ */
+export const referenceKernels: Kernels = {
+  name: "reference",
+  map: (_, x, dtype, f) => reference.map(x, dtype, f),
+  zip: (_, a, aShape, b, bShape, outShape, dtype, f) => reference.zip(a, aShape, b, bShape, outShape, dtype, f),
+  select: reference.select,
+  broadcast: reference.broadcast,
+  reduce: (_, x, shape, axes, dtype, init, combine) => reference.reduce(x, shape, axes, dtype, init, combine),
+  transpose: reference.transpose,
+  slice: reference.slice,
+  pad: reference.pad,
+  concat: reference.concat,
+  matmul: reference.matmul,
+  cast: reference.cast,
+  softmaxCrossEntropy: reference.softmaxCrossEntropy,
+};

@@ -1,0 +1,46 @@
+import type { DType, Storage } from "../dtype.js";
+import { allocate } from "../dtype.js";
+import type { Shape } from "../shape.js";
+import { sizeOf } from "../shape.js";
+import { reduce } from "./reference.js";
+
+/**
+ * Sum and max over a run of neighbouring axes (the last axis, the first, all of them: every reduction
+ * the layers and losses make) as plain loops; other axis sets go to the reference kernel. The input is
+ * seen as [outer, reduced, inner]. With inner = 1 each output is one running total kept in a local
+ * (double precision, rounded once); otherwise whole rows are added into the output in the reference's
+ * order.
+ * @example
+ * ```ts
+ * reduceFast("sum", Float32Array.of(1, 2, 3, 4), [2, 2], [1], "float32", 0, (a, v) => a + v); // [3, 7]
+ * ```
+ */
+export function reduceFast(
+  op: "sum" | "max", x: Storage, shape: Shape, axes: readonly number[], dtype: DType, init: number,
+  combine: (acc: number, v: number) => number,
+): Storage {
+  const sorted = [...axes].sort((p, q) => p - q);
+  const contiguous = sorted.every((a, i) => i === 0 || a === sorted[i - 1]! + 1);
+  if (!contiguous || sorted.length === 0) return reduce(x, shape, axes, dtype, init, combine);
+  const outer = sizeOf(shape.slice(0, sorted[0]));
+  const reduced = sizeOf(shape.slice(sorted[0], sorted[sorted.length - 1]! + 1));
+  const inner = sizeOf(shape.slice(sorted[sorted.length - 1]! + 1));
+  const out = allocate(dtype, outer * inner).fill(init);
+  if (inner === 1) {
+    for (let o = 0, s = 0; o < outer; o++) {
+      let acc = init;
+      if (op === "sum") for (const e = s + reduced; s < e; s++) acc += x[s]!;
+      else for (const e = s + reduced; s < e; s++) { const v = x[s]!; if (v > acc || v !== v) acc = v; }
+      out[o] = acc;
+    }
+    return out;
+  }
+  for (let o = 0, s = 0; o < outer; o++) {
+    const base = o * inner;
+    for (let r = 0; r < reduced; r++) {
+      if (op === "sum") for (let i = base, e = base + inner; i < e; i++, s++) out[i] = out[i]! + x[s]!;
+      else for (let i = base, e = base + inner; i < e; i++, s++) { const v = x[s]!, acc = out[i]!; if (v > acc || v !== v) out[i] = v; }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * A tiny WebAssembly assembler: just enough of the binary format to emit tapegrad's kernels from
+ * TypeScript, so the module's bytes come from this repository's sources with no toolchain to install.
+ * Function bodies are written as flat lists of instructions built with the helpers below; `module()`
+ * wraps them with the type, import (one memory), function, export and code sections.
+ */
+
+/** One instruction (or several), as bytes. */
+export type Code = number[];
+
+/** WebAssembly value types used by the kernels. */
+export const i32 = 0x7f;
+export const v128 = 0x7b;
+
+/** Unsigned LEB128, the encoding of every index and size in the format. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128, for i32 constants. */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => vec([...new TextEncoder().encode(s)].map((b) => [b]));
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+// Instructions. Locals are referred to by index; memory offsets are byte offsets added to the address.
+export const get = (l: number): Code => [0x20, ...uleb(l)];
+export const set = (l: number): Code => [0x21, ...uleb(l)];
+export const const32 = (n: number): Code => [0x41, ...sleb(n)];
+export const add32: Code = [0x6a];
+export const sub32: Code = [0x6b];
+export const mul32: Code = [0x6c];
+export const geU32: Code = [0x4f];
+export const ne32: Code = [0x47];
+/** `block`/`loop` with no result; `br n` exits the n-th enclosing block or repeats the n-th loop. */
+export const block: Code = [0x02, 0x40];
+export const loop: Code = [0x03, 0x40];
+export const end: Code = [0x0b];
+export const br = (depth: number): Code => [0x0c, ...uleb(depth)];
+export const brIf = (depth: number): Code => [0x0d, ...uleb(depth)];
+
+const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
+/** Alignment hint 2^4 = 16 bytes would trap nowhere but is only a hint; 2^2 is always true here. */
+const memarg = (offset: number, align = 2): number[] => [align, ...uleb(offset)];
+export const load128 = (offset = 0): Code => simd(0x00, ...memarg(offset));
+export const store128 = (offset = 0): Code => simd(0x0b, ...memarg(offset));
+export const loadSplat32 = (offset = 0): Code => simd(0x09, ...memarg(offset));
+export const zero128: Code = simd(0x0c, ...new Array<number>(16).fill(0));
+export const f32x4Add: Code = simd(0xe4);
+export const f32x4Mul: Code = simd(0xe6);
+/** Relaxed SIMD's a·b + c (a fused multiply-add where the CPU has one): feature-detected before use. */
+export const f32x4RelaxedMadd: Code = simd(0x105);
+
+/** A function: its parameter and result types, its extra locals, its body (without the final `end`). */
+export interface Func {
+  name: string;
+  params: number[];
+  results: number[];
+  locals: number[];
+  body: Code;
+}
+
+/** The memory the module imports as `env.memory`: `shared` memories need a maximum (in 64 KiB pages). */
+export interface MemoryImport {
+  shared: boolean;
+  minPages: number;
+  maxPages: number;
+}
+
+/** Assembles a module that imports one memory and exports `funcs` by name. */
+export function module(funcs: readonly Func[], memory: MemoryImport): Uint8Array<ArrayBuffer> {
+  const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+  const limits = memory.shared ? [0x03, ...uleb(memory.minPages), ...uleb(memory.maxPages)] : [0x01, ...uleb(memory.minPages), ...uleb(memory.maxPages)];
+  const imports = vec([[...name("env"), ...name("memory"), 0x02, ...limits]]);
+  const exports = vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+  const bodies = funcs.map((f) => {
+    const body = [...vec(f.locals.map((t) => [1, t])), ...f.body, ...end];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, imports),
+    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
+    ...section(7, exports),
+    ...section(10, vec(bodies)),
+  ]);
+}

@@ -1,0 +1,78 @@
+import {
+  add32, block, br, brIf, const32, end, f32x4Add, f32x4Mul, f32x4RelaxedMadd, geU32, get, i32, load128, loadSplat32,
+  loop, mul32, ne32, set, store128, sub32, v128, zero128, type Code, type Func,
+} from "./assembler.js";
+
+/** Rows of A and columns of B that one call of the micro-kernel computes (a 4 × 8 tile of C). */
+export const TILE_M = 4;
+export const TILE_N = 8;
+
+/**
+ * The GEMM micro-kernel loop, as a WebAssembly function
+ * `gemm(aPack, bPack, c, mPanels, nPanels, kc, ldc)` (all byte addresses or counts, all ≥ 1):
+ *
+ *   for each B panel j (8 columns × kc, packed row by row), for each A panel i (4 rows × kc, packed
+ *   column by column): C[4i.., 8j..] += A panel · B panel.
+ *
+ * The 4 × 8 tile lives in 8 f32x4 accumulators; each step of the k loop loads 8 floats of B (two
+ * vectors) and broadcasts 4 floats of A (`v128.load32_splat`). That is 11 live vectors: V8 gives
+ * WebAssembly 15, and larger tiles spill (see TOOLCHAIN.md). The k loop is left rolled on purpose: when
+ * it is unrolled, V8 hoists the loads and spills. The B panel stays in L1 while the A panels stream past.
+ * `fma` picks relaxed SIMD's fused multiply-add, which the caller uses only after feature detection.
+ */
+export function gemmFunc(fma: boolean): Func {
+  // Locals: params 0..6, then i, j, p, aPtr, bPtr, cPtr (i32), then 8 accumulators, 2 B vectors, 1 A vector.
+  const [aPack, bPack, c, mPanels, nPanels, kc, ldc] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, j, p, aPtr, bPtr, cPtr] = [7, 8, 9, 10, 11, 12];
+  const acc = (r: number): number => 13 + r;
+  const [b0, b1, av] = [21, 22, 23];
+
+  const madd = (accIndex: number, b: number): Code =>
+    fma
+      ? [...get(av), ...get(b), ...get(acc(accIndex)), ...f32x4RelaxedMadd, ...set(acc(accIndex))]
+      : [...get(acc(accIndex)), ...get(av), ...get(b), ...f32x4Mul, ...f32x4Add, ...set(acc(accIndex))];
+  const kStep: Code = [
+    ...get(bPtr), ...load128(0), ...set(b0),
+    ...get(bPtr), ...load128(16), ...set(b1),
+    ...[0, 1, 2, 3].flatMap((r) => [...get(aPtr), ...loadSplat32(4 * r), ...set(av), ...madd(2 * r, b0), ...madd(2 * r + 1, b1)]),
+    ...get(aPtr), ...const32(16), ...add32, ...set(aPtr),
+    ...get(bPtr), ...const32(32), ...add32, ...set(bPtr),
+  ];
+  // C rows r = 0..3 at cPtr + r·ldc: add the two accumulators of row r to the 8 floats there.
+  const storeRow = (r: number): Code => [
+    ...get(cPtr), ...get(cPtr), ...load128(0), ...get(acc(2 * r)), ...f32x4Add, ...store128(0),
+    ...get(cPtr), ...get(cPtr), ...load128(16), ...get(acc(2 * r + 1)), ...f32x4Add, ...store128(16),
+    ...get(cPtr), ...get(ldc), ...add32, ...set(cPtr),
+  ];
+  const tile: Code = [
+    // aPtr = aPack + i·kc·16, bPtr = bPack + j·kc·32
+    ...get(aPack), ...get(i), ...get(kc), ...mul32, ...const32(16), ...mul32, ...add32, ...set(aPtr),
+    ...get(bPack), ...get(j), ...get(kc), ...mul32, ...const32(32), ...mul32, ...add32, ...set(bPtr),
+    ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((r) => [...zero128, ...set(acc(r))]),
+    ...get(kc), ...set(p),
+    ...loop, ...kStep, ...get(p), ...const32(1), ...sub32, ...set(p), ...get(p), ...const32(0), ...ne32, ...brIf(0), ...end,
+    // cPtr = c + i·4·ldc + j·32
+    ...get(c), ...get(i), ...const32(4), ...mul32, ...get(ldc), ...mul32, ...add32, ...get(j), ...const32(32), ...mul32, ...add32, ...set(cPtr),
+    ...[0, 1, 2, 3].flatMap(storeRow),
+  ];
+  const body: Code = [
+    ...const32(0), ...set(j),
+    ...block, ...loop,
+    ...get(j), ...get(nPanels), ...geU32, ...brIf(1),
+    ...const32(0), ...set(i),
+    ...block, ...loop,
+    ...get(i), ...get(mPanels), ...geU32, ...brIf(1),
+    ...tile,
+    ...get(i), ...const32(1), ...add32, ...set(i), ...br(0),
+    ...end, ...end,
+    ...get(j), ...const32(1), ...add32, ...set(j), ...br(0),
+    ...end, ...end,
+  ];
+  return {
+    name: "gemm",
+    params: [i32, i32, i32, i32, i32, i32, i32],
+    results: [],
+    locals: [...new Array<number>(6).fill(i32), ...new Array<number>(11).fill(v128)],
+    body,
+  };
+}

@@ -1,0 +1,97 @@
+import { module, type Func } from "./assembler.js";
+import { gemmFunc } from "./gemm.js";
+
+/**
+ * The one WebAssembly instance behind the fast kernels, and the linear memory it works in. Tensor storage
+ * stays in ordinary typed arrays (the garbage collector frees them); operands are packed into this
+ * memory, worked on, and copied out. WebAssembly memory cannot shrink, so it is sized to the largest
+ * recent need and then reused: a training loop of fixed shapes stops growing it after its first step.
+ *
+ * The memory is shared (a SharedArrayBuffer) where the platform allows it, so worker threads can run the
+ * same kernels on it; otherwise it is ordinary memory and everything runs on the calling thread.
+ */
+
+/**
+ * The part of the WebAssembly JavaScript API used here, typed locally: the project's TypeScript libs
+ * (ES2022, no DOM) do not declare it, and this keeps the kernels free of DOM and Node types alike.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+}
+const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+const PAGE = 65536;
+/** 1 GiB: the most this memory may grow to (a shared memory must declare a maximum up front). */
+const MAX_PAGES = 16384;
+
+/** The exported kernels of the instance. */
+export interface WasmExports {
+  gemm(aPack: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
+}
+
+/** What a running instance offers: the memory, a float view of it, and the exports. */
+export interface WasmRuntime {
+  readonly memory: WasmMemory;
+  readonly exports: WasmExports;
+  /** Whether the memory is a SharedArrayBuffer (worker threads can join in). */
+  readonly shared: boolean;
+  /** Whether the fused multiply-add of relaxed SIMD is in use. */
+  readonly fma: boolean;
+  /** A Float32Array over the whole memory, renewed whenever the memory grows. */
+  f32: Float32Array;
+}
+
+const simdProbe = (fma: boolean): Uint8Array<ArrayBuffer> => module([gemmFunc(fma)], { shared: false, minPages: 1, maxPages: 1 });
+
+/** Whether this engine runs 128-bit WebAssembly SIMD (Node 16+, all current browsers). */
+export function hasSimd(): boolean {
+  return wasmApi !== undefined && wasmApi.validate(simdProbe(false));
+}
+
+/** Whether relaxed SIMD is on (Chromium: yes; Node 20: only with `--experimental-wasm-relaxed-simd`). */
+export function hasRelaxedSimd(): boolean {
+  return wasmApi !== undefined && wasmApi.validate(simdProbe(true));
+}
+
+/** Whether a shared memory can be made and handed to workers. */
+function canShare(): boolean {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return typeof SharedArrayBuffer === "function" && isolated !== false;
+}
+
+/** The functions every instance exports, for a given multiply-add flavour. */
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma)];
+
+/** Compiles the kernels for `memory` (synchronously: the module is a few hundred bytes). */
+export function instantiate(memory: WasmMemory, shared: boolean, fma: boolean): WasmExports {
+  const bytes = module(kernelFuncs(fma), { shared, minPages: 1, maxPages: MAX_PAGES });
+  const instance = new wasmApi!.Instance(new wasmApi!.Module(bytes), { env: { memory } });
+  return instance.exports as unknown as WasmExports;
+}
+
+let runtime: WasmRuntime | null | undefined;
+
+/** The runtime, created on first use; null where WebAssembly SIMD is unavailable. */
+export function wasmRuntime(): WasmRuntime | null {
+  if (runtime !== undefined) return runtime;
+  if (!hasSimd()) return (runtime = null);
+  const shared = canShare();
+  const fma = hasRelaxedSimd();
+  const memory = new wasmApi!.Memory({ initial: 16, maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
+  const exports = instantiate(memory, shared, fma);
+  return (runtime = { memory, exports, shared, fma, f32: new Float32Array(memory.buffer) });
+}
+
+/** Grows the runtime's memory (never shrinks it) so that it holds at least `bytes`, renewing the view. */
+export function reserve(rt: WasmRuntime, bytes: number): void {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (rt.f32.buffer !== rt.memory.buffer || rt.f32.length * 4 !== rt.memory.buffer.byteLength) rt.f32 = new Float32Array(rt.memory.buffer);
+}

@@ -1,0 +1,195 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { apply, primitives, Rng, ShapeError, tensor, type OpRule, type Storage, type Tensor } from "@tapegrad/core";
+import { referenceKernels, type Kernels } from "../src/kernels/backend.js";
+import { fastKernels } from "../src/kernels/fast.js";
+import { useKernels } from "../src/kernels/active.js";
+import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
+import { caseGen, drawInputs } from "./caseGen.js";
+
+/**
+ * The fast kernels against the reference kernels: every primitive's forward under both backends, in both
+ * dtypes, over the shapes its own test spec draws (scalars, size-1 dims, broadcast pairs); then matmul,
+ * broadcasting and reductions over larger odd shapes that cross the SIMD width, the micro-kernel's tile
+ * and the cache blocks.
+ */
+
+function withKernels<T>(k: Kernels, fn: () => T): T {
+  const previous = useKernels(k);
+  try {
+    return fn();
+  } finally {
+    useKernels(previous);
+  }
+}
+
+/** Largest |a - b| / (1 + |b|) over the elements (both must have the same length). */
+function maxRelDiff(a: Storage, b: Storage): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!) / (1 + Math.abs(b[i]!));
+    if (!(d <= worst)) worst = Number.isNaN(d) && Number.isNaN(a[i]!) === Number.isNaN(b[i]!) ? worst : Math.max(worst, Number.isNaN(d) ? Infinity : d);
+  }
+  return worst;
+}
+
+function accepts(rule: OpRule<unknown>, inputs: readonly Tensor[], params: unknown): boolean {
+  try {
+    rule.shape(inputs, params);
+    return true;
+  } catch (e) {
+    if (e instanceof ShapeError) return false;
+    throw e;
+  }
+}
+
+const cast32 = (t: Tensor): Tensor => tensor(Float32Array.from(t.data), { shape: t.shape });
+
+describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
+  it.each(["float64", "float32"] as const)("matches the reference kernel (%s)", (dtype) => {
+    // float64 must agree to the last bits (the property suite relies on the reference semantics); float32
+    // differs only by the order and precision of accumulation (sums in double, matmul in blocks).
+    const tol = dtype === "float64" ? 1e-13 : 2e-6;
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const gen = caseGen(g);
+        const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
+        const drawn = drawInputs(gen, rule.test, shapes, params);
+        const inputs = dtype === "float64" ? drawn : drawn.map(cast32);
+        // Only inputs the op accepts reach a kernel (matmul's spec can draw batch dims that do not broadcast).
+        fc.pre(accepts(rule, inputs, params));
+        const fast = withKernels(fastKernels, () => apply(rule, inputs, params));
+        const ref = withKernels(referenceKernels, () => apply(rule, inputs, params));
+        expect(fast.dtype).toBe(ref.dtype);
+        expect(fast.shape).toEqual(ref.shape);
+        expect(maxRelDiff(fast.data, ref.data)).toBeLessThanOrEqual(tol);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+/** Random float32 values in [-1, 1) from a seeded generator. */
+const randomF32 = (rng: Rng, n: number): Float32Array => Float32Array.from({ length: n }, () => 2 * rng.uniform() - 1);
+
+/**
+ * Worst-case float32 error of a dot product of length k computed in any order: k·2⁻²³·Σ|a_p·b_p| (with a
+ * little headroom); the fast result is compared with the exact (float64) product of the same values.
+ */
+function checkMatmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number, batch = 1): void {
+  const got = fastKernels.matmul(a, [batch, m, k], b, [batch, k, n], [batch, m, n], "float32");
+  const exact = referenceKernels.matmul(Float64Array.from(a), [batch, m, k], Float64Array.from(b), [batch, k, n], [batch, m, n], "float64");
+  const absProd = referenceKernels.matmul(Float64Array.from(a, Math.abs), [batch, m, k], Float64Array.from(b, Math.abs), [batch, k, n], [batch, m, n], "float64");
+  expect(got).toBeInstanceOf(Float32Array);
+  for (let i = 0; i < got.length; i++) {
+    const bound = (k + 1) * 2 ** -23 * absProd[i]! + 1e-30;
+    if (!(Math.abs(got[i]! - exact[i]!) <= bound)) {
+      throw new Error(`matmul ${batch}×[${m},${k}]×[${k},${n}] element ${i}: ${got[i]} vs exact ${exact[i]} (bound ${bound})`);
+    }
+  }
+}
+
+describe("fast matmul (WebAssembly SIMD)", () => {
+  it("runs on WebAssembly SIMD in this engine", () => {
+    expect(wasmRuntime()).not.toBeNull();
+  });
+
+  it("agrees with the exact product over random odd shapes, size 1 and non-multiples of the tile", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (m, n, k, batch, seed) => {
+        const rng = new Rng(seed);
+        checkMatmul(randomF32(rng, batch * m * k), randomF32(rng, batch * k * n), m, n, k, batch);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("agrees across the cache-block edges (inner and row blocks of 256)", () => {
+    const rng = new Rng(7);
+    for (const [m, n, k] of [[257, 9, 513], [4, 8, 256], [5, 17, 257], [300, 33, 1]] as const) {
+      checkMatmul(randomF32(rng, m * k), randomF32(rng, k * n), m, n, k);
+    }
+  });
+
+  it("handles broadcast batch dims and empty dimensions like the reference", () => {
+    const rng = new Rng(11);
+    const a = randomF32(rng, 2 * 3 * 20 * 30);
+    const b = randomF32(rng, 30 * 40);
+    const shapes = [[2, 3, 20, 30], [1, 30, 40], [2, 3, 20, 40]] as const;
+    const fast = fastKernels.matmul(a, shapes[0], b, shapes[1], shapes[2], "float32");
+    const ref = referenceKernels.matmul(a, shapes[0], b, shapes[1], shapes[2], "float32");
+    expect(maxRelDiff(fast, ref)).toBeLessThanOrEqual(1e-5);
+    expect(fastKernels.matmul(new Float32Array(0), [4, 0], new Float32Array(0), [0, 5], [4, 5], "float32")).toEqual(new Float32Array(20));
+  });
+
+  it("stops growing its WebAssembly memory once the largest shape has been seen", () => {
+    const rng = new Rng(5);
+    const [a, b] = [randomF32(rng, 200 * 300), randomF32(rng, 300 * 100)];
+    const run = (): Storage => fastKernels.matmul(a, [200, 300], b, [300, 100], [200, 100], "float32");
+    run();
+    const bytes = wasmRuntime()!.memory.buffer.byteLength;
+    for (let i = 0; i < 20; i++) run();
+    expect(wasmRuntime()!.memory.buffer.byteLength).toBe(bytes);
+  });
+});
+
+describe("fast elementwise, reductions and layout over larger shapes", () => {
+  const shapeArb = fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 0, maxLength: 4 });
+
+  it("broadcast binary ops, where and broadcastTo agree with the reference in both dtypes", () => {
+    fc.assert(
+      fc.property(shapeArb, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), fc.integer(), (full, drop, seed) => {
+        const rng = new Rng(seed);
+        // Two sides of a broadcast pair: some dims set to 1, some leading dims dropped.
+        const side = (flip: number): number[] => full.slice(drop[flip]! ? 1 : 0).map((d, i) => (drop[(i + flip) % 8]! ? 1 : d));
+        const [sa, sb] = [side(0), side(1)];
+        const outShape = full.map((_, i) => Math.max(sa[i - (full.length - sa.length)] ?? 1, sb[i - (full.length - sb.length)] ?? 1));
+        for (const dtype of ["float32", "float64"] as const) {
+          const make = (shape: number[]): Storage => {
+            const v = Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => Math.round(4 * rng.uniform() - 2) / 2);
+            return dtype === "float32" ? Float32Array.from(v) : Float64Array.from(v);
+          };
+          const [a, b] = [make(sa), make(sb)];
+          for (const [op, f] of [["add", (x: number, y: number) => x + y], ["gt", (x: number, y: number) => (x > y ? 1 : 0)]] as const) {
+            const fast = fastKernels.zip(op, a, sa, b, sb, outShape, dtype, f);
+            expect(fast).toEqual(referenceKernels.zip(op, a, sa, b, sb, outShape, dtype, f));
+          }
+          expect(fastKernels.broadcast(a, sa, outShape, dtype)).toEqual(referenceKernels.broadcast(a, sa, outShape, dtype));
+          const cond = fastKernels.zip("gt", a, sa, b, sb, outShape, dtype, (x, y) => (x > y ? 1 : 0));
+          expect(fastKernels.select(cond, outShape, a, sa, b, sb, outShape, dtype)).toEqual(referenceKernels.select(cond, outShape, a, sa, b, sb, outShape, dtype));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("sums and maxima over runs of axes, and matrix transposes, agree with the reference", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (shape, first, count, seed) => {
+        const rng = new Rng(seed);
+        const axes = Array.from({ length: count }, (_, i) => first + i).filter((a) => a < shape.length);
+        const n = shape.reduce((p, q) => p * q, 1);
+        for (const dtype of ["float32", "float64"] as const) {
+          const x = dtype === "float32" ? randomF32(rng, n) : Float64Array.from(randomF32(rng, n));
+          // Against the exact (float64) sum, within the worst-case float32 summation error n·2⁻²⁴·Σ|x|
+          // (the reference itself rounds to float32 after every addition, so it is no tighter).
+          const plus = (p: number, v: number): number => p + v;
+          const got = fastKernels.reduce("sum", x, shape, axes, dtype, 0, plus);
+          const exact = referenceKernels.reduce("sum", Float64Array.from(x), shape, axes, "float64", 0, plus);
+          const absSum = referenceKernels.reduce("sum", Float64Array.from(x, Math.abs), shape, axes, "float64", 0, plus);
+          const reduced = axes.reduce((p, a) => p * shape[a]!, 1);
+          const eps = dtype === "float32" ? 2 ** -24 : 2 ** -53;
+          got.forEach((v, i) => expect(Math.abs(v - exact[i]!)).toBeLessThanOrEqual((reduced + 1) * eps * absSum[i]! + 1e-300));
+          const max = (p: number, v: number): number => (v > p || Number.isNaN(v) ? v : p);
+          expect(fastKernels.reduce("max", x, shape, axes, dtype, -Infinity, max)).toEqual(referenceKernels.reduce("max", x, shape, axes, dtype, -Infinity, max));
+          if (shape.length >= 2) {
+            const perm = [...shape.keys()].map((i) => (i < shape.length - 2 ? i : i === shape.length - 2 ? shape.length - 1 : shape.length - 2));
+            expect(fastKernels.transpose(x, shape, perm, dtype)).toEqual(referenceKernels.transpose(x, shape, perm, dtype));
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
