@@ -52,8 +52,7 @@ export interface OptimizerStateDict {
  * ```
  */
 export abstract class Optimizer<O extends BaseOptions> {
-  /** The parameter groups, in the order given. */
-  readonly paramGroups: ParamGroup<O>[];
+  readonly #groups: ParamGroup<O>[];
   readonly #state = new Map<Tensor, ParamState>();
   readonly #kind: string;
 
@@ -66,7 +65,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.#kind = kind;
     const specs = toGroupSpecs(params);
     const seen = new Set<Tensor>();
-    this.paramGroups = specs.map(({ params: ps, ...own }, g) => {
+    this.#groups = specs.map(({ params: ps, ...own }, g) => {
       const list = [...ps];
       if (list.length === 0) throw new ValueError(kind, `parameter group ${g} is empty`);
       for (const p of list) {
@@ -77,6 +76,11 @@ export abstract class Optimizer<O extends BaseOptions> {
       }
       return { params: list, options: this.checkOptions({ ...defaults, ...(own as unknown as Partial<O>) }) };
     });
+  }
+
+  /** The parameter groups, in the order given; change a group's rate with `setLr`. */
+  get paramGroups(): readonly ParamGroup<O>[] {
+    return this.#groups;
   }
 
   /** The class name, as errors and `stateDict()` name it. */
@@ -98,7 +102,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     return this.paramGroups[0]!.options.lr;
   }
   set lr(value: number) {
-    this.paramGroups.forEach((_, g) => this.setLr(value, g));
+    this.#groups.forEach((_, g) => this.setLr(value, g));
   }
 
   /**
@@ -109,9 +113,9 @@ export abstract class Optimizer<O extends BaseOptions> {
    * ```
    */
   setLr(value: number, group = 0): void {
-    const target = this.paramGroups[group];
-    if (target === undefined) throw new ValueError(this.#kind, `no parameter group ${group} (there are ${this.paramGroups.length})`);
-    this.paramGroups[group] = { params: target.params, options: { ...target.options, lr: nonNegative(this.#kind, "lr", value) } };
+    const target = this.#groups[group];
+    if (target === undefined) throw new ValueError(this.#kind, `no parameter group ${group} (there are ${this.#groups.length})`);
+    this.#groups[group] = { params: target.params, options: { ...target.options, lr: nonNegative(this.#kind, "lr", value) } };
   }
 
   /**
@@ -196,7 +200,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       }
       restored.set(p, { step, buffers: copies });
     }
-    this.paramGroups.splice(0, this.paramGroups.length, ...groups);
+    this.#groups.splice(0, this.#groups.length, ...groups);
     this.#state.clear();
     for (const [p, s] of restored) this.#state.set(p, s);
   }
