@@ -205,7 +205,7 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
 export const trainStepMlp: BenchCase = {
   name: "train-step-mlp",
   description:
-    "one SGD training step (forward, backward, update, loss read back) of an MLP 784→256→128→10 with ReLU and " +
+    "One SGD training step (forward, backward, update, loss read back) of an MLP 784→256→128→10 with ReLU and " +
     "softmax cross-entropy, batch 128, lr 0.01, float32, same initial weights and batch in every framework",
   rtol: 1e-4,
   checkSteps: 3,
