@@ -26,8 +26,8 @@ const defaults: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, nesterov: fa
  *     g = v + λ θ
  *     b = g                          on the first step
  *     b = μ b + (1 − τ) g            afterwards
- *     d = g + μ b  (nesterov)   or   d = b
- *     θ ← θ − α d
+ *     Δ = g + μ b  (nesterov)   or   Δ = b
+ *     θ ← θ − α Δ                    (Δ points uphill: the lecture's direction d is −Δ)
  *
  * With μ = 0 and λ = 0 this is exactly the lecture's update. Note that the first momentum step starts
  * from b = g, not from b = 0 (torch's convention; no bias correction is needed then).
