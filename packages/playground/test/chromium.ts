@@ -1,0 +1,48 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+/**
+ * Headless flags that work on these machines (see the toolchain notes): no sandbox (containers run as
+ * root), no GPU, and nothing that phones home or waits for a first-run dialog.
+ */
+export const chromiumArgs: readonly string[] = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+const debianPath = "/usr/bin/chromium";
+const aptGet = "/usr/bin/apt-get";
+const howToInstall = `Chromium not found at ${debianPath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary`;
+
+function run(command: string, args: readonly string[]): void {
+  const result = spawnSync(command, args, { encoding: "utf8", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  if (result.status !== 0) {
+    const tail = `${result.stderr ?? ""}${result.stdout ?? ""}`.trim().split("\n").slice(-3).join(" | ");
+    throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal}): ${tail}`);
+  }
+}
+
+/**
+ * The Chromium binary to drive: `CHROMIUM_PATH` when set (it must exist), else Debian's
+ * `/usr/bin/chromium`. When that is missing and this process may install packages (root, with
+ * `apt-get`), it installs Debian's `chromium` first (one `apt-get update`, then the install; about
+ * 25 s), because a fresh machine does not have it. Otherwise it throws one line saying how to install it.
+ */
+export function findChromium(): string {
+  const configured = process.env["CHROMIUM_PATH"];
+  if (configured !== undefined && configured !== "") {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH is ${configured}, which does not exist`);
+    return configured;
+  }
+  if (existsSync(debianPath)) return debianPath;
+  if (process.getuid?.() !== 0 || !existsSync(aptGet)) throw new Error(howToInstall);
+  run(aptGet, ["update"]);
+  run(aptGet, ["install", "-y", "chromium"]);
+  if (!existsSync(debianPath)) throw new Error(`apt-get installed chromium but ${debianPath} is still missing`);
+  return debianPath;
+}
