@@ -36,3 +36,4 @@ export { Scheduler } from "./scheduler.js";
 export type { SchedulerStateDict } from "./scheduler.js";
 export { DataLoader } from "./dataLoader.js";
 export type { Dataset, Batch, DataLoaderOptions, DataLoaderStateDict } from "./dataLoader.js";
+export * from "./train.js";
