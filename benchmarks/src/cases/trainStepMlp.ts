@@ -65,7 +65,7 @@ const data = (): MlpData => (cached ??= makeData());
 function tapegrad(): FrameworkSetup {
   return {
     framework: "tapegrad",
-    note: "tape autodiff from @tapegrad/core source; SGD written by hand on `param.data`",
+    note: "@tapegrad/core from source with its default kernels, one thread; tape autodiff; SGD written by hand on `param.data`",
     async setup(): Promise<Runner> {
       const d = data();
       const params: Tensor[] = d.layers.flatMap((l) => [

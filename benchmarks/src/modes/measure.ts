@@ -88,7 +88,8 @@ export function measureCell(net: Network, options: GridOptions, rates: RateBook)
   const chunkSize = Math.max(1, Math.min(params, Math.floor(options.tangentElements / (net.n * net.n))));
   const advice = adviseMode(net.loss, net.params, { argnums, chunkSize });
 
-  const rev = timed(() => reverseGradient(net), options.repeatMs, 9);
+  // Reverse runs take milliseconds: many samples spread over time keep one busy moment from setting the median.
+  const rev = timed(() => reverseGradient(net), options.repeatMs, 101);
   if (rev.flops !== advice.reverseFlops) throw new Error(`adviseMode predicted ${advice.reverseFlops} reverse FLOPs, profile counted ${rev.flops}`);
   const reverse: Measure = { flops: rev.flops, predicted: false, ms: rev.ms, runs: rev.runs };
 

@@ -114,7 +114,7 @@ export function charts(cells: readonly Cell[], sFixed: number, nFixed: number): 
   const ss = [...new Set(cells.map((c) => c.s))].sort((a, b) => a - b);
   const series = (xs: readonly Cell[], x: (c: Cell) => number, y: (m: Measure) => number | null): Series[] =>
     METHODS.map((m) => ({
-      label: m.label.replace(/ \(.*\)/, "").replace("forward, ", "fwd, "),
+      label: m.label.replace(/ \(.*\)/, "").replace("forward, ", "fwd, ").replace("one jvp per parameter", "jvp loop"),
       color: m.color,
       points: xs.map((c) => [x(c), y(pick(c, m.key))] as const).filter((p): p is [number, number] => p[1] !== null && p[1] > 0),
     }));
