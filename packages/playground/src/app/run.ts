@@ -1,0 +1,54 @@
+import type { Tensor } from "@tapegrad/core";
+import { DataLoader } from "@tapegrad/optim";
+import { buildNetwork } from "./network.js";
+import type { PlaygroundData } from "./data.js";
+import { defaultLr, optimizerNames, type OptimizerName, type Settings } from "./settings.js";
+import { Trainer } from "./trainer.js";
+
+/**
+ * One or more networks trained side by side: all start from the same initial weights (built from the
+ * settings' seed) and every step feeds the same mini-batch to each, so the only difference between them
+ * is the optimizer.
+ */
+export class Run {
+  readonly trainers: readonly Trainer[];
+  readonly data: PlaygroundData;
+  readonly #loader: DataLoader<{ x: Tensor; y: Tensor }>;
+
+  constructor(s: Settings, data: PlaygroundData, entrants: readonly { readonly optimizer: OptimizerName; readonly lr: number }[]) {
+    const initial = buildNetwork(s).stateDict();
+    this.trainers = entrants.map((e) => new Trainer(buildNetwork(s).loadStateDict(initial), e.optimizer, e.lr, s));
+    this.data = data;
+    this.#loader = new DataLoader({ x: data.train.x, y: data.train.y }, { batchSize: s.batch, shuffle: true, seed: s.seed });
+    this.record();
+  }
+
+  /** Steps taken by each network. */
+  get steps(): number {
+    return this.trainers[0]?.steps ?? 0;
+  }
+
+  /** One step of every network on the same next batch. */
+  step(): void {
+    const batch = this.#loader.gather(this.#loader.nextIndices()!);
+    for (const t of this.trainers) t.step(batch);
+  }
+
+  /** Records every network's train and test loss now. */
+  record(): void {
+    for (const t of this.trainers) t.record(this.data.train, this.data.test);
+  }
+}
+
+/** The main view: the chosen optimizer at the chosen rate. */
+export function singleRun(s: Settings, data: PlaygroundData): Run {
+  return new Run(s, data, [{ optimizer: s.optimizer, lr: s.lr }]);
+}
+
+/**
+ * The optimizer race: SGD, RMSprop, AdaDelta, Adam and AdaBelief, each at its own usual rate
+ * (`defaultLr`, since one rate cannot suit all five) under the chosen schedule.
+ */
+export function raceRun(s: Settings, data: PlaygroundData): Run {
+  return new Run(s, data, optimizerNames.map((optimizer) => ({ optimizer, lr: defaultLr[optimizer] })));
+}
