@@ -37,3 +37,5 @@ export type { SchedulerStateDict } from "./scheduler.js";
 export { DataLoader } from "./dataLoader.js";
 export type { Dataset, Batch, DataLoaderOptions, DataLoaderStateDict } from "./dataLoader.js";
 export * from "./train.js";
+export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
+export type { CheckpointContents, CheckpointModel, CheckpointParts, JsonValue, LoadedCheckpoint, Stateful } from "./checkpoint.js";
