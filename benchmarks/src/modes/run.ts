@@ -10,6 +10,7 @@
  * --no-write (print only).
  */
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { measureCell, RateBook, type Cell } from "./measure.js";
 import { lectureNetwork, type Activation } from "./network.js";
 import { cellTable, charts, localSlopeTable, perLayerTable, slopes, slopeTable } from "./report.js";
@@ -55,9 +56,11 @@ const skipped = cells.flatMap((c) => [
   ...(c.jvpLoop.ms === null ? [`jvp-loop at n=${c.n}, s=${c.s} (${c.jvpLoop.skipped})`] : []),
 ]);
 const totalS = (performance.now() - started) / 1000;
+// Times are only as good as the machine was quiet: say how busy it was.
+const load = `load average ${loadavg()[1]!.toFixed(1)} over the last 5 minutes on ${availableParallelism()} cores`;
 const section = [
   `Measured on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${activation} activations, float64, the reference`,
-  `TypeScript kernels; whole run ${totalS.toFixed(0)} s. FLOPs marked * were not run (one run projected over`,
+  `TypeScript kernels; whole run ${totalS.toFixed(0)} s, ${load}. FLOPs marked * were not run (one run projected over`,
   `${budgetMs / 1000} s): they are exact extrapolations (adviseMode for jacfwd; one counted JVP × the parameter count for`,
   `the loop), so the FLOP fits use every cell, and the time fits only the cells that ran.`,
   "",
@@ -89,7 +92,7 @@ const section = [
 
 console.log("\n" + slopeTable(fits) + "\n\n" + localSlopeTable(cells));
 if (skipped.length > 0) console.log(`\nskipped: ${skipped.join("; ")}`);
-console.log(`\nwhole run: ${totalS.toFixed(0)} s`);
+console.log(`\nwhole run: ${totalS.toFixed(0)} s (${load})`);
 
 if (write) {
   const page = new URL("forward-vs-reverse.md", docs);
