@@ -1,7 +1,7 @@
 import type { DType, Storage } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
-import { matmulWasm, type MatrixView } from "./matmulWasm.js";
+import { matmulWasm } from "./matmulWasm.js";
 import * as reference from "./reference.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
 import { wasmRuntime } from "./wasm/runtime.js";
@@ -11,8 +11,6 @@ import { wasmRuntime } from "./wasm/runtime.js";
  * cost more than they save (measured with `pnpm bench --case matmul`).
  */
 const WASM_MIN_MACS = 4096;
-
-const view = (data: Storage, offset: number, rows: number, cols: number): MatrixView => ({ data, offset, rowStride: cols, colStride: 1 });
 
 /**
  * Batched matrix product (same contract as the reference kernel): float32 products of useful size run
@@ -28,12 +26,12 @@ export function matmulFast(a: Storage, aShape: Shape, b: Storage, bShape: Shape,
   const m = outShape[rank - 2]!;
   const n = outShape[rank - 1]!;
   const k = aShape[aShape.length - 1]!;
-  const rt = dtype === "float32" && m * n * k >= WASM_MIN_MACS ? wasmRuntime() : null;
+  const rt = dtype === "float32" && k > 0 && m * n * k >= WASM_MIN_MACS ? wasmRuntime() : null;
   if (rt === null) return reference.matmul(a, aShape, b, bShape, outShape, dtype);
   const out = new Float32Array(sizeOf(outShape));
   const batchShape = outShape.slice(0, -2);
   const aBatch = broadcastStrides(aShape.slice(0, -2), batchShape).map((s) => s * m * k);
   const bBatch = broadcastStrides(bShape.slice(0, -2), batchShape).map((s) => s * k * n);
-  forEachStrided2(batchShape, aBatch, bBatch, (o, ao, bo) => matmulWasm(rt, view(a, ao, m, k), view(b, bo, k, n), m, n, k, out, o * m * n));
+  forEachStrided2(batchShape, aBatch, bBatch, (o, ao, bo) => matmulWasm(rt, a, ao, b, bo, m, n, k, out, o * m * n));
   return out;
 }

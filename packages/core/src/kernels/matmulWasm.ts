@@ -1,99 +1,84 @@
+import type { Storage } from "../dtype.js";
 import { TILE_M, TILE_N } from "./wasm/gemm.js";
 import { reserve, type WasmRuntime } from "./wasm/runtime.js";
 
 /**
- * float32 matrix product on the WebAssembly SIMD micro-kernel, blocked as in GotoBLAS: for each block of
- * KC steps of the inner dimension, B's block is packed into 8-column panels and, block of MC rows by
- * block, A into 4-row panels; the micro-kernel then sweeps the panels. Packing pads the edges with
- * zeros, so the kernel never sees a ragged tile; C is accumulated in the runtime's memory with its width
- * rounded up to the panel width and the real part is copied out at the end.
- *
- * Operands are read through strides, so a transposed operand costs nothing extra.
+ * float32 matrix product on the WebAssembly SIMD micro-kernel, blocked as in GotoBLAS. A and B are
+ * copied into the runtime's memory (a `set` each, memcpy speed): A with its row count rounded up to the
+ * tile (zero rows), B with its width rounded up to whole 8-column panels (zero columns), so the kernel
+ * never sees a ragged tile. Then, for each block of KC steps of the inner dimension, B's block is packed
+ * into panels (in WebAssembly) and the micro-kernel sweeps them against blocks of MC rows of A read in
+ * place. C is accumulated in the memory with the padded width and its real part copied out.
  */
 
-/** Inner-dimension block: one B panel (KC × 8 floats = 8 KiB) stays in L1. */
+/** Inner-dimension block: one B panel (KC × 8 floats = 8 KiB) stays in L1 while A streams past. */
 const KC = 256;
-/** Row block: one packed A block (MC × KC floats = 256 KiB) stays in L2. */
+/** Row block: MC rows × KC of A (256 KiB) stay in L2 across the B panels. */
 const MC = 256;
-
-/** A matrix read from storage: element (r, c) is `data[offset + r·rowStride + c·colStride]`. */
-export interface MatrixView {
-  data: Float32Array | Float64Array;
-  offset: number;
-  rowStride: number;
-  colStride: number;
-}
 
 const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
-/** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of A as 4-row panels, each stored column by column. */
-function packA(a: MatrixView, m: number, i0: number, mc: number, p0: number, kc: number, dst: Float32Array, at: number): void {
-  const { data, offset, rowStride, colStride } = a;
-  for (let ip = 0; ip < mc; ip += TILE_M) {
-    for (let r = 0; r < TILE_M; r++) {
-      const row = i0 + ip + r;
-      let o = at + ip * kc + r;
-      if (row >= m) {
-        for (let p = 0; p < kc; p++, o += TILE_M) dst[o] = 0;
-        continue;
-      }
-      let s = offset + row * rowStride + p0 * colStride;
-      for (let p = 0; p < kc; p++, o += TILE_M, s += colStride) dst[o] = data[s]!;
-    }
-  }
+/** Where one product's operands live in the runtime's memory (float offsets). */
+interface Layout {
+  c: number;
+  a: number;
+  b: number;
+  bPack: number;
+  end: number;
 }
 
-/** Packs rows [p0, p0+kc) of B (all n columns) as 8-column panels, each stored row by row. */
-function packB(b: MatrixView, n: number, nPad: number, p0: number, kc: number, dst: Float32Array, at: number): void {
-  const { data, offset, rowStride, colStride } = b;
-  for (let jp = 0; jp < nPad; jp += TILE_N) {
-    const panel = at + jp * kc;
-    const width = Math.min(TILE_N, n - jp);
-    for (let c = 0; c < TILE_N; c++) {
-      let o = panel + c;
-      if (c >= width) {
-        for (let p = 0; p < kc; p++, o += TILE_N) dst[o] = 0;
-        continue;
-      }
-      let s = offset + p0 * rowStride + (jp + c) * colStride;
-      for (let p = 0; p < kc; p++, o += TILE_N, s += rowStride) dst[o] = data[s]!;
-    }
+function layout(m: number, n: number, k: number): Layout {
+  const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
+  const c = 0;
+  const a = c + mPad * nPad;
+  const b = a + mPad * k;
+  const bPack = b + k * nPad;
+  return { c, a, b, bPack, end: bPack + Math.min(KC, k) * nPad };
+}
+
+/** Copies an m × k row-major block to `at`, then zeros rows up to the tile multiple. */
+function copyA(mem: Float32Array, at: number, a: Storage, offset: number, m: number, k: number): void {
+  mem.set(a.subarray(offset, offset + m * k), at);
+  mem.fill(0, at + m * k, at + roundUp(m, TILE_M) * k);
+}
+
+/** Copies a k × n row-major block to `at` with rows `nPad` wide, the extra columns zero. */
+function copyB(mem: Float32Array, at: number, b: Storage, offset: number, k: number, n: number, nPad: number): void {
+  if (n === nPad) {
+    mem.set(b.subarray(offset, offset + k * n), at);
+    return;
   }
+  mem.fill(0, at, at + k * nPad);
+  for (let p = 0; p < k; p++) mem.set(b.subarray(offset + p * n, offset + p * n + n), at + p * nPad);
 }
 
 /**
- * `out[outOffset + i·n + j] = Σ_p A(i, p)·B(p, j)` for an m × k A and a k × n B, in float32.
+ * Computes `out[outOffset + i·n + j] = Σ_p a[aOffset + i·k + p] · b[bOffset + p·n + j]` (row-major m × k
+ * times k × n) in float32. The caller handles k = 0 and empty outputs.
  * @example
  * ```ts
- * const out = new Float32Array(4);
- * matmulWasm(rt, view(a, 2), view(b, 2), 2, 2, 2, out, 0);
+ * const out = new Float32Array(1);
+ * matmulWasm(wasmRuntime()!, Float32Array.of(1, 2), 0, Float32Array.of(3, 4), 0, 1, 1, 2, out, 0); // out = [11]
  * ```
  */
-export function matmulWasm(rt: WasmRuntime, a: MatrixView, b: MatrixView, m: number, n: number, k: number, out: Float32Array, outOffset: number): void {
-  if (m === 0 || n === 0) return;
-  if (k === 0) {
-    out.fill(0, outOffset, outOffset + m * n);
-    return;
-  }
-  const nPad = roundUp(n, TILE_N);
-  const mPad = roundUp(m, TILE_M);
-  const kcMax = Math.min(KC, k);
-  const mcMax = Math.min(MC, mPad);
-  // Layout (in floats): C [mPad × nPad], then B's packed block [kcMax × nPad], then A's [mcMax × kcMax].
-  const cAt = 0;
-  const bAt = cAt + mPad * nPad;
-  const aAt = bAt + kcMax * nPad;
-  reserve(rt, (aAt + mcMax * kcMax) * 4);
+export function matmulWasm(
+  rt: WasmRuntime, a: Storage, aOffset: number, b: Storage, bOffset: number, m: number, n: number, k: number, out: Float32Array, outOffset: number,
+): void {
+  const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
+  const at = layout(m, n, k);
+  reserve(rt, at.end * 4);
   const mem = rt.f32;
-  mem.fill(0, cAt, cAt + mPad * nPad);
+  copyA(mem, at.a, a, aOffset, m, k);
+  copyB(mem, at.b, b, bOffset, k, n, nPad);
+  mem.fill(0, at.c, at.c + mPad * nPad);
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = Math.min(KC, k - p0);
-    packB(b, n, nPad, p0, kc, mem, bAt);
+    rt.exports.packB((at.b + p0 * nPad) * 4, nPad * 4, at.bPack * 4, nPad / TILE_N, kc);
     for (let i0 = 0; i0 < mPad; i0 += MC) {
       const mc = Math.min(MC, mPad - i0);
-      packA(a, m, i0, mc, p0, kc, mem, aAt);
-      rt.exports.gemm(aAt * 4, bAt * 4, (cAt + i0 * nPad) * 4, mc / TILE_M, nPad / TILE_N, kc, nPad * 4);
+      rt.exports.gemm((at.a + i0 * k + p0) * 4, k * 4, at.bPack * 4, (at.c + i0 * nPad) * 4, mc / TILE_M, nPad / TILE_N, kc, nPad * 4);
     }
   }
-  for (let i = 0; i < m; i++) out.set(mem.subarray(cAt + i * nPad, cAt + i * nPad + n), outOffset + i * n);
+  if (n === nPad) out.set(mem.subarray(at.c, at.c + m * n), outOffset);
+  else for (let i = 0; i < m; i++) out.set(mem.subarray(at.c + i * nPad, at.c + i * nPad + n), outOffset + i * n);
 }

@@ -9,23 +9,24 @@ export const TILE_N = 8;
 
 /**
  * The GEMM micro-kernel loop, as a WebAssembly function
- * `gemm(aPack, bPack, c, mPanels, nPanels, kc, ldc)` (all byte addresses or counts, all ≥ 1):
+ * `gemm(a, lda, bPack, c, mPanels, nPanels, kc, ldc)` (byte addresses and strides, counts ≥ 1):
  *
- *   for each B panel j (8 columns × kc, packed row by row), for each A panel i (4 rows × kc, packed
- *   column by column): C[4i.., 8j..] += A panel · B panel.
+ *   for each B panel j (8 columns × kc, packed row by row by `packB`), for each group i of 4 rows of A
+ *   (read in place, row-major, `lda` bytes apart): C[4i.., 8j..] += A rows · B panel.
  *
  * The 4 × 8 tile lives in 8 f32x4 accumulators; each step of the k loop loads 8 floats of B (two
- * vectors) and broadcasts 4 floats of A (`v128.load32_splat`). That is 11 live vectors: V8 gives
+ * vectors) and broadcasts one float of each of the 4 rows of A (`v128.load32_splat`): four sequential
+ * streams, so A needs no packing. That is 11 live vectors: V8 gives
  * WebAssembly 15, and larger tiles spill (see TOOLCHAIN.md). The k loop is left rolled on purpose: when
  * it is unrolled, V8 hoists the loads and spills. The B panel stays in L1 while the A panels stream past.
  * `fma` picks relaxed SIMD's fused multiply-add, which the caller uses only after feature detection.
  */
 export function gemmFunc(fma: boolean): Func {
-  // Locals: params 0..6, then i, j, p, aPtr, bPtr, cPtr (i32), then 8 accumulators, 2 B vectors, 1 A vector.
-  const [aPack, bPack, c, mPanels, nPanels, kc, ldc] = [0, 1, 2, 3, 4, 5, 6];
-  const [i, j, p, aPtr, bPtr, cPtr] = [7, 8, 9, 10, 11, 12];
-  const acc = (r: number): number => 13 + r;
-  const [b0, b1, av] = [21, 22, 23];
+  // Locals: params 0..7, then i, j, p, aPtr, bPtr, cPtr, aRow (i32), then 8 accumulators, 2 B vectors, 1 A vector.
+  const [a, lda, bPack, c, mPanels, nPanels, kc, ldc] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [i, j, p, aPtr, bPtr, cPtr, aRow] = [8, 9, 10, 11, 12, 13, 14];
+  const acc = (r: number): number => 15 + r;
+  const [b0, b1, av] = [23, 24, 25];
 
   const madd = (accIndex: number, b: number): Code =>
     fma
@@ -34,8 +35,13 @@ export function gemmFunc(fma: boolean): Func {
   const kStep: Code = [
     ...get(bPtr), ...load128(0), ...set(b0),
     ...get(bPtr), ...load128(16), ...set(b1),
-    ...[0, 1, 2, 3].flatMap((r) => [...get(aPtr), ...loadSplat32(4 * r), ...set(av), ...madd(2 * r, b0), ...madd(2 * r + 1, b1)]),
-    ...get(aPtr), ...const32(16), ...add32, ...set(aPtr),
+    // Row r of A is at aPtr + r·lda: the row pointer steps down the rows, then back (3·lda).
+    ...get(aPtr), ...set(aRow),
+    ...[0, 1, 2, 3].flatMap((r) => [
+      ...(r === 0 ? [] : [...get(aRow), ...get(lda), ...add32, ...set(aRow)]),
+      ...get(aRow), ...loadSplat32(0), ...set(av), ...madd(2 * r, b0), ...madd(2 * r + 1, b1),
+    ]),
+    ...get(aPtr), ...const32(4), ...add32, ...set(aPtr),
     ...get(bPtr), ...const32(32), ...add32, ...set(bPtr),
   ];
   // C rows r = 0..3 at cPtr + r·ldc: add the two accumulators of row r to the 8 floats there.
@@ -45,8 +51,8 @@ export function gemmFunc(fma: boolean): Func {
     ...get(cPtr), ...get(ldc), ...add32, ...set(cPtr),
   ];
   const tile: Code = [
-    // aPtr = aPack + i·kc·16, bPtr = bPack + j·kc·32
-    ...get(aPack), ...get(i), ...get(kc), ...mul32, ...const32(16), ...mul32, ...add32, ...set(aPtr),
+    // aPtr = a + i·4·lda, bPtr = bPack + j·kc·32
+    ...get(a), ...get(i), ...const32(4), ...mul32, ...get(lda), ...mul32, ...add32, ...set(aPtr),
     ...get(bPack), ...get(j), ...get(kc), ...mul32, ...const32(32), ...mul32, ...add32, ...set(bPtr),
     ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((r) => [...zero128, ...set(acc(r))]),
     ...get(kc), ...set(p),
@@ -70,9 +76,37 @@ export function gemmFunc(fma: boolean): Func {
   ];
   return {
     name: "gemm",
-    params: [i32, i32, i32, i32, i32, i32, i32],
+    params: [i32, i32, i32, i32, i32, i32, i32, i32],
     results: [],
-    locals: [...new Array<number>(6).fill(i32), ...new Array<number>(11).fill(v128)],
+    locals: [...new Array<number>(7).fill(i32), ...new Array<number>(11).fill(v128)],
     body,
   };
+}
+
+/**
+ * `packB(src, ldb, dst, nPanels, kc)`: copies kc rows of a row-major B (`ldb` bytes apart, width padded
+ * to whole panels) into 8-column panels, each stored row by row, so that the micro-kernel reads B
+ * sequentially. Reading B in place instead would stride by whole rows, and rows 1 or 4 KiB apart all
+ * land in the same few L1 sets.
+ */
+export function packBFunc(): Func {
+  const [src, ldb, dst, nPanels, kc] = [0, 1, 2, 3, 4];
+  const [j, p, s] = [5, 6, 7];
+  const body: Code = [
+    ...const32(0), ...set(j),
+    ...block, ...loop,
+    ...get(j), ...get(nPanels), ...geU32, ...brIf(1),
+    ...get(src), ...get(j), ...const32(32), ...mul32, ...add32, ...set(s),
+    ...get(kc), ...set(p),
+    ...loop,
+    ...get(dst), ...get(s), ...load128(0), ...store128(0),
+    ...get(dst), ...get(s), ...load128(16), ...store128(16),
+    ...get(dst), ...const32(32), ...add32, ...set(dst),
+    ...get(s), ...get(ldb), ...add32, ...set(s),
+    ...get(p), ...const32(1), ...sub32, ...set(p), ...get(p), ...const32(0), ...ne32, ...brIf(0),
+    ...end,
+    ...get(j), ...const32(1), ...add32, ...set(j), ...br(0),
+    ...end, ...end,
+  ];
+  return { name: "packB", params: [i32, i32, i32, i32, i32], results: [], locals: [i32, i32, i32], body };
 }

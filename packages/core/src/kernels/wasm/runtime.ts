@@ -1,5 +1,5 @@
 import { module, type Func } from "./assembler.js";
-import { gemmFunc } from "./gemm.js";
+import { gemmFunc, packBFunc } from "./gemm.js";
 
 /**
  * The one WebAssembly instance behind the fast kernels, and the linear memory it works in. Tensor storage
@@ -33,7 +33,8 @@ const MAX_PAGES = 16384;
 
 /** The exported kernels of the instance. */
 export interface WasmExports {
-  gemm(aPack: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
+  gemm(a: number, lda: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
+  packB(src: number, ldb: number, dst: number, nPanels: number, kc: number): void;
 }
 
 /** What a running instance offers: the memory, a float view of it, and the exports. */
@@ -67,7 +68,7 @@ function canShare(): boolean {
 }
 
 /** The functions every instance exports, for a given multiply-add flavour. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma)];
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc()];
 
 /** Compiles the kernels for `memory` (synchronously: the module is a few hundred bytes). */
 export function instantiate(memory: WasmMemory, shared: boolean, fma: boolean): WasmExports {
