@@ -1,70 +1,101 @@
 /**
- * tapegrad's demo: the lecture's 4-layer network (2 → 16 → 16 → 2, ReLU, softmax output) learns to separate
- * two interleaved half-moons, trained by mini-batch SGD with gradients from reverse mode. Everything is built
- * from core ops, so this file is also an example of a custom model.
+ * tapegrad's demo (`pnpm demo`): the lecture's 4-layer network trained with `train` from
+ * `@tapegrad/optim` on a two-class set in the plane (drawing its decision boundary), on handwritten digits
+ * and on diabetes, then a summary table and a report with pictures in `out/`. `--help` lists the flags.
  */
-import { noGrad, randn, Rng, softmaxCrossEntropy, tensor, zeros, type Tensor } from "@tapegrad/core";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { FlagError, helpText, parseFlags, type Flags, type PlaneSet } from "./flags.js";
+import { lossSvg } from "./lossSvg.js";
+import type { Sink } from "./progress.js";
+import { reportHtml, settingsLine, summaryRows } from "./report.js";
+import { textTable } from "./table.js";
+import { diabetesTask, digitsTask, planeTask, type TaskResult } from "./tasks.js";
 
-const rng = new Rng(0);
+/** Where the demo writes and which directory its printed paths are relative to. */
+export interface Io {
+  readonly stdout: Sink;
+  readonly stderr: Sink;
+  readonly cwd: string;
+}
 
-/** Two noisy half-moons: class 0 on the upper arc, class 1 on the lower one, shifted. */
-function moons(n: number, noise: number): { x: Tensor; y: Tensor } {
-  const points: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const label = i % 2;
-    const angle = Math.PI * rng.uniform();
-    const [px, py] = label === 0 ? [Math.cos(angle), Math.sin(angle)] : [1 - Math.cos(angle), 0.5 - Math.sin(angle)];
-    points.push([px + noise * rng.normal(), py + noise * rng.normal()]);
-    labels.push(label);
+/** A path relative to `cwd` when it lies below it, absolute otherwise. */
+function shortPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}
+
+/** The tasks a `--dataset` value selects, in the order they run. */
+function tasksFor(flags: Flags, out: Sink): (() => TaskResult)[] {
+  const plane = (set: PlaneSet) => () => planeTask(set, flags, out);
+  const digits = () => digitsTask(flags, out);
+  const diabetes = () => diabetesTask(flags, out);
+  if (flags.dataset === "all") return [plane("moons"), digits, diabetes];
+  if (flags.dataset === "digits") return [digits];
+  if (flags.dataset === "diabetes") return [diabetes];
+  return [plane(flags.dataset)];
+}
+
+/** Writes the pictures and the report under the output directory; returns the paths written. */
+function writeArtefacts(flags: Flags, results: readonly TaskResult[], dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  const put = (name: string, content: string | Buffer): string => {
+    writeFileSync(resolve(dir, name), content);
+    written.push(resolve(dir, name));
+    return name;
+  };
+  const withPicture = results.find((r) => r.png !== undefined);
+  const boundary = withPicture === undefined ? undefined : put(`boundary-${withPicture.name}.png`, withPicture.png!);
+  const loss = put("loss.svg", lossSvg(results.map((r) => ({
+    title: r.name,
+    series: [
+      { name: "train", values: r.history.loss, colour: "#2166ac" },
+      { name: "test", values: r.history.validation.loss ?? [], colour: "#d6604d", dashed: true },
+    ],
+  }))));
+  put("report.html", reportHtml(flags, results, { ...(boundary !== undefined && { boundary }), loss }));
+  return written;
+}
+
+/**
+ * Runs the demo with the given command-line arguments; returns the exit code (2 for bad flags, after a
+ * one-line error and the help text on stderr).
+ * @example
+ * ```ts
+ * process.exitCode = main(["--epochs", "5"], { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
+ * ```
+ */
+export function main(argv: readonly string[], io: Io): number {
+  let flags: Flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (e) {
+    if (!(e instanceof FlagError)) throw e;
+    io.stderr.write(`error: ${e.message}\n\n${helpText}\n`);
+    return 2;
   }
-  return { x: tensor(points), y: tensor(labels) };
-}
-
-/** One affine layer with PyTorch's layout and He initialisation. */
-function layer(inputs: number, outputs: number): { w: Tensor; b: Tensor } {
-  const w = randn([outputs, inputs], { rng }).mul(Math.sqrt(2 / inputs)).detach();
-  w.requiresGrad = true;
-  return { w, b: zeros([outputs], { requiresGrad: true }) };
-}
-
-const layers = [layer(2, 16), layer(16, 16), layer(16, 2)];
-const params = layers.flatMap(({ w, b }) => [w, b]);
-const forward = (x: Tensor): Tensor =>
-  layers.reduce((h, { w, b }, i) => {
-    const a = h.matmul(w.transpose()).add(b);
-    return i < layers.length - 1 ? a.relu() : a;
-  }, x);
-
-const train = moons(512, 0.1);
-const test = moons(256, 0.1);
-const batchSize = 32;
-const accuracy = (data: { x: Tensor; y: Tensor }): number =>
-  noGrad(() => {
-    const predicted = forward(data.x).toArray() as number[][];
-    return predicted.filter((row, i) => (row[1]! > row[0]! ? 1 : 0) === data.y.data[i]).length / predicted.length;
+  if (flags.help) {
+    io.stdout.write(`${helpText}\n`);
+    return 0;
+  }
+  const say = (line = ""): void => io.stdout.write(`${line}\n`);
+  say(`tapegrad demo: the lecture's network, ${settingsLine(flags)}`);
+  const tasks = tasksFor(flags, io.stdout);
+  const results = tasks.map((task, i) => {
+    say(`\n[${i + 1}/${tasks.length}]`);
+    const result = task();
+    if (result.confusion !== undefined) say(`\n${result.name}: confusion matrix on the test part\n${result.confusion}`);
+    return result;
   });
+  say(`\n${textTable(summaryRows(results))}\n`);
+  for (const path of writeArtefacts(flags, results, resolve(io.cwd, flags.out))) say(`wrote ${shortPath(io.cwd, path)}`);
+  return 0;
+}
 
-console.log("tapegrad demo: the lecture's 4-layer network on two moons (512 train, 256 test points)");
-for (let epoch = 1; epoch <= 30; epoch++) {
-  // Mini-batches drawn without replacement: a fresh permutation each epoch, as in the lecture.
-  const order = rng.permutation(512);
-  let total = 0;
-  for (let start = 0; start < order.length; start += batchSize) {
-    const rows = order.slice(start, start + batchSize);
-    const xb = tensor(rows.map((r) => [train.x.data[2 * r]!, train.x.data[2 * r + 1]!]));
-    const yb = tensor(rows.map((r) => train.y.data[r]!));
-    const loss = softmaxCrossEntropy(forward(xb), yb);
-    loss.backward();
-    noGrad(() => {
-      for (const p of params) {
-        p.data.forEach((v, i) => (p.data[i] = v - 0.1 * p.grad!.data[i]!));
-        p.zeroGrad();
-      }
-    });
-    total += loss.item() * rows.length;
-  }
-  if (epoch % 5 === 0 || epoch === 1) {
-    console.log(`epoch ${String(epoch).padStart(2)}  loss ${(total / 512).toFixed(4)}  train acc ${accuracy(train).toFixed(3)}  test acc ${accuracy(test).toFixed(3)}`);
-  }
+// Run when started as a program (`tsx src/main.ts`), not when a test imports `main`. pnpm runs the script
+// in this package's directory; INIT_CWD is where the user typed the command, so out/ lands there.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  process.exitCode = main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.env.INIT_CWD ?? process.cwd() });
 }
