@@ -9,7 +9,7 @@ import { sum } from "../ops/sum.js";
 import { normalizeAxes, reducedShape } from "../shape.js";
 import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
 import { argShape } from "../ops/args.js";
-import { ValueError } from "../errors.js";
+import { ShapeError, ValueError } from "../errors.js";
 import { stopGradient } from "../autodiff/stopGradient.js";
 import { sub } from "./arithmetic.js";
 
@@ -42,6 +42,7 @@ export function min(x: TensorLike, axis?: Axes, options?: ReduceOptions): Tensor
  * ```
  */
 export function logSumExp(x: TensorLike, axis?: Axes, options?: ReduceOptions): Tensor {
+  nonEmptyAxes("logSumExp", x, axis);
   const shift = stopGradient(max(x, axis, { keepDims: true }));
   const lse = add(log(sum(exp(sub(x, shift)), axis, { keepDims: true })), shift);
   if (options?.keepDims) return lse;
@@ -49,3 +50,14 @@ export function logSumExp(x: TensorLike, axis?: Axes, options?: ReduceOptions): 
   return reshape(lse, reducedShape(shape, normalizeAxes("logSumExp", axis, shape), false));
 }
 
+/**
+ * Checks `axis` for a composite that reduces over it, so that a bad or empty axis is reported under the
+ * composite's own name rather than that of the primitive inside it (`max`).
+ * @internal
+ */
+export function nonEmptyAxes(op: string, x: TensorLike, axis: Axes | undefined): number[] {
+  const shape = argShape(op, x);
+  const axes = normalizeAxes(op, axis, shape);
+  if (axes.some((a) => shape[a] === 0)) throw new ShapeError(op, `cannot reduce over an empty axis`, [shape]);
+  return axes;
+}

@@ -1,7 +1,7 @@
 import { exp } from "../ops/exp.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { sub } from "./arithmetic.js";
-import { logSumExp } from "./reductions.js";
+import { logSumExp, nonEmptyAxes } from "./reductions.js";
 
 /**
  * exp(x) / Σ exp(x) along `axis` (the lecture's output activation for classification), stable for any x.
@@ -11,10 +11,12 @@ import { logSumExp } from "./reductions.js";
  * ```
  */
 export function softmax(x: TensorLike, axis = -1): Tensor {
+  nonEmptyAxes("softmax", x, axis);
   return exp(logSoftmax(x, axis));
 }
 
 /** x − logSumExp(x) along `axis`: log-probabilities, stable for any x. @example `logSoftmax(tensor([0, 0])).toArray(); // [-0.693…, -0.693…]` */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  nonEmptyAxes("logSoftmax", x, axis);
   return sub(x, logSumExp(x, axis, { keepDims: true }));
 }
