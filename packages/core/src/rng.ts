@@ -1,3 +1,5 @@
+import { ValueError } from "./errors.js";
+
 /**
  * A seedable random number generator: xoshiro128** seeded through splitmix32. It uses only 32-bit
  * integer arithmetic, so the same seed gives the same numbers on every machine and JavaScript engine;
@@ -15,7 +17,7 @@ export class Rng {
   #spareNormal: number | null = null;
 
   constructor(seed = 0) {
-    if (!Number.isInteger(seed)) throw new RangeError(`Rng: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(seed)) throw new ValueError("Rng", `seed must be an integer, got ${seed}`);
     let x = seed >>> 0;
     const splitmix = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
@@ -82,7 +84,7 @@ export class Rng {
 
   /** Restores a state from `getState()`. */
   setState(state: readonly number[]): void {
-    if (state.length !== 5) throw new RangeError(`Rng: a state has 5 entries, got ${state.length}`);
+    if (state.length !== 5) throw new ValueError("Rng", `a state has 5 entries, got ${state.length}`);
     this.#s = Uint32Array.from(state.slice(0, 4));
     this.#spareNormal = Number.isNaN(state[4]) ? null : state[4]!;
   }
