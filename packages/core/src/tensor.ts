@@ -1,6 +1,6 @@
 import type { DType, Storage } from "./dtype.js";
 import type { Shape } from "./shape.js";
-import { GradError } from "./errors.js";
+import { GradError, ValueError } from "./errors.js";
 import type { AnyOpRule } from "./ops/rule.js";
 import * as ops from "./ops/index.js";
 import * as composites from "./composites/index.js";
@@ -129,7 +129,7 @@ export class Tensor {
 
   /** The value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new GradError("item", `item() needs a tensor of one element, got ${this}`);
+    if (this.size !== 1) throw new ValueError("item", `item() needs a tensor of one element, got ${this}`);
     return this.data[0]!;
   }
 
