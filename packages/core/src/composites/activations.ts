@@ -10,6 +10,7 @@ import { where } from "../ops/where.js";
 import { abs } from "../ops/abs.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { div } from "./arithmetic.js";
+import { ValueError } from "../errors.js";
 
 /**
  * The logistic function 1 / (1 + e^−x), stable for any x: the branch for x ≥ 0 reads max(x, 0) and the
@@ -40,6 +41,7 @@ export function relu(x: TensorLike): Tensor {
  * ```
  */
 export function leakyRelu(x: TensorLike, alpha = 0.01): Tensor {
+  if (typeof alpha !== "number" || !Number.isFinite(alpha)) throw new ValueError("leakyRelu", `option alpha must be a finite number (got ${String(alpha)})`);
   return where(gt(x, 0), x, mul(x, alpha));
 }
 
