@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import * as core from "@tapegrad/core";
+import { DTypeError, GradError, ShapeError, TapegradError, tensor, ValueError, zeros, type Tensor } from "@tapegrad/core";
+
+/**
+ * The catalogue of bad inputs: each row calls core's public API with one kind of mistake and states the
+ * error it must get: its class, the op or option it names, the shapes it carries (for a ShapeError) and
+ * the value or shape its message names. nn's and optim's catalogues live in their own packages.
+ */
+
+interface Row {
+  /** What is wrong with the input. */
+  readonly bad: string;
+  readonly call: () => unknown;
+  readonly error: new (...args: never[]) => TapegradError;
+  /** The op or function the error must name (`error.op`). */
+  readonly op: string;
+  /** For a ShapeError: the shapes it must carry. */
+  readonly shapes?: readonly (readonly number[])[];
+  /** Text the message must contain: the value, the option or the shapes. */
+  readonly says: string;
+}
+
+const x23 = core.randn([2, 3], { rng: new core.Rng(0) });
+const ce = (target: Tensor): Tensor => core.softmaxCrossEntropy(x23, target);
+
+const rows: readonly Row[] = [
+  // Nested arrays and shapes.
+  { bad: "ragged nested array", call: () => tensor([[1, 2], [3]] as never), error: ValueError, op: "tensor", says: "ragged nested array: length 1 at [1], expected 2" },
+  { bad: "string inside nested array", call: () => tensor([[1, "a"]] as never), error: ValueError, op: "tensor", says: "expected a number at [0][1], got string" },
+  { bad: "null inside nested array", call: () => tensor([1, null] as never), error: ValueError, op: "tensor", says: "expected a number at [1], got object" },
+  { bad: "typed array of the wrong size for its shape", call: () => tensor(new Float32Array(5), { shape: [2, 3] }), error: ValueError, op: "tensor", says: "shape [2,3] needs 6 elements, the array has 5" },
+  { bad: "negative shape entry", call: () => zeros([2, -1]), error: ValueError, op: "full", says: "shape entry 1 must be a non-negative integer, got -1 in [2,-1]" },
+  { bad: "fractional shape entry", call: () => core.randn([1.5]), error: ValueError, op: "randn", says: "shape entry 0 must be a non-negative integer, got 1.5" },
+  { bad: "NaN shape entry", call: () => core.ones([Number.NaN]), error: ValueError, op: "full", says: "got NaN in [NaN]" },
+  { bad: "reshape to another size", call: () => x23.reshape([4, 2]), error: ShapeError, op: "reshape", shapes: [[2, 3], [4, 2]], says: "cannot reshape 6 elements" },
+  { bad: "reshape with an inferred axis that cannot fit", call: () => x23.reshape([-1, 4]), error: ShapeError, op: "reshape", shapes: [[2, 3], [-1, 4]], says: "cannot reshape 6 elements" },
+  { bad: "reshape with two inferred axes", call: () => x23.reshape([-1, -1]), error: ShapeError, op: "reshape", shapes: [[2, 3], [-1, -1]], says: "at most one -1" },
+  // Axes.
+  { bad: "axis past the rank", call: () => x23.sum(2), error: ShapeError, op: "sum", shapes: [[2, 3]], says: "axis 2 is out of range for rank 2" },
+  { bad: "negative axis past the rank", call: () => core.max(x23, -3), error: ShapeError, op: "max", shapes: [[2, 3]], says: "axis -3 is out of range for rank 2" },
+  { bad: "fractional axis", call: () => core.mean(x23, 0.5), error: ShapeError, op: "mean", shapes: [[2, 3]], says: "axis 0.5 is out of range" },
+  { bad: "repeated axis", call: () => x23.sum([0, 0]), error: ShapeError, op: "sum", shapes: [[2, 3]], says: "repeated axis in [0,0]" },
+  { bad: "softmax axis past the rank", call: () => core.softmax(x23, 5), error: ShapeError, op: "softmax", shapes: [[2, 3]], says: "axis 5 is out of range for rank 2" },
+  { bad: "logSoftmax axis past the rank", call: () => core.logSoftmax(x23, 2), error: ShapeError, op: "logSoftmax", shapes: [[2, 3]], says: "axis 2 is out of range" },
+  { bad: "logSumExp axis past the rank", call: () => core.logSumExp(x23, -4), error: ShapeError, op: "logSumExp", shapes: [[2, 3]], says: "axis -4 is out of range" },
+  { bad: "transpose with a repeated axis", call: () => x23.transpose([0, 0]), error: ShapeError, op: "transpose", shapes: [[2, 3]], says: "[0,0] is not a permutation of the 2 axes" },
+  { bad: "concat axis past the rank", call: () => core.concat([x23, x23], 3), error: ShapeError, op: "concat", shapes: [[2, 3]], says: "axis 3 is out of range" },
+  { bad: "concat of shapes that differ off the axis", call: () => core.concat([x23, core.zeros([2, 4])], 0), error: ShapeError, op: "concat", shapes: [[2, 3], [2, 4]], says: "must agree on every axis but 0" },
+  { bad: "slice box outside the input", call: () => core.slice(x23, [0, 0], [3, 1]), error: ShapeError, op: "slice", shapes: [[2, 3]], says: "box at [0,0] of size [3,1] is not inside the input" },
+  { bad: "negative padding", call: () => core.pad(x23, [-1, 0], [0, 0]), error: ShapeError, op: "pad", shapes: [[2, 3]], says: "before [-1,0]" },
+  { bad: "fractional padding", call: () => core.pad(x23, [0.5, 0], [0, 0]), error: ValueError, op: "pad", says: "[0.5,0]" },
+  // Broadcasting and matmul.
+  { bad: "shapes that do not broadcast", call: () => x23.add(core.zeros([4])), error: ShapeError, op: "add", shapes: [[2, 3], [4]], says: "dim -1: 3 vs 4" },
+  { bad: "where condition that does not broadcast", call: () => core.where(core.zeros([2]).gt(0), x23, 0), error: ShapeError, op: "where", shapes: [[2], [2, 3]], says: "dim -1: 2 vs 3" },
+  { bad: "broadcastTo a smaller shape", call: () => core.broadcastTo(x23, [3, 3]), error: ShapeError, op: "broadcastTo", shapes: [[2, 3], [3, 3]], says: "cannot broadcast" },
+  { bad: "matmul inner dimensions differ", call: () => x23.matmul(core.zeros([4, 5])), error: ShapeError, op: "matmul", shapes: [[2, 3], [4, 5]], says: "inner dimensions differ (3 != 4)" },
+  { bad: "matmul of a scalar", call: () => tensor(2).matmul(x23), error: ShapeError, op: "matmul", shapes: [[], [2, 3]], says: "rank >= 2" },
+  { bad: "matmul batch dims that do not broadcast", call: () => core.zeros([2, 2, 3]).matmul(core.zeros([3, 3, 4])), error: ShapeError, op: "matmul", shapes: [[2], [3]], says: "dim -1: 2 vs 3" },
+  // Dtypes.
+  { bad: "unknown dtype at creation", call: () => tensor([1], { dtype: "int32" as never }), error: DTypeError, op: "tensor", says: 'unknown dtype "int32"' },
+  { bad: "unknown dtype in cast", call: () => core.cast(x23, "int8" as never), error: DTypeError, op: "cast", says: 'unknown dtype "int8"' },
+  { bad: "jvp tangent of the other dtype", call: () => core.jvp((x: Tensor) => x.mul(2), [tensor([1, 2])], [tensor([1, 2], { dtype: "float64" })]), error: DTypeError, op: "jvp", says: "tangent 0 is float64 but its primal is float32" },
+  { bad: "jvp tangent of another shape", call: () => core.jvp((x: Tensor) => x.mul(2), [tensor([1, 2])], [tensor([1, 2, 3])]), error: ShapeError, op: "jvp", shapes: [[2], [3]], says: "tangent 0 must have its primal's shape" },
+  // Class-index targets.
+  { bad: "class index past the classes", call: () => ce(tensor([0, 3])), error: ValueError, op: "softmaxCrossEntropy", says: "target[1] = 3 is not a class index in [0, 3)" },
+  { bad: "negative class index", call: () => ce(tensor([-1, 0])), error: ValueError, op: "softmaxCrossEntropy", says: "target[0] = -1 is not a class index" },
+  { bad: "fractional class index", call: () => ce(tensor([0, 0.5])), error: ValueError, op: "softmaxCrossEntropy", says: "target[1] = 0.5 is not a class index" },
+  { bad: "NaN class index", call: () => ce(tensor([0, Number.NaN])), error: ValueError, op: "softmaxCrossEntropy", says: "target[1] = NaN is not a class index" },
+  { bad: "Infinity class index", call: () => ce(tensor([Infinity, 0])), error: ValueError, op: "softmaxCrossEntropy", says: "target[0] = Infinity is not a class index" },
+  { bad: "one target per row too many", call: () => ce(tensor([0, 1, 2])), error: ShapeError, op: "softmaxCrossEntropy", shapes: [[2, 3], [3]], says: "[batch] class indices or [batch, classes] probabilities" },
+  // Empty tensors where the op needs data.
+  { bad: "max of an empty axis", call: () => core.max(zeros([2, 0]), 1), error: ShapeError, op: "max", shapes: [[2, 0]], says: "cannot take the max over an empty axis" },
+  { bad: "mean of nothing", call: () => core.mean(zeros([0])), error: ValueError, op: "mean", says: "cannot average over an empty axis (shape [0])" },
+  { bad: "softmax over an empty axis", call: () => core.softmax(zeros([2, 0])), error: ShapeError, op: "softmax", shapes: [[2, 0]], says: "cannot reduce over an empty axis" },
+  { bad: "logSumExp of nothing", call: () => core.logSumExp(zeros([0])), error: ShapeError, op: "logSumExp", shapes: [[0]], says: "cannot reduce over an empty axis" },
+  { bad: "cross-entropy with no classes", call: () => core.softmaxCrossEntropy(zeros([2, 0]), tensor([0, 0])), error: ShapeError, op: "softmaxCrossEntropy", shapes: [[2, 0], [2]], says: "non-empty [batch, classes]" },
+  { bad: "item() of an empty tensor", call: () => zeros([0]).item(), error: ValueError, op: "item", says: "one element, got float32[0]" },
+  { bad: "item() of several elements", call: () => zeros([2]).item(), error: ValueError, op: "item", says: "one element, got float32[2]" },
+  // Too large to allocate.
+  { bad: "creation too large to allocate", call: () => zeros([1e6, 1e6]), error: ValueError, op: "full", says: "shape [1000000,1000000] has 1000000000000 elements, more than can be allocated" },
+  { bad: "matmul output too large to allocate", call: () => core.zeros([50000, 1]).matmul(core.zeros([1, 50000])), error: ShapeError, op: "matmul", shapes: [[50000, 1], [1, 50000]], says: "the output [50000,50000] would have 2500000000 elements" },
+  { bad: "broadcast too large to allocate", call: () => core.broadcastTo(core.zeros([1]), [1e5, 1e5]), error: ValueError, op: "broadcastTo", says: "shape [100000,100000] has 10000000000 elements" },
+  { bad: "arange too long to allocate", call: () => core.arange(0, 1e12), error: ValueError, op: "arange", says: "shape [1000000000000]" },
+  // Bad options and hyperparameters.
+  { bad: "arange step 0", call: () => core.arange(0, 1, 0), error: ValueError, op: "arange", says: "non-zero step, got 0, 1, 0" },
+  { bad: "arange to NaN", call: () => core.arange(Number.NaN), error: ValueError, op: "arange", says: "got 0, NaN, 1" },
+  { bad: "leakyRelu slope NaN", call: () => core.leakyRelu(x23, Number.NaN), error: ValueError, op: "leakyRelu", says: "option alpha must be a finite number (got NaN)" },
+  { bad: "fractional seed", call: () => core.manualSeed(1.5), error: ValueError, op: "Rng", says: "seed must be an integer, got 1.5" },
+  { bad: "NaN seed", call: () => new core.Rng(Number.NaN), error: ValueError, op: "Rng", says: "seed must be an integer, got NaN" },
+  { bad: "generator state of the wrong length", call: () => new core.Rng(0).setState([1, 2]), error: ValueError, op: "Rng", says: "a state has 5 entries, got 2" },
+  // Differentiation asked of what cannot give it.
+  { bad: "backward from a non-scalar without a seed", call: () => core.randn([2], { requiresGrad: true }).mul(2).backward(), error: GradError, op: "backward", says: "float32[2] is not a scalar" },
+  { bad: "backward from a tensor that needs no grad", call: () => core.zeros([]).backward(), error: GradError, op: "backward", says: "does not require grad" },
+  { bad: "grad of a function with a vector output", call: () => core.grad((x: Tensor) => x.mul(2))(tensor([1, 2])), error: GradError, op: "grad", says: "must return a scalar, got float32[2]" },
+];
+
+describe("core's catalogue of bad inputs", () => {
+  it.each(rows.map((r) => [r.bad, r] as const))("%s", (_, row) => {
+    let thrown: unknown;
+    try {
+      row.call();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(row.error);
+    const error = thrown as TapegradError;
+    expect(error.op).toBe(row.op);
+    expect(error.message).toContain(row.says);
+    if (row.shapes !== undefined) expect((error as ShapeError).shapes).toEqual(row.shapes);
+  });
+});
+
+describe("dtype mixes", () => {
+  it("promote float32 with float64 to float64, and gradients come back in each input's own dtype", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { dtype: "float64", requiresGrad: true });
+    const out = a.mul(b);
+    expect(out.dtype).toBe("float64");
+    out.sum().backward();
+    expect([a.grad!.dtype, b.grad!.dtype]).toEqual(["float32", "float64"]);
+    expect(a.grad!.toArray()).toEqual([3, 4]);
+  });
+});
+
+describe("NaN and Infinity in ordinary arithmetic follow IEEE 754", () => {
+  it("pass through without an error (detectAnomaly is the tool that stops at them)", () => {
+    expect(tensor([Number.NaN, Infinity, -1]).mul(0).toArray()).toEqual([Number.NaN, Number.NaN, -0]);
+    expect(tensor([1, 0]).div(tensor([0, 0])).toArray()).toEqual([Infinity, Number.NaN]);
+    expect(() => core.detectAnomaly(() => tensor([1, 0]).div(tensor([0, 0])))).toThrow(core.AnomalyError);
+  });
+});
