@@ -1,0 +1,24 @@
+import { Rng, softmaxCrossEntropy } from "@tapegrad/core";
+import { loadDigits } from "@tapegrad/datasets";
+import { mlp } from "@tapegrad/nn";
+import { Adam, DataLoader } from "@tapegrad/optim";
+
+/**
+ * The training the soak runs: the lecture's 4-layer network 64 → 32 → 32 → 10 (ReLU) on the handwritten
+ * digits, Adam (lr 1e-3), shuffled mini-batches of 32 from a seeded DataLoader. Returns one step
+ * (forward, backward, update) that gives the loss read back into JavaScript, as a user's loop would.
+ */
+export function lectureTraining(): () => number {
+  const { train } = loadDigits({ seed: 0, standardize: true });
+  const model = mlp([64, 32, 32, 10], { activation: "relu", rng: new Rng(1) });
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const loader = new DataLoader({ x: train.x, y: train.y }, { batchSize: 32, shuffle: true, seed: 2 });
+  return () => {
+    const batch = loader.gather(loader.nextIndices()!);
+    optimizer.zeroGrad();
+    const loss = softmaxCrossEntropy(model.forward(batch.x), batch.y);
+    loss.backward();
+    optimizer.step();
+    return loss.item();
+  };
+}
