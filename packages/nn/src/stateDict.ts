@@ -1,4 +1,4 @@
-import { ValueError, type Tensor } from "@tapegrad/core";
+import { Tensor, ValueError } from "@tapegrad/core";
 
 /** Parameters by dotted name, as `Module.stateDict()` returns them. */
 export type StateDict = Record<string, Tensor>;
@@ -38,6 +38,9 @@ export class StateDictError extends ValueError {
  * @internal
  */
 export function loadStateDictInto(params: readonly [string, Tensor][], state: Readonly<Record<string, Tensor>>): void {
+  if (typeof state !== "object" || state === null) throw new ValueError("loadStateDict", `the state dict must be an object of tensors (got ${String(state)})`);
+  const notTensor = Object.keys(state).find((k) => !(state[k] instanceof Tensor));
+  if (notTensor !== undefined) throw new ValueError("loadStateDict", `"${notTensor}" must be a Tensor (got ${String(state[notTensor])})`);
   const names = new Set(params.map(([n]) => n));
   const missing = params.map(([n]) => n).filter((n) => !Object.hasOwn(state, n));
   const unexpected = Object.keys(state).filter((k) => !names.has(k));
