@@ -1,4 +1,4 @@
-import { ShapeError, zeros, type DType, type Rng, type Tensor } from "@tapegrad/core";
+import { ShapeError, Tensor, ValueError, zeros, type DType, type Rng } from "@tapegrad/core";
 import { pytorchDefault, uniform, type Init } from "./init.js";
 import { Module } from "./module.js";
 
@@ -56,6 +56,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new ValueError("Linear", `input must be a Tensor (got ${String(x)})`);
     if (x.shape.length === 0 || x.shape[x.shape.length - 1] !== this.inFeatures) {
       throw new ShapeError("Linear", `input's last dimension must be inFeatures = ${this.inFeatures}`, [x.shape, this.weight.shape]);
     }
