@@ -83,6 +83,7 @@ export function normal(mean: number, std: number): Init {
  * ```
  */
 export function xavierUniform(gain = 1): Init {
+  finiteOption("xavierUniform", "gain", gain);
   return (shape, options) => {
     const { fanIn, fanOut } = fans(shape);
     const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
@@ -92,6 +93,7 @@ export function xavierUniform(gain = 1): Init {
 
 /** Xavier/Glorot normal: N(0, σ²) with σ = gain·√(2 / (fanIn + fanOut)). @example `new Linear(4, 4, { init: xavierNormal() });` */
 export function xavierNormal(gain = 1): Init {
+  finiteOption("xavierNormal", "gain", gain);
   return (shape, options) => {
     const { fanIn, fanOut } = fans(shape);
     return normal(0, gain * Math.sqrt(2 / (fanIn + fanOut)))(shape, options);
@@ -117,12 +119,19 @@ export interface KaimingOptions {
  * ```
  */
 export function calculateGain(nonlinearity: Nonlinearity, a = 0): number {
+  finiteOption("calculateGain", "a", a);
   switch (nonlinearity) {
     case "relu": return Math.SQRT2;
     case "leakyRelu": return Math.sqrt(2 / (1 + a * a));
     case "tanh": return 5 / 3;
     case "linear": case "sigmoid": return 1;
   }
+  throw new ValueError("calculateGain", `unknown nonlinearity ${JSON.stringify(nonlinearity)}; use relu, leakyRelu, tanh, linear or sigmoid`);
+}
+
+/** Refuses a NaN or infinite option when the initialiser is made, not when its NaN weights are first used. */
+function finiteOption(op: string, option: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new ValueError(op, `option ${option} must be a finite number (got ${String(value)})`);
 }
 
 function kaimingStd(shape: readonly number[], options: KaimingOptions): number {
@@ -139,6 +148,7 @@ function kaimingStd(shape: readonly number[], options: KaimingOptions): number {
  * ```
  */
 export function kaimingUniform(options: KaimingOptions = {}): Init {
+  calculateGain(options.nonlinearity ?? "leakyRelu", options.a ?? 0); // checks the options now
   return (shape, o) => {
     const bound = Math.sqrt(3) * kaimingStd(shape, options);
     return uniform(-bound, bound)(shape, o);
@@ -147,6 +157,7 @@ export function kaimingUniform(options: KaimingOptions = {}): Init {
 
 /** He/Kaiming normal: N(0, σ²) with σ = gain / √fan. @example `new Linear(8, 8, { init: kaimingNormal({ nonlinearity: "relu" }) });` */
 export function kaimingNormal(options: KaimingOptions = {}): Init {
+  calculateGain(options.nonlinearity ?? "leakyRelu", options.a ?? 0); // checks the options now
   return (shape, o) => normal(0, kaimingStd(shape, options))(shape, o);
 }
 
