@@ -1,4 +1,4 @@
-import type { Tensor } from "@tapegrad/core";
+import { ValueError, type Tensor } from "@tapegrad/core";
 import { Module } from "./module.js";
 
 /**
@@ -16,6 +16,8 @@ export class Sequential extends Module {
 
   constructor(...layers: Module[]) {
     super();
+    const bad = layers.findIndex((m) => !(m instanceof Module));
+    if (bad >= 0) throw new ValueError("Sequential", `layer ${bad} must be a Module (got ${String(layers[bad])})`);
     this.#layers = layers;
   }
 
