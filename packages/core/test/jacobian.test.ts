@@ -207,13 +207,26 @@ function opCase(rule: OpRule<unknown>, gen: Gen): { f: Fn; free: Tensor[] } {
   return { f, free: all.filter((_, i) => !fixed.includes(i)) };
 }
 
+/** Whether the op's shape rule accepts the drawn inputs. */
+function accepts(f: Fn, inputs: readonly Tensor[]): boolean {
+  try {
+    f(...inputs);
+    return true;
+  } catch (e) {
+    if (e instanceof ShapeError) return false;
+    throw e;
+  }
+}
+
 describe("batched tangents through every primitive", () => {
   const differentiable = primitives.filter((r) => !r.constant).map((r) => [r.name, r as OpRule<unknown>] as const);
   it.each(differentiable)("%s: one batched pass equals one unbatched jvp per direction", (name, rule) => {
     fc.assert(
       fc.property(fc.gen(), (gen: Gen) => {
         const { f, free } = opCase(rule, gen);
-        if (free.length === 0) return;
+        // A spec may draw a case its own shape rule refuses (matmul's batch dims are cut from a broadcast
+        // pair after alignment); such a draw tests nothing here, so it is discarded.
+        fc.pre(free.length > 0 && accepts(f, free));
         const argnums = free.map((_, i) => i);
         const batched = jacfwd(f, { argnums })(...free);
         free.forEach((x, i) => {
