@@ -5,6 +5,7 @@ import { referenceKernels, type Kernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
 import { useKernels } from "../src/kernels/active.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
+import { readyThreads, setThreads } from "../src/kernels/threads.js";
 import { caseGen, drawInputs } from "./caseGen.js";
 
 /**
@@ -121,6 +122,29 @@ describe("fast matmul (WebAssembly SIMD)", () => {
     const ref = referenceKernels.matmul(a, shapes[0], b, shapes[1], shapes[2], "float32");
     expect(maxRelDiff(fast, ref)).toBeLessThanOrEqual(1e-5);
     expect(fastKernels.matmul(new Float32Array(0), [4, 0], new Float32Array(0), [0, 5], [4, 5], "float32")).toEqual(new Float32Array(20));
+  });
+
+  it("splits large products across worker threads and gets the same result", async () => {
+    const previous = setThreads(2);
+    try {
+      const rng = new Rng(13);
+      const [m, n, k] = [150, 203, 301];
+      const [a, b] = [randomF32(rng, m * k), randomF32(rng, k * n)];
+      checkMatmul(a, b, m, n, k); // starts the pool; this product may still run on one thread
+      for (let waited = 0; readyThreads() < 2 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect(readyThreads()).toBe(2);
+      checkMatmul(a, b, m, n, k);
+      setThreads(1);
+      expect(readyThreads()).toBe(1);
+      checkMatmul(a, b, m, n, k);
+    } finally {
+      setThreads(previous);
+    }
+  });
+
+  it("refuses a thread count that is not a positive integer", () => {
+    expect(() => setThreads(0)).toThrow(/setThreads: expected a positive integer/);
+    expect(() => setThreads(1.5)).toThrow(/setThreads/);
   });
 
   it("stops growing its WebAssembly memory once the largest shape has been seen", () => {

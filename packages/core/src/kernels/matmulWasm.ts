@@ -1,20 +1,19 @@
 import type { Storage } from "../dtype.js";
-import { TILE_M, TILE_N } from "./wasm/gemm.js";
+import { KC, TILE_M, TILE_N } from "./wasm/gemm.js";
+import { runPanels } from "./threads.js";
 import { reserve, type WasmRuntime } from "./wasm/runtime.js";
 
 /**
  * float32 matrix product on the WebAssembly SIMD micro-kernel, blocked as in GotoBLAS. A and B are
  * copied into the runtime's memory (a `set` each, memcpy speed): A with its row count rounded up to the
  * tile (zero rows), B with its width rounded up to whole 8-column panels (zero columns), so the kernel
- * never sees a ragged tile. Then, for each block of KC steps of the inner dimension, B's block is packed
- * into panels (in WebAssembly) and the micro-kernel sweeps them against blocks of MC rows of A read in
- * place. C is accumulated in the memory with the padded width and its real part copied out.
+ * never sees a ragged tile. Then WebAssembly's `matmulRange` does the blocked product (see gemm.ts),
+ * over all of B's panels or, for large products, over a share of them on each thread. C is accumulated
+ * in the memory with the padded width and its real part copied out.
  */
 
-/** Inner-dimension block: one B panel (KC × 8 floats = 8 KiB) stays in L1 while A streams past. */
-const KC = 256;
-/** Row block: MC rows × KC of A (256 KiB) stay in L2 across the B panels. */
-const MC = 256;
+/** Below this many multiply-adds, waking helper threads costs more than it saves. */
+const THREAD_MIN_MACS = 1 << 20;
 
 const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
@@ -71,14 +70,9 @@ export function matmulWasm(
   copyA(mem, at.a, a, aOffset, m, k);
   copyB(mem, at.b, b, bOffset, k, n, nPad);
   mem.fill(0, at.c, at.c + mPad * nPad);
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = Math.min(KC, k - p0);
-    rt.exports.packB((at.b + p0 * nPad) * 4, nPad * 4, at.bPack * 4, nPad / TILE_N, kc);
-    for (let i0 = 0; i0 < mPad; i0 += MC) {
-      const mc = Math.min(MC, mPad - i0);
-      rt.exports.gemm((at.a + i0 * k + p0) * 4, k * 4, at.bPack * 4, (at.c + i0 * nPad) * 4, mc / TILE_M, nPad / TILE_N, kc, nPad * 4);
-    }
-  }
+  const args = [at.a * 4, k * 4, at.b * 4, nPad * 4, at.bPack * 4, at.c * 4, nPad * 4, mPad, k];
+  if (m * n * k >= THREAD_MIN_MACS) runPanels(rt, args, nPad / TILE_N);
+  else rt.exports.matmulRange(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, mPad, k, 0, nPad / TILE_N);
   if (n === nPad) out.set(mem.subarray(at.c, at.c + m * n), outOffset);
   else for (let i = 0; i < m; i++) out.set(mem.subarray(at.c + i * nPad, at.c + i * nPad + n), outOffset + i * n);
 }

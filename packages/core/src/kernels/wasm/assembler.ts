@@ -46,7 +46,13 @@ export const const32 = (n: number): Code => [0x41, ...sleb(n)];
 export const add32: Code = [0x6a];
 export const sub32: Code = [0x6b];
 export const mul32: Code = [0x6c];
+export const divU32: Code = [0x6e];
 export const geU32: Code = [0x4f];
+export const ltU32: Code = [0x49];
+/** `select`: of two values, the first if the i32 on top is non-zero. */
+export const select: Code = [0x1b];
+/** Calls function `index` of the module (its position in the list given to `module`). */
+export const call = (index: number): Code => [0x10, ...uleb(index)];
 export const ne32: Code = [0x47];
 /** `block`/`loop` with no result; `br n` exits the n-th enclosing block or repeats the n-th loop. */
 export const block: Code = [0x02, 0x40];

@@ -1,11 +1,18 @@
 import {
-  add32, block, br, brIf, const32, end, f32x4Add, f32x4Mul, f32x4RelaxedMadd, geU32, get, i32, load128, loadSplat32,
+  add32, block, br, brIf, call, const32, divU32, end, ltU32, select, f32x4Add, f32x4Mul, f32x4RelaxedMadd, geU32, get, i32, load128, loadSplat32,
   loop, mul32, ne32, set, store128, sub32, v128, zero128, type Code, type Func,
 } from "./assembler.js";
 
 /** Rows of A and columns of B that one call of the micro-kernel computes (a 4 × 8 tile of C). */
 export const TILE_M = 4;
 export const TILE_N = 8;
+/** Inner-dimension block: one packed B panel (KC × 8 floats = 8 KiB) stays in L1 while A streams past. */
+export const KC = 256;
+/** Row block: MC rows × KC of A (256 KiB) stay in L2 across the B panels. */
+export const MC = 256;
+/** Positions of the functions in the module (`call` refers to them by index). */
+export const GEMM = 0;
+export const PACK_B = 1;
 
 /**
  * The GEMM micro-kernel loop, as a WebAssembly function
@@ -109,4 +116,45 @@ export function packBFunc(): Func {
     ...end, ...end,
   ];
   return { name: "packB", params: [i32, i32, i32, i32, i32], results: [], locals: [i32, i32, i32], body };
+}
+
+/** `min(x, y)` of two unsigned i32 expressions. */
+const minU = (x: Code, y: Code): Code => [...x, ...y, ...x, ...y, ...ltU32, ...select];
+
+/**
+ * `matmulRange(a, lda, b, ldb, bPack, c, ldc, mPad, k, j0, j1)`: the blocked product for the B panels
+ * j0..j1 (columns 8·j0 up to 8·j1) and all rows: for each block of KC steps of the inner dimension, pack
+ * those panels of B, then run `gemm` over each block of MC rows of A. Different panel ranges touch
+ * disjoint parts of C and of the packed B, so worker threads each run one range with no other
+ * synchronisation. `a`, `b` and `c` are row-major with rows lda, ldb and ldc bytes apart; `mPad` is a
+ * multiple of 4 and A has mPad rows.
+ */
+export function matmulRangeFunc(): Func {
+  const [a, lda, b, ldb, bPack, c, ldc, mPad, k, j0, j1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [p0, kc, i0, panels, packAt] = [11, 12, 13, 14, 15];
+  const body: Code = [
+    ...get(j1), ...get(j0), ...sub32, ...set(panels),
+    ...const32(0), ...set(p0),
+    ...block, ...loop,
+    ...get(p0), ...get(k), ...geU32, ...brIf(1),
+    ...minU(const32(KC), [...get(k), ...get(p0), ...sub32]), ...set(kc),
+    // packB(b + p0·ldb + j0·32, ldb, bPack + j0·kc·32, panels, kc)
+    ...get(bPack), ...get(j0), ...get(kc), ...mul32, ...const32(32), ...mul32, ...add32, ...set(packAt),
+    ...get(b), ...get(p0), ...get(ldb), ...mul32, ...add32, ...get(j0), ...const32(32), ...mul32, ...add32,
+    ...get(ldb), ...get(packAt), ...get(panels), ...get(kc), ...call(PACK_B),
+    ...const32(0), ...set(i0),
+    ...block, ...loop,
+    ...get(i0), ...get(mPad), ...geU32, ...brIf(1),
+    // gemm(a + i0·lda + p0·4, lda, packAt, c + i0·ldc + j0·32, min(MC, mPad − i0)/4, panels, kc, ldc)
+    ...get(a), ...get(i0), ...get(lda), ...mul32, ...add32, ...get(p0), ...const32(4), ...mul32, ...add32,
+    ...get(lda), ...get(packAt),
+    ...get(c), ...get(i0), ...get(ldc), ...mul32, ...add32, ...get(j0), ...const32(32), ...mul32, ...add32,
+    ...minU(const32(MC), [...get(mPad), ...get(i0), ...sub32]), ...const32(4), ...divU32,
+    ...get(panels), ...get(kc), ...get(ldc), ...call(GEMM),
+    ...get(i0), ...const32(MC), ...add32, ...set(i0), ...br(0),
+    ...end, ...end,
+    ...get(p0), ...const32(KC), ...add32, ...set(p0), ...br(0),
+    ...end, ...end,
+  ];
+  return { name: "matmulRange", params: new Array<number>(11).fill(i32), results: [], locals: new Array<number>(5).fill(i32), body };
 }

@@ -1,5 +1,5 @@
 import { module, type Func } from "./assembler.js";
-import { gemmFunc, packBFunc } from "./gemm.js";
+import { gemmFunc, matmulRangeFunc, packBFunc } from "./gemm.js";
 
 /**
  * The one WebAssembly instance behind the fast kernels, and the linear memory it works in. Tensor storage
@@ -35,6 +35,7 @@ const MAX_PAGES = 16384;
 export interface WasmExports {
   gemm(a: number, lda: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
   packB(src: number, ldb: number, dst: number, nPanels: number, kc: number): void;
+  matmulRange(a: number, lda: number, b: number, ldb: number, bPack: number, c: number, ldc: number, mPad: number, k: number, j0: number, j1: number): void;
 }
 
 /** What a running instance offers: the memory, a float view of it, and the exports. */
@@ -45,6 +46,8 @@ export interface WasmRuntime {
   readonly shared: boolean;
   /** Whether the fused multiply-add of relaxed SIMD is in use. */
   readonly fma: boolean;
+  /** The compiled module, which worker threads instantiate over the same shared memory. */
+  readonly module: object;
   /** A Float32Array over the whole memory, renewed whenever the memory grows. */
   f32: Float32Array;
 }
@@ -67,14 +70,12 @@ function canShare(): boolean {
   return typeof SharedArrayBuffer === "function" && isolated !== false;
 }
 
-/** The functions every instance exports, for a given multiply-add flavour. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc()];
+/** The functions every instance exports, in the order `GEMM` and `PACK_B` name. */
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc()];
 
-/** Compiles the kernels for `memory` (synchronously: the module is a few hundred bytes). */
-export function instantiate(memory: WasmMemory, shared: boolean, fma: boolean): WasmExports {
-  const bytes = module(kernelFuncs(fma), { shared, minPages: 1, maxPages: MAX_PAGES });
-  const instance = new wasmApi!.Instance(new wasmApi!.Module(bytes), { env: { memory } });
-  return instance.exports as unknown as WasmExports;
+/** Compiles the kernels (synchronously: the module is under a kilobyte). */
+function compile(shared: boolean, fma: boolean): object {
+  return new wasmApi!.Module(module(kernelFuncs(fma), { shared, minPages: 1, maxPages: MAX_PAGES }));
 }
 
 let runtime: WasmRuntime | null | undefined;
@@ -86,8 +87,9 @@ export function wasmRuntime(): WasmRuntime | null {
   const shared = canShare();
   const fma = hasRelaxedSimd();
   const memory = new wasmApi!.Memory({ initial: 16, maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
-  const exports = instantiate(memory, shared, fma);
-  return (runtime = { memory, exports, shared, fma, f32: new Float32Array(memory.buffer) });
+  const compiled = compile(shared, fma);
+  const exports = new wasmApi!.Instance(compiled, { env: { memory } }).exports as unknown as WasmExports;
+  return (runtime = { memory, exports, shared, fma, module: compiled, f32: new Float32Array(memory.buffer) });
 }
 
 /** Grows the runtime's memory (never shrinks it) so that it holds at least `bytes`, renewing the view. */
