@@ -1,4 +1,4 @@
-import { arange, eq, maximum, ShapeError, ValueError, type Tensor } from "@tapegrad/core";
+import { arange, eq, maximum, ShapeError, Tensor, ValueError } from "@tapegrad/core";
 
 /**
  * The smallest probability whose log the probability losses take: e^−100, so log never returns −∞ and
@@ -7,7 +7,15 @@ import { arange, eq, maximum, ShapeError, ValueError, type Tensor } from "@tapeg
  */
 const MIN_PROBABILITY = Math.exp(-100);
 
+/** Refuses a prediction or target that is not a tensor before any of its fields are read. */
+function bothTensors(op: string, prediction: Tensor, target: Tensor): void {
+  for (const [name, v] of [["prediction", prediction], ["target", target]] as const) {
+    if (!(v instanceof Tensor)) throw new ValueError(op, `${name} must be a Tensor (got ${String(v)})`);
+  }
+}
+
 function sameShape(op: string, prediction: Tensor, target: Tensor): void {
+  bothTensors(op, prediction, target);
   const [p, t] = [prediction.shape, target.shape];
   if (p.length !== t.length || p.some((d, i) => d !== t[i])) {
     throw new ShapeError(op, `prediction and target must have the same shape`, [p, t]);
@@ -50,6 +58,7 @@ export function mseLoss(prediction: Tensor, target: Tensor): Tensor {
  * class indices (checked to be integers in range).
  */
 function targetRows(op: string, probabilities: Tensor, target: Tensor): Tensor {
+  bothTensors(op, probabilities, target);
   const [p, t] = [probabilities.shape, target.shape];
   if (p.length !== 2) throw new ShapeError(op, `prediction must be a [batch, classes] matrix`, [p, t]);
   if (t.length === 2 && t[0] === p[0] && t[1] === p[1]) return target;
