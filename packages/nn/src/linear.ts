@@ -40,7 +40,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    const { bias = true, init, rng, dtype = "float32" } = options;
+    const { bias = true, init, rng, dtype = "float32" } = options ?? {};
     for (const [name, n] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new ShapeError("Linear", `${name} must be a positive integer, got ${n}`, [[inFeatures, outFeatures]]);
     }

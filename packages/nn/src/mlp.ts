@@ -43,8 +43,10 @@ const activations: Record<ActivationName, () => Module> = {
  * ```
  */
 export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequential {
-  const { activation = "relu", output = "identity", init, rng, dtype } = options;
-  if (sizes.length < 2) throw new ValueError("mlp", `needs at least an input and an output size, got [${sizes.join(",")}]`);
+  const { activation = "relu", output = "identity", init, rng, dtype } = options ?? {};
+  if (!Array.isArray(sizes) || sizes.length < 2) {
+    throw new ValueError("mlp", `needs at least an input and an output size, got ${Array.isArray(sizes) ? `[${sizes.join(",")}]` : String(sizes)}`);
+  }
   const makeActivation = typeof activation === "function" ? activation : activations[activation];
   if (makeActivation === undefined) throw new ValueError("mlp", `unknown activation ${JSON.stringify(activation)}; use ${Object.keys(activations).join(", ")} or a function`);
   const layers: Module[] = [];
