@@ -17,7 +17,7 @@ export interface GradientCost {
   /** Points in the batch the loss is taken over. */
   readonly batch: number;
   /** `grad` over every parameter: one taped forward pass and one backward pass. */
-  readonly reverse: ModeCost & { readonly peakTapeBytes: number };
+  readonly reverse: { readonly flops: number; readonly ms: number; readonly peakTapeBytes: number };
   /** `jacfwd` over every parameter: one tangent direction per parameter. */
   readonly forward: ModeCost;
   /** Forward FLOPs over reverse FLOPs. */

@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { build } from "tsup";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleOptions } from "../tsup.config.js";
+import { serveStatic, type StaticServer } from "../src/server/static.js";
+import { chromiumArgs, findChromium } from "./chromium.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const screenshot = join(packageDir, "out", "playground.png");
+
+/** Small enough to train in a second or two, large enough to bend the boundary around the moons. */
+const trainQuery = "?data=moons&points=100&seed=1&hidden=6-6&act=tanh&opt=adam&lr=0.03&sched=constant&batch=10&speed=4&view=train";
+const raceQuery = "?data=xor&points=60&hidden=4&act=tanh&batch=10&speed=2&view=race";
+
+/** The canvas's RGBA bytes, carried out of the page as base64 (far quicker than an array of numbers). */
+async function pixels(page: Page, selector: string): Promise<Buffer> {
+  const base64 = await page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const bytes = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(text);
+  });
+  return Buffer.from(base64, "base64");
+}
+
+function attribute(page: Page, selector: string, name: string): Promise<number> {
+  return page.$eval(selector, (el, n) => Number(el.getAttribute(n)), name);
+}
+
+/** Trains until the page reports at least `steps` steps, then pauses. */
+async function train(page: Page, steps: number): Promise<void> {
+  await page.click("#play");
+  await page.waitForFunction((n) => Number(document.body.dataset["step"]) >= n, steps, { timeout: 120_000 });
+  await page.click("#play");
+}
+
+describe("the playground in headless Chromium", () => {
+  const outDir = mkdtempSync(join(tmpdir(), "playground-e2e-"));
+  let server: StaticServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await build({ ...bundleOptions(packageDir, outDir), metafile: true, config: false, silent: true });
+    server = await serveStatic(outDir, { port: 0 });
+    browser = await chromium.launch({ executablePath: findChromium(), args: [...chromiumArgs] });
+    page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("bundles nothing that imports from node:", () => {
+    // esbuild's own record of what the output still imports, static or dynamic. (Strings that name
+    // `node:` modules may remain: core asks `process.getBuiltinModule` for them only when it runs in Node.)
+    const meta = JSON.parse(readFileSync(join(outDir, "metafile-esm.json"), "utf8")) as { outputs: Record<string, { imports: { path: string }[] }> };
+    const app = Object.entries(meta.outputs).find(([file]) => file.endsWith("app.js"));
+    expect(app).toBeDefined();
+    expect(app![1].imports.map((i) => i.path)).toEqual([]);
+    const bundle = readFileSync(join(outDir, "app.js"), "utf8");
+    expect(bundle).toContain("probabilityField");
+    expect(bundle).not.toMatch(/\b(from|import)\s*\(?\s*["']node:/);
+  });
+
+  it("trains: the loss falls and the boundary changes; saves a screenshot", async () => {
+    await page.goto(server!.url + trainQuery);
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForSelector("#cost-table[data-forward-flops]", { timeout: 60_000 });
+    const panel = "#panels .panel";
+    const before = { loss: await attribute(page, panel, "data-train-loss"), test: await attribute(page, panel, "data-test-loss"), field: await pixels(page, `${panel} canvas.boundary`) };
+    expect(await attribute(page, panel, "data-step")).toBe(0);
+    expect(before.loss).toBeGreaterThan(0);
+
+    await train(page, 200);
+
+    const after = { loss: await attribute(page, panel, "data-train-loss"), test: await attribute(page, panel, "data-test-loss"), field: await pixels(page, `${panel} canvas.boundary`) };
+    expect(await attribute(page, panel, "data-step")).toBeGreaterThanOrEqual(200);
+    expect(after.loss).toBeLessThan(0.7 * before.loss);
+    expect(after.test).toBeLessThan(before.test);
+    const changed = after.field.filter((v, i) => Math.abs(v - before.field[i]!) > 8).length;
+    expect(after.field.length).toBe(360 * 360 * 4);
+    expect(changed / after.field.length).toBeGreaterThan(0.05);
+
+    mkdirSync(join(packageDir, "out"), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it("counts more FLOPs for the gradient in forward mode than in reverse mode", async () => {
+    const reverse = await attribute(page, "#cost-table", "data-reverse-flops");
+    const forward = await attribute(page, "#cost-table", "data-forward-flops");
+    expect(await attribute(page, "#cost-table", "data-parameters")).toBe(2 * 6 + 6 + 6 * 6 + 6 + 6 + 1);
+    expect(reverse).toBeGreaterThan(0);
+    expect(forward).toBeGreaterThan(10 * reverse);
+  });
+
+  it("keeps every setting in the URL and writes changes back to it", async () => {
+    const shown = new URLSearchParams(new URL(page.url()).search);
+    for (const [key, value] of new URLSearchParams(trainQuery)) expect([key, shown.get(key)]).toEqual([key, value]);
+    await page.selectOption("select[name=opt]", "sgd");
+    await page.waitForFunction(() => location.search.includes("opt=sgd"));
+    const changed = new URLSearchParams(new URL(page.url()).search);
+    expect(changed.get("lr")).toBe("0.1");
+    expect(changed.get("data")).toBe("moons");
+    expect(await attribute(page, "#panels .panel", "data-step")).toBe(0);
+  });
+
+  it("races five optimizers from the same start, each lowering its loss", async () => {
+    await page.goto(server!.url + raceQuery);
+    await page.waitForSelector("body[data-ready=true]");
+    const racers = "#panels .panel";
+    const titles = await page.$$eval(`${racers} figcaption`, (els) => els.map((e) => e.textContent));
+    expect(titles).toEqual(["sgd", "rmsprop", "adadelta", "adam", "adabelief"]);
+    const start = await page.$$eval(racers, (els) => els.map((e) => Number(e.getAttribute("data-train-loss"))));
+    expect(new Set(start).size).toBe(1);
+    await train(page, 60);
+    const end = await page.$$eval(racers, (els) => els.map((e) => Number(e.getAttribute("data-train-loss"))));
+    for (const loss of end) expect(loss).toBeLessThan(start[0]!);
+    expect(new Set(end).size).toBe(5);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
