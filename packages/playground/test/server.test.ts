@@ -33,6 +33,7 @@ describe("the static server", () => {
     ["", "text/html; charset=utf-8", "<!doctype html><title>t</title>"],
     ["index.html?data=xor", "text/html; charset=utf-8", "<!doctype html><title>t</title>"],
     ["app.js", "text/javascript; charset=utf-8", "export {};"],
+    ["/app.js", "text/javascript; charset=utf-8", "export {};"],
     ["style.css", "text/css; charset=utf-8", "body{}"],
     ["sub/x.wasm", "application/wasm", "\0asm"],
   ])("serves /%s as %s with the isolation headers", async (path, type, body) => {

@@ -46,7 +46,8 @@ function send(res: ServerResponse, status: number, text: string): void {
 function fileFor(root: string, url: string): string | null {
   let path: string;
   try {
-    path = decodeURIComponent(new URL(url, "http://localhost").pathname);
+    // Prefixed rather than resolved against a base, so "//x" stays a path and never becomes a host.
+    path = decodeURIComponent(new URL(`http://localhost${url}`).pathname);
   } catch {
     return null;
   }
