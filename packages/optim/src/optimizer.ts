@@ -63,9 +63,10 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   protected constructor(kind: string, params: Params<O>, defaults: O) {
     this.#kind = kind;
-    const specs = toGroupSpecs(params);
+    const specs = toGroupSpecs(kind, params);
     const seen = new Set<Tensor>();
     this.#groups = specs.map(({ params: ps, ...own }, g) => {
+      if (!isIterable(ps)) throw new ValueError(kind, `parameter group ${g} must hold an iterable of tensors (got ${String(ps)})`);
       const list = [...ps];
       if (list.length === 0) throw new ValueError(kind, `parameter group ${g} is empty`);
       for (const p of list) {
@@ -176,6 +177,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const kind = this.#kind;
+    checkStateDictFields(kind, sd);
     if (sd.kind !== kind) throw new ValueError(kind, `state dict was written by ${sd.kind}, not ${kind}`);
     if (sd.paramGroups.length !== this.paramGroups.length) {
       throw new ValueError(kind, `state dict has ${sd.paramGroups.length} parameter groups, this optimizer ${this.paramGroups.length}`);
@@ -215,7 +217,10 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 }
 
-function toGroupSpecs<O>(params: Params<O>): GroupSpec<O>[] {
+const isIterable = (v: unknown): v is Iterable<unknown> => v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
+
+function toGroupSpecs<O>(kind: string, params: Params<O>): GroupSpec<O>[] {
+  if (!isIterable(params)) throw new ValueError(kind, `params must be an iterable of tensors or an array of groups (got ${String(params)})`);
   const list = [...(params as Iterable<Tensor | GroupSpec<O>>)];
   if (list.length > 0 && list.every((p) => !(p instanceof Tensor) && typeof p === "object" && p !== null && "params" in p)) {
     return list as GroupSpec<O>[];
@@ -233,4 +238,30 @@ function toGroupSpecs<O>(params: Params<O>): GroupSpec<O>[] {
  */
 export function buffer(state: ParamState, name: string, like: Storage): Storage {
   return (state.buffers[name] ??= like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the fields of a state dict read from outside (a JSON file), so that a malformed one is refused
+ * with a `ValueError` before anything changes. Buffer values must be numbers: JSON writes NaN and the
+ * infinities as null, which would otherwise load as 0.
+ */
+function checkStateDictFields(kind: string, sd: unknown): asserts sd is OptimizerStateDict {
+  const fail = (what: string, value: unknown): never => {
+    throw new ValueError(kind, `state dict ${what} (got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)})`);
+  };
+  if (!isRecord(sd)) return fail("must be an object from stateDict()", sd);
+  if (!isRecord(sd.state)) fail("field state must be an object", sd.state);
+  const groups = sd.paramGroups;
+  if (!Array.isArray(groups) || !groups.every((g) => isRecord(g) && Array.isArray(g.params) && isRecord(g.options))) {
+    fail("field paramGroups must be an array of { params, options }", groups);
+  }
+  for (const [key, s] of Object.entries(sd.state as Record<string, unknown>)) {
+    const buffers = isRecord(s) ? s.buffers : undefined;
+    if (!isRecord(buffers)) return fail(`state of parameter ${key} must be { step, buffers }`, s);
+    for (const [name, values] of Object.entries(buffers)) {
+      if (!Array.isArray(values) || !values.every((v) => typeof v === "number")) fail(`state ${name} of parameter ${key} must be an array of numbers`, values);
+    }
+  }
 }
