@@ -135,12 +135,7 @@ export class DataLoader<D extends Dataset> {
 
   /** Restores a position from `stateDict()` of a loader over a dataset of the same length. */
   loadStateDict(sd: DataLoaderStateDict): void {
-    if (sd.order !== null && sd.order.length !== this.length) {
-      throw new ValueError("DataLoader", `state order has ${sd.order.length} items, the dataset ${this.length}`);
-    }
-    if (!Number.isInteger(sd.cursor) || sd.cursor < 0 || sd.cursor > (sd.order?.length ?? 0)) {
-      throw new ValueError("DataLoader", `state cursor ${sd.cursor} is outside the epoch`);
-    }
+    checkLoaderState(sd, this.length);
     this.#rng.setState(sd.rng.map((v) => v ?? Number.NaN));
     this.#epoch = sd.epoch;
     this.#order = sd.order === null ? null : [...sd.order];
@@ -158,4 +153,29 @@ export class DataLoader<D extends Dataset> {
     this.#order = this.#shuffle ? this.#rng.permutation(this.length) : Array.from({ length: this.length }, (_, i) => i);
     this.#cursor = 0;
   }
+}
+
+/**
+ * Checks a loader state read from outside (a JSON file) before anything changes: a generator state of
+ * four 32-bit words and a spare normal (or null), a whole epoch count, an order that is a permutation of
+ * the dataset's items (any other index would gather rows that do not exist), and a cursor inside it.
+ */
+function checkLoaderState(sd: DataLoaderStateDict, length: number): void {
+  const fail = (what: string, value: unknown): never => {
+    throw new ValueError("DataLoader", `state ${what} (got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)})`);
+  };
+  if (typeof sd !== "object" || sd === null) return fail("must be an object from stateDict()", sd);
+  const { rng, epoch, order, cursor } = sd;
+  const word = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 32;
+  if (!Array.isArray(rng) || rng.length !== 5 || !rng.slice(0, 4).every(word) || !(rng[4] === null || typeof rng[4] === "number")) {
+    fail("rng must be four 32-bit words and a number or null", rng);
+  }
+  if (!Number.isSafeInteger(epoch) || epoch < 0) fail("epoch must be an integer >= 0", epoch);
+  if (order !== null) {
+    if (!Array.isArray(order)) return fail("order must be null or an array", order);
+    if (order.length !== length) throw new ValueError("DataLoader", `state order has ${order.length} items, the dataset ${length}`);
+    const seen = new Set(order);
+    if (seen.size !== length || !order.every((i) => Number.isInteger(i) && i >= 0 && i < length)) fail(`order must be a permutation of 0..${length - 1}`, order);
+  }
+  if (!Number.isInteger(cursor) || cursor < 0 || cursor > (order?.length ?? 0)) fail(`cursor ${cursor} is outside the epoch`, cursor);
 }
