@@ -119,8 +119,8 @@ describe("the playground in headless Chromium", () => {
     await page.goto(server!.url + raceQuery);
     await page.waitForSelector("body[data-ready=true]");
     const racers = "#panels .panel";
-    const titles = await page.$$eval(`${racers} figcaption`, (els) => els.map((e) => e.textContent));
-    expect(titles).toEqual(["sgd", "rmsprop", "adadelta", "adam", "adabelief"]);
+    const names = await page.$$eval(racers, (els) => els.map((e) => e.getAttribute("data-optimizer")));
+    expect(names).toEqual(["sgd", "rmsprop", "adadelta", "adam", "adabelief"]);
     const start = await page.$$eval(racers, (els) => els.map((e) => Number(e.getAttribute("data-train-loss"))));
     expect(new Set(start).size).toBe(1);
     await train(page, 60);

@@ -51,6 +51,8 @@ export function gradientCost(model: Module, x: Tensor, y: Tensor, options: Parti
   const widest = Math.max(1, ...named.map(([, p]) => p.shape[0] ?? 1));
   const chunkSize = Math.max(1, Math.floor(maxTangentElements / (x.shape[0]! * widest)));
 
+  // One untimed run first: the first call of each op compiles it, which would otherwise land in the time.
+  grad(loss, { argnums })(...params);
   const reverse = profile(() => grad(loss, { argnums })(...params));
   const advice = adviseMode(loss, params, { argnums, chunkSize });
   const forward: ModeCost = advice.forwardFlops <= maxForwardFlops

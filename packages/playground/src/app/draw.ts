@@ -79,8 +79,8 @@ export function drawCurves(ctx: CanvasRenderingContext2D, history: readonly Loss
   ctx.fillStyle = "#777";
   ctx.font = "10px sans-serif";
   ctx.textBaseline = "top";
-  ctx.textAlign = "left";
-  ctx.fillText(top.toPrecision(2), pad + 2, pad);
+  ctx.textAlign = "right";
+  ctx.fillText(`loss axis 0 to ${top.toPrecision(2)}`, width - pad, pad);
   ctx.textAlign = "right";
   ctx.textBaseline = "bottom";
   ctx.fillText(`step ${last.step}`, width - pad, height - pad);

@@ -10,10 +10,10 @@ import { showCost } from "./costPanel.js";
 import { makeData } from "./data.js";
 import { Panel, type PanelSize } from "./panel.js";
 import { raceRun, singleRun, type Run } from "./run.js";
-import { parseSettings, settingsToQuery, type Settings } from "./settings.js";
+import { optimizerLabels, parseSettings, settingsToQuery, type Settings } from "./settings.js";
 
 const mainSize: PanelSize = { boundary: 360, curveHeight: 110, cells: 60 };
-const raceSize: PanelSize = { boundary: 200, curveHeight: 70, cells: 36 };
+const raceSize: PanelSize = { boundary: 170, curveHeight: 70, cells: 34 };
 
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const el = document.getElementById(id);
@@ -57,7 +57,12 @@ function scheduleCost(): void {
 function rebuild(): void {
   const data = makeData(settings);
   run = settings.view === "race" ? raceRun(settings, data) : singleRun(settings, data);
-  views = run.trainers.map((t) => new Panel(settings.view === "race" ? t.name : "decision boundary", settings.view === "race" ? raceSize : mainSize));
+  const race = settings.view === "race";
+  views = run.trainers.map((t) => {
+    const panel = new Panel(race ? `${optimizerLabels[t.name]}, rate ${t.lr}` : `decision boundary: ${optimizerLabels[t.name]}`, race ? raceSize : mainSize);
+    panel.element.dataset["optimizer"] = t.name;
+    return panel;
+  });
   panels.replaceChildren(...views.map((v) => v.element));
   panels.className = settings.view;
   render();

@@ -28,6 +28,7 @@ export class Panel {
   constructor(title: string, size: PanelSize) {
     this.element = document.createElement("figure");
     this.element.className = "panel";
+    this.element.style.width = `${size.boundary + 2}px`;
     const caption = document.createElement("figcaption");
     caption.textContent = title;
     const boundary = canvas("boundary", size.boundary, size.boundary);

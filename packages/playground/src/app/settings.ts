@@ -6,6 +6,10 @@ export const dataSetNames = ["moons", "circles", "spirals", "xor", "blobs"] as c
 export const activationNames = ["relu", "tanh", "sigmoid", "leakyRelu"] as const;
 /** The optimizers offered, and raced against each other. */
 export const optimizerNames = ["sgd", "rmsprop", "adadelta", "adam", "adabelief"] as const;
+/** How each optimizer is named on the page. */
+export const optimizerLabels: Readonly<Record<(typeof optimizerNames)[number], string>> = {
+  sgd: "SGD", rmsprop: "RMSprop", adadelta: "AdaDelta", adam: "Adam", adabelief: "AdaBelief",
+};
 /** Learning-rate schedules offered (the lecture's three, constant and cosine). */
 export const scheduleNames = ["constant", "linear", "inverse", "inverseSqrt", "cosine"] as const;
 /** What the main panel shows: one network training, or the optimizer race. */

@@ -15,6 +15,8 @@ export interface LossPoint {
 /** One network with its optimizer, and the losses it has gone through. */
 export class Trainer {
   readonly name: OptimizerName;
+  /** The base learning rate (the schedule scales from it). */
+  readonly lr: number;
   readonly model: Sequential;
   readonly #parts: StepParts;
   readonly #history: LossPoint[] = [];
@@ -22,6 +24,7 @@ export class Trainer {
 
   constructor(model: Sequential, optimizer: OptimizerName, lr: number, s: Pick<Settings, "schedule" | "decay">) {
     this.name = optimizer;
+    this.lr = lr;
     this.model = model;
     this.#parts = { model, loss: classificationLoss, ...makeScheduledOptimizer(optimizer, model.parameters(), lr, s) };
   }
