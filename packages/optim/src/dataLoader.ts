@@ -116,6 +116,8 @@ export class DataLoader<D extends Dataset> {
 
   /** The items at `indices`, one tensor per name, rows in the given order. */
   gather(indices: readonly number[]): Batch<D> {
+    const bad = indices.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= this.length);
+    if (bad >= 0) throw new ValueError("DataLoader", `gather: index ${indices[bad]} (at ${bad}) is not an item in [0, ${this.length})`);
     const out: Record<string, Tensor> = {};
     for (const [name, t] of Object.entries(this.#data)) {
       const row = t.size / t.shape[0]!;
@@ -162,7 +164,7 @@ export class DataLoader<D extends Dataset> {
  */
 function checkLoaderState(sd: DataLoaderStateDict, length: number): void {
   const fail = (what: string, value: unknown): never => {
-    throw new ValueError("DataLoader", `state ${what} (got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)})`);
+    throw new ValueError("DataLoader", `state ${what} (got ${typeof value === "number" ? value : (JSON.stringify(value)?.slice(0, 80) ?? String(value))})`);
   };
   if (typeof sd !== "object" || sd === null) return fail("must be an object from stateDict()", sd);
   const { rng, epoch, order, cursor } = sd;
@@ -177,5 +179,5 @@ function checkLoaderState(sd: DataLoaderStateDict, length: number): void {
     const seen = new Set(order);
     if (seen.size !== length || !order.every((i) => Number.isInteger(i) && i >= 0 && i < length)) fail(`order must be a permutation of 0..${length - 1}`, order);
   }
-  if (!Number.isInteger(cursor) || cursor < 0 || cursor > (order?.length ?? 0)) fail(`cursor ${cursor} is outside the epoch`, cursor);
+  if (!Number.isInteger(cursor) || cursor < 0 || cursor > (order?.length ?? 0)) fail(`cursor must be an integer inside the epoch's ${order?.length ?? 0} items`, cursor);
 }
