@@ -249,7 +249,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 function checkStateDictFields(kind: string, sd: unknown): asserts sd is OptimizerStateDict {
   const fail = (what: string, value: unknown): never => {
-    throw new ValueError(kind, `state dict ${what} (got ${JSON.stringify(value)?.slice(0, 80) ?? String(value)})`);
+    throw new ValueError(kind, `state dict ${what} (got ${typeof value === "number" ? value : (JSON.stringify(value)?.slice(0, 80) ?? String(value))})`);
   };
   if (!isRecord(sd)) return fail("must be an object from stateDict()", sd);
   if (!isRecord(sd.state)) fail("field state must be an object", sd.state);
