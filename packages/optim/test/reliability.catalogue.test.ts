@@ -1,0 +1,89 @@
+import { ShapeError, tensor, ValueError, type TapegradError, type Tensor } from "@tapegrad/core";
+import { describe, expect, it } from "vitest";
+import { AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
+
+/**
+ * optim's catalogue of bad inputs: hyperparameters, parameters, gradients, state dicts, data loaders and
+ * schedules. Each row states the error class, the owner it names (`error.op`), the shapes carried (for
+ * a ShapeError) and the option and value the message names.
+ */
+
+interface Row {
+  readonly bad: string;
+  readonly call: () => unknown;
+  readonly error: new (...args: never[]) => TapegradError;
+  readonly op: string;
+  readonly shapes?: readonly (readonly number[])[];
+  readonly says: string;
+}
+
+const ps = (): Tensor[] => [tensor([1, 2], { requiresGrad: true })];
+const data = { x: tensor([[1], [2], [3]]), y: tensor([0, 1, 0]) };
+const adamState = (state: OptimizerStateDict["state"], options: Record<string, unknown> = {}): OptimizerStateDict => ({ kind: "Adam", state, paramGroups: [{ params: [0], options }] });
+const loaderState = { rng: [1, 2, 3, 4, null], epoch: 1, order: [0, 1, 2], cursor: 0 };
+
+const rows: readonly Row[] = [
+  // Hyperparameters.
+  { bad: "negative learning rate", call: () => new SGD(ps(), { lr: -1 }), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got -1)" },
+  { bad: "NaN learning rate", call: () => new Adam(ps(), { lr: Number.NaN }), error: ValueError, op: "Adam", says: "option lr must be >= 0 (got NaN)" },
+  { bad: "beta1 of 1", call: () => new Adam(ps(), { betas: [1, 0.999] }), error: ValueError, op: "Adam", says: "option betas[0] must be in [0, 1) (got 1)" },
+  { bad: "betas that are not a pair", call: () => new AdamW(ps(), { betas: [0.9] as never }), error: ValueError, op: "AdamW", says: "option betas must be a pair [beta1, beta2] (got [0.9])" },
+  { bad: "eps of 0", call: () => new Adam(ps(), { eps: 0 }), error: ValueError, op: "Adam", says: "option eps must be > 0 (got 0)" },
+  { bad: "infinite momentum", call: () => new SGD(ps(), { lr: 0.1, momentum: Infinity }), error: ValueError, op: "SGD", says: "option momentum must be >= 0 (got Infinity)" },
+  { bad: "Nesterov without momentum", call: () => new SGD(ps(), { lr: 0.1, nesterov: true }), error: ValueError, op: "SGD", says: "option nesterov needs momentum > 0 and dampening 0" },
+  { bad: "RMSprop alpha of 1", call: () => new RMSprop(ps(), { alpha: 1 }), error: ValueError, op: "RMSprop", says: "option alpha must be in [0, 1) (got 1)" },
+  { bad: "AdaDelta rho above 1", call: () => new AdaDelta(ps(), { rho: 1.5 }), error: ValueError, op: "AdaDelta", says: "option rho must be in [0, 1] (got 1.5)" },
+  { bad: "negative weight decay", call: () => new AdamW(ps(), { weightDecay: -0.1 }), error: ValueError, op: "AdamW", says: "option weightDecay must be >= 0 (got -0.1)" },
+  { bad: "setLr to NaN", call: () => new SGD(ps(), { lr: 0.1 }).setLr(Number.NaN), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got NaN)" },
+  { bad: "setLr of a group that does not exist", call: () => new SGD(ps(), { lr: 0.1 }).setLr(0.1, 3), error: ValueError, op: "SGD", says: "no parameter group 3 (there are 1)" },
+  // Parameters and gradients.
+  { bad: "params that are not iterable", call: () => new SGD(3 as never, { lr: 0.1 }), error: ValueError, op: "SGD", says: "params must be an iterable of tensors or an array of groups (got 3)" },
+  { bad: "no parameters", call: () => new SGD([], { lr: 0.1 }), error: ValueError, op: "SGD", says: "parameter group 0 is empty" },
+  { bad: "a number among the parameters", call: () => new Adam([1 as never]), error: ValueError, op: "Adam", says: "parameter group 0 holds 1, not a Tensor" },
+  { bad: "a computed tensor as a parameter", call: () => new SGD([tensor([1], { requiresGrad: true }).mul(2)], { lr: 0.1 }), error: ValueError, op: "SGD", says: "is computed by an op; optimizers update leaves only" },
+  { bad: "a gradient of another shape", call: () => { const p = ps(); const opt = new SGD(p, { lr: 0.1 }); p[0]!.grad = tensor([1, 2, 3]); opt.step(); }, error: ShapeError, op: "SGD", shapes: [[2], [3]], says: "a parameter's gradient must have its shape" },
+  // Optimizer state dicts.
+  { bad: "state dict of another optimizer", call: () => new SGD(ps(), { lr: 0.1 }).loadStateDict(new Adam(ps()).stateDict()), error: ValueError, op: "SGD", says: "state dict was written by Adam, not SGD" },
+  { bad: "state dict with another number of groups", call: () => new SGD(ps(), { lr: 0.1 }).loadStateDict({ kind: "SGD", state: {}, paramGroups: [] }), error: ValueError, op: "SGD", says: "state dict has 0 parameter groups, this optimizer 1" },
+  { bad: "state buffer of another size", call: () => new Adam(ps()).loadStateDict(adamState({ 0: { step: 1, buffers: { expAvg: [1, 2, 3] } } })), error: ValueError, op: "Adam", says: "state expAvg of parameter 0 has 3 values, the parameter 2" },
+  { bad: "state buffer holding JSON's null for a NaN", call: () => new Adam(ps()).loadStateDict(adamState({ 0: { step: 1, buffers: { expAvg: [1, null as never] } } })), error: ValueError, op: "Adam", says: "state expAvg of parameter 0 must be an array of numbers (got [1,null])" },
+  { bad: "state step NaN", call: () => new Adam(ps()).loadStateDict(adamState({ 0: { step: Number.NaN, buffers: {} } })), error: ValueError, op: "Adam", says: "state step of parameter 0 must be an integer >= 0 (got NaN)" },
+  { bad: "state options with a negative rate", call: () => new Adam(ps()).loadStateDict(adamState({}, { lr: -5 })), error: ValueError, op: "Adam", says: "option lr must be >= 0 (got -5)" },
+  { bad: "state dict that is not an object", call: () => new Adam(ps()).loadStateDict("{}" as never), error: ValueError, op: "Adam", says: 'state dict must be an object from stateDict() (got "{}")' },
+  // Data loaders.
+  { bad: "batch size 0", call: () => new DataLoader(data, { batchSize: 0 }), error: ValueError, op: "DataLoader", says: "option batchSize must be an integer >= 1 (got 0)" },
+  { bad: "batch size NaN", call: () => new DataLoader(data, { batchSize: Number.NaN }), error: ValueError, op: "DataLoader", says: "option batchSize must be an integer >= 1 (got NaN)" },
+  { bad: "seed NaN", call: () => new DataLoader(data, { batchSize: 1, seed: Number.NaN }), error: ValueError, op: "DataLoader", says: "option seed must be an integer (got NaN)" },
+  { bad: "no tensors", call: () => new DataLoader({}, { batchSize: 1 }), error: ValueError, op: "DataLoader", says: "option data must name at least one tensor" },
+  { bad: "tensors of different lengths", call: () => new DataLoader({ x: tensor([1, 2]), y: tensor([1]) }, { batchSize: 1 }), error: ShapeError, op: "DataLoader", shapes: [[2], [1]], says: "data.x has 2 items but data.y has 1" },
+  { bad: "a scalar as a dataset", call: () => new DataLoader({ x: tensor(1) }, { batchSize: 1 }), error: ValueError, op: "DataLoader", says: "data.x must be a tensor with an item axis first (got float32[])" },
+  { bad: "gather of an index past the items", call: () => new DataLoader(data, { batchSize: 1 }).gather([0, 5]), error: ValueError, op: "DataLoader", says: "gather: index 5 (at 1) is not an item in [0, 3)" },
+  { bad: "gather of a NaN index", call: () => new DataLoader(data, { batchSize: 1 }).gather([Number.NaN]), error: ValueError, op: "DataLoader", says: "gather: index NaN (at 0) is not an item" },
+  { bad: "loader state whose order is not a permutation", call: () => new DataLoader(data, { batchSize: 1 }).loadStateDict({ ...loaderState, order: [0, 1, 7] }), error: ValueError, op: "DataLoader", says: "state order must be a permutation of 0..2 (got [0,1,7])" },
+  { bad: "loader state with a NaN cursor", call: () => new DataLoader(data, { batchSize: 1 }).loadStateDict({ ...loaderState, cursor: Number.NaN }), error: ValueError, op: "DataLoader", says: "state cursor must be an integer inside the epoch's 3 items (got NaN)" },
+  { bad: "loader state with a short generator state", call: () => new DataLoader(data, { batchSize: 1 }).loadStateDict({ ...loaderState, rng: [1, 2, 3] }), error: ValueError, op: "DataLoader", says: "state rng must be four 32-bit words and a number or null (got [1,2,3])" },
+  // Schedules.
+  { bad: "negative constant rate", call: () => schedules.constant(-1), error: ValueError, op: "constant", says: "option lr must be >= 0 (got -1)" },
+  { bad: "cosine over 0 steps", call: () => schedules.cosine(0.1, { steps: 0 }), error: ValueError, op: "cosine", says: "option steps must be an integer >= 1 (got 0)" },
+  { bad: "schedule asked for step 0", call: () => schedules.constant(0.1)(0), error: ValueError, op: "schedule", says: "step k must be an integer >= 1 (got 0)" },
+  { bad: "exponential decay NaN", call: () => schedules.exponential(0.1, Number.NaN), error: ValueError, op: "exponential", says: "option gamma must be >= 0 (got NaN)" },
+  { bad: "one schedule too many for the groups", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), [schedules.constant(1), schedules.constant(1)]), error: ValueError, op: "Scheduler", says: "one schedule per parameter group (1), got 2" },
+  { bad: "a schedule that returns NaN", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), () => Number.NaN), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got NaN)" },
+  { bad: "scheduler state k of 0", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), schedules.constant(1)).loadStateDict({ k: 0 }), error: ValueError, op: "Scheduler", says: "state k must be an integer >= 1 (got 0)" },
+];
+
+describe("optim's catalogue of bad inputs", () => {
+  it.each(rows.map((r) => [r.bad, r] as const))("%s", (_, row) => {
+    let thrown: unknown;
+    try {
+      row.call();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(row.error);
+    const error = thrown as TapegradError;
+    expect(error.op).toBe(row.op);
+    expect(error.message).toContain(row.says);
+    if (row.shapes !== undefined) expect((error as ShapeError).shapes).toEqual(row.shapes);
+  });
+});
