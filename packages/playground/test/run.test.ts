@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { gradientCost } from "../src/app/cost.js";
 import { makeData } from "../src/app/data.js";
 import { probabilityField } from "../src/app/field.js";
-import { raceRun, singleRun } from "../src/app/run.js";
+import { raceRun, Run, singleRun } from "../src/app/run.js";
 import { defaultSettings, optimizerNames, type Settings } from "../src/app/settings.js";
 
 const small: Settings = { ...defaultSettings, points: 100, hidden: [6], batch: 10 };
@@ -29,6 +29,17 @@ describe("training in the playground", () => {
     const after = run.trainers.map((t) => t.history.at(-1)!.train);
     expect(new Set(after).size).toBe(optimizerNames.length);
     for (const loss of after) expect(loss).toBeLessThan(starts[0]!);
+  });
+
+  it("feeds every network the same batches: two Adams from one start stay identical", () => {
+    const data = makeData(small);
+    const run = new Run(small, data, [{ optimizer: "adam", lr: 0.01 }, { optimizer: "adam", lr: 0.01 }]);
+    const batchLosses = Array.from({ length: 25 }, () => run.trainers.map((t) => t.step()));
+    for (const [a, b] of batchLosses) expect(a).toBe(b);
+    // Successive batches differ, so equal losses mean equal batches, not a constant.
+    expect(new Set(batchLosses.map(([a]) => a)).size).toBeGreaterThan(20);
+    const [p, q] = run.trainers.map((t) => t.model.parameters().map((w) => Array.from(w.data)));
+    expect(p).toEqual(q);
   });
 
   it("draws a probability field that the training changes", () => {

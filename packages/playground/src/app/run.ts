@@ -1,5 +1,3 @@
-import type { Tensor } from "@tapegrad/core";
-import { DataLoader } from "@tapegrad/optim";
 import { buildNetwork } from "./network.js";
 import type { PlaygroundData } from "./data.js";
 import { defaultLr, optimizerNames, type OptimizerName, type Settings } from "./settings.js";
@@ -7,19 +5,17 @@ import { Trainer } from "./trainer.js";
 
 /**
  * One or more networks trained side by side: all start from the same initial weights (built from the
- * settings' seed) and every step feeds the same mini-batch to each, so the only difference between them
- * is the optimizer.
+ * settings' seed) and draws the same mini-batches in the same order, so the only difference between
+ * them is the optimizer.
  */
 export class Run {
   readonly trainers: readonly Trainer[];
   readonly data: PlaygroundData;
-  readonly #loader: DataLoader<{ x: Tensor; y: Tensor }>;
 
   constructor(s: Settings, data: PlaygroundData, entrants: readonly { readonly optimizer: OptimizerName; readonly lr: number }[]) {
     const initial = buildNetwork(s).stateDict();
-    this.trainers = entrants.map((e) => new Trainer(buildNetwork(s).loadStateDict(initial), e.optimizer, e.lr, s));
+    this.trainers = entrants.map((e) => new Trainer(buildNetwork(s).loadStateDict(initial), e.optimizer, e.lr, data.train, s));
     this.data = data;
-    this.#loader = new DataLoader({ x: data.train.x, y: data.train.y }, { batchSize: s.batch, shuffle: true, seed: s.seed });
     this.record();
   }
 
@@ -28,10 +24,9 @@ export class Run {
     return this.trainers[0]?.steps ?? 0;
   }
 
-  /** One step of every network on the same next batch. */
+  /** One step of every network (each on the same next batch). */
   step(): void {
-    const batch = this.#loader.gather(this.#loader.nextIndices()!);
-    for (const t of this.trainers) t.step(batch);
+    for (const t of this.trainers) t.step();
   }
 
   /** Records every network's train and test loss now. */

@@ -1,9 +1,9 @@
-import { noGrad, type Tensor } from "@tapegrad/core";
+import { noGrad } from "@tapegrad/core";
 import type { Sequential } from "@tapegrad/nn";
 import type { Split } from "@tapegrad/datasets";
+import { trainSteps, type BatchEnd, type History } from "@tapegrad/optim";
 import { classificationLoss, makeScheduledOptimizer } from "./network.js";
 import type { OptimizerName, Settings } from "./settings.js";
-import { trainStep, type StepParts } from "./step.js";
 
 /** Train and test loss after some number of steps. */
 export interface LossPoint {
@@ -12,21 +12,31 @@ export interface LossPoint {
   readonly test: number;
 }
 
-/** One network with its optimizer, and the losses it has gone through. */
+/** Epochs to ask `trainSteps` for: the page trains until it is paused, so in effect for ever. */
+const endless = 2 ** 40;
+
+/**
+ * One network with its optimizer, and the losses it has gone through. Steps are taken one at a time
+ * from optim's `trainSteps` loop, which draws seeded mini-batches without replacement: networks built
+ * with the same settings therefore see the same batches in the same order.
+ */
 export class Trainer {
   readonly name: OptimizerName;
   /** The base learning rate (the schedule scales from it). */
   readonly lr: number;
   readonly model: Sequential;
-  readonly #parts: StepParts;
+  readonly #run: Generator<BatchEnd, History, void>;
   readonly #history: LossPoint[] = [];
   #steps = 0;
 
-  constructor(model: Sequential, optimizer: OptimizerName, lr: number, s: Pick<Settings, "schedule" | "decay">) {
+  constructor(model: Sequential, optimizer: OptimizerName, lr: number, train: Split, s: Pick<Settings, "schedule" | "decay" | "batch" | "seed">) {
     this.name = optimizer;
     this.lr = lr;
     this.model = model;
-    this.#parts = { model, loss: classificationLoss, ...makeScheduledOptimizer(optimizer, model.parameters(), lr, s) };
+    const stepper = makeScheduledOptimizer(optimizer, model.parameters(), lr, s);
+    this.#run = trainSteps(model, train, {
+      loss: classificationLoss, optimizer: stepper.optimizer, scheduler: stepper.scheduler, epochs: endless, batchSize: s.batch, seed: s.seed,
+    });
   }
 
   /** Optimizer steps taken. */
@@ -39,10 +49,12 @@ export class Trainer {
     return this.#history;
   }
 
-  /** One step on `batch`; returns the batch loss. */
-  step(batch: { readonly x: Tensor; readonly y: Tensor }): number {
-    this.#steps++;
-    return trainStep(this.#parts, batch);
+  /** One optimizer step on the next mini-batch; returns that batch's loss (before the step). */
+  step(): number {
+    const r = this.#run.next();
+    if (r.done === true) throw new Error("the training loop ended");
+    this.#steps = r.value.step;
+    return r.value.loss;
   }
 
   /** Loss on a whole set, without taping. */
