@@ -1,6 +1,7 @@
 /**
  * train-step-mlp: one training step of the lecture's 4-layer network 784→256→128→10 (ReLU after the two
- * hidden layers, softmax cross-entropy averaged over the batch), batch 128, plain SGD with lr 0.01, float32.
+ * hidden layers, softmax cross-entropy averaged over the batch), batch 128, Adam (lr 1e-3, betas 0.9 and
+ * 0.999, eps 1e-8, torch's form in every framework), float32.
  *
  * A step is forward, backward and the in-place parameter update, plus reading the loss back to
  * JavaScript. Every framework starts from the same weights (drawn once with tapegrad's seeded `Rng` and
@@ -10,6 +11,7 @@
  * Weights are stored `[in, out]` so that a layer is `x·W + b` in every framework.
  */
 import { Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { Adam } from "@tapegrad/optim";
 import { blockUntilReady, jit, nn, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend, type TfjsBackend } from "../frameworks/tfjs.js";
@@ -17,7 +19,8 @@ import { initJax, jaxVersion } from "../frameworks/jax.js";
 
 const SIZES = [784, 256, 128, 10] as const;
 const BATCH = 128;
-const LR = 0.01;
+const LR = 1e-3;
+const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
 const SEED = 20261128;
 
 interface Layer {
@@ -65,7 +68,7 @@ const data = (): MlpData => (cached ??= makeData());
 function tapegrad(): FrameworkSetup {
   return {
     framework: "tapegrad",
-    note: "@tapegrad/core from source with its default kernels, one thread; tape autodiff; SGD written by hand on `param.data`",
+    note: "@tapegrad/core from source with its default settings (fast kernels, one thread per core for large matmuls); tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
       const d = data();
       const params: Tensor[] = d.layers.flatMap((l) => [
@@ -75,17 +78,14 @@ function tapegrad(): FrameworkSetup {
       const [w1, b1, w2, b2, w3, b3] = params as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
       const x = tensor(d.x, { shape: [BATCH, SIZES[0]] });
       const y = tensor(Float32Array.from(d.labels)); // class indices as a float tensor
+      const optimizer = new Adam(params, { lr: LR, betas: [BETA1, BETA2], eps: EPS });
       return {
         async step() {
+          optimizer.zeroGrad();
           const logits = x.matmul(w1).add(b1).relu().matmul(w2).add(b2).relu().matmul(w3).add(b3);
           const loss = softmaxCrossEntropy(logits, y);
           loss.backward();
-          for (const p of params) {
-            const v = p.data;
-            const g = p.grad!.data;
-            for (let i = 0; i < v.length; i++) v[i] = v[i]! - LR * g[i]!;
-            p.zeroGrad();
-          }
+          optimizer.step();
           return loss.item();
         },
         dispose() {},
@@ -113,7 +113,7 @@ function tfjs(backend: TfjsBackend): FrameworkSetup {
       const [w1, b1, w2, b2, w3, b3] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable, tf.Variable];
       const x = tf.tensor2d(d.x, [BATCH, SIZES[0]], "float32");
       const y = tf.tensor2d(d.oneHot, [BATCH, SIZES[3]], "float32");
-      const optimizer = tf.train.sgd(LR);
+      const optimizer = tf.train.adam(LR, BETA1, BETA2, EPS);
       const lossFn = (): tf.Scalar => {
         const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
         const h2 = tf.relu(tf.add(tf.matMul(h1, w2), b2));
@@ -152,16 +152,40 @@ function jaxLoss(p: JaxParams, x: np.Array, y: np.Array): np.Array {
   return nn.logSoftmax(logits, -1).mul(y).sum().mul(-1 / BATCH);
 }
 
-/** SGD: consumes `p` and `g`, returns the new parameters. */
-const sgd = (p: JaxParams, g: JaxParams): JaxParams => tree.map((pi: np.Array, gi: np.Array) => pi.sub(gi.mul(LR)), p, g);
+/** Adam's state: first and second moments, one array per parameter (a type alias, so it is a jax-js tree). */
+type JaxAdam = { m: JaxParams; v: JaxParams };
+
+/**
+ * One Adam update in torch's form (as @tapegrad/optim and tfjs): θ − lrHat·m / (√v·vScale + ε), with the
+ * step-dependent scalars lrHat = lr / (1 − β1^t) and vScale = 1 / √(1 − β2^t) passed in as arrays so that
+ * a jitted step does not bake the step count in. Consumes everything it is given.
+ */
+function adam(p: JaxParams, g: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: np.Array): [JaxParams, JaxAdam] {
+  const next = p.map((pi, i) => {
+    const gi = g[i]!;
+    const mi = s.m[i]!.mul(BETA1).add(gi.ref.mul(1 - BETA1));
+    const vi = s.v[i]!.mul(BETA2).add(gi.ref.mul(gi).mul(1 - BETA2));
+    const update = mi.ref.mul(lrHat.ref).div(np.sqrt(vi.ref).mul(vScale.ref).add(EPS));
+    return [pi.sub(update), mi, vi] as const;
+  });
+  lrHat.dispose();
+  vScale.dispose();
+  return [next.map((t) => t[0]), { m: next.map((t) => t[1]), v: next.map((t) => t[2]) }];
+}
+
+/** Adam's step-dependent scalars at step t (1-based), as jax-js arrays. */
+const adamScalars = (t: number): [np.Array, np.Array] => [
+  np.array(Float32Array.of(LR / (1 - BETA1 ** t))).reshape([]),
+  np.array(Float32Array.of(1 / Math.sqrt(1 - BETA2 ** t))).reshape([]),
+];
 
 function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
   return {
     framework: `jax-js ${jaxVersion} (wasm, ${mode})`,
     note:
       mode === "jit"
-        ? "`jit` of the whole step (valueAndGrad + SGD); its first call traces and compiles (the cold first-step column)"
-        : "eager `valueAndGrad` + SGD, parameters awaited (`blockUntilReady`) every step. Its JavaScript heap grows " +
+        ? "`jit` of the whole step (valueAndGrad + Adam written with jax-js ops); its first call traces and compiles (the cold first-step column)"
+        : "eager `valueAndGrad` + Adam written with jax-js ops, parameters awaited (`blockUntilReady`) every step. Its JavaScript heap grows " +
           "by about 100 KB per step that garbage collection does not reclaim (jax-js 0.1.25's eager `valueAndGrad` " +
           "does so on a tiny function too, about 4 KB per call; the jit row does not grow)",
     async setup(): Promise<Runner> {
@@ -173,26 +197,32 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
       ]);
       const x = np.array(Float32Array.from(d.x)).reshape([BATCH, SIZES[0]]);
       const y = np.array(Float32Array.from(d.oneHot)).reshape([BATCH, SIZES[3]]);
+      let state: JaxAdam = { m: params.map((p) => np.zerosLike(p.ref)), v: params.map((p) => np.zerosLike(p.ref)) };
+      let t = 0;
       const valueAndGradLoss = valueAndGrad(jaxLoss);
-      const trainStep = jit((p: JaxParams, xb: np.Array, yb: np.Array): [np.Array, JaxParams] => {
-        const [loss, g] = valueAndGradLoss(tree.ref(p), xb, yb);
-        return [loss, sgd(p, g)];
-      });
+      const trainStep = jit(
+        (p: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: np.Array, xb: np.Array, yb: np.Array): [np.Array, JaxParams, JaxAdam] => {
+          const [loss, g] = valueAndGradLoss(tree.ref(p), xb, yb);
+          return [loss, ...adam(p, g, s, lrHat, vScale)];
+        },
+      );
       return {
         async step() {
           let loss: np.Array;
+          const [lrHat, vScale] = adamScalars(++t);
           if (mode === "jit") {
-            [loss, params] = trainStep(params, x.ref, y.ref);
+            [loss, params, state] = trainStep(params, state, lrHat, vScale, x.ref, y.ref);
           } else {
             const [l, g] = valueAndGradLoss(tree.ref(params), x.ref, y.ref);
             loss = l;
-            params = sgd(params, g);
+            [params, state] = adam(params, g, state, lrHat, vScale);
           }
           await blockUntilReady(params);
           return (await loss.data())[0]!; // data() consumes the loss
         },
         dispose() {
           tree.dispose(params);
+          tree.dispose(state);
           x.dispose();
           y.dispose();
           trainStep.dispose();
@@ -205,8 +235,8 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
 export const trainStepMlp: BenchCase = {
   name: "train-step-mlp",
   description:
-    "One SGD training step (forward, backward, update, loss read back) of an MLP 784→256→128→10 with ReLU and " +
-    "softmax cross-entropy, batch 128, lr 0.01, float32, same initial weights and batch in every framework",
+    "One Adam training step (forward, backward, update, loss read back) of an MLP 784→256→128→10 with ReLU and " +
+    "softmax cross-entropy, batch 128, lr 1e-3, float32, same initial weights and batch in every framework",
   rtol: 1e-4,
   checkSteps: 3,
   frameworks: [tapegrad(), tfjs("cpu"), tfjs("wasm"), jaxjs("eager"), jaxjs("jit")],

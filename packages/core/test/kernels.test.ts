@@ -133,7 +133,12 @@ describe("fast matmul (WebAssembly SIMD)", () => {
       checkMatmul(a, b, m, n, k); // starts the pool; this product may still run on one thread
       for (let waited = 0; readyThreads() < 2 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
       expect(readyThreads()).toBe(2);
-      checkMatmul(a, b, m, n, k);
+      // Uneven splits and a short last inner block, repeated: the threads reach that block at different
+      // times, which is where their packed panels once overlapped.
+      for (const [mm, nn, kk] of [[150, 203, 301], [64, 72, 520], [200, 24, 260]] as const) {
+        const [x, y] = [randomF32(rng, mm * kk), randomF32(rng, kk * nn)];
+        for (let rep = 0; rep < 10; rep++) checkMatmul(x, y, mm, nn, kk);
+      }
       setThreads(1);
       expect(readyThreads()).toBe(1);
       checkMatmul(a, b, m, n, k);

@@ -32,7 +32,7 @@ function layout(m: number, n: number, k: number): Layout {
   const a = c + mPad * nPad;
   const b = a + mPad * k;
   const bPack = b + k * nPad;
-  return { c, a, b, bPack, end: bPack + Math.min(KC, k) * nPad };
+  return { c, a, b, bPack, end: bPack + KC * nPad };
 }
 
 /** Copies an m × k row-major block to `at`, then zeros rows up to the tile multiple. */

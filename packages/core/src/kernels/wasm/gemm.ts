@@ -127,7 +127,7 @@ const minU = (x: Code, y: Code): Code => [...x, ...y, ...x, ...y, ...ltU32, ...s
  * those panels of B, then run `gemm` over each block of MC rows of A. Different panel ranges touch
  * disjoint parts of C and of the packed B, so worker threads each run one range with no other
  * synchronisation. `a`, `b` and `c` are row-major with rows lda, ldb and ldc bytes apart; `mPad` is a
- * multiple of 4 and A has mPad rows.
+ * multiple of 4 and A has mPad rows; `bPack` has room for KC rows of every panel.
  */
 export function matmulRangeFunc(): Func {
   const [a, lda, b, ldb, bPack, c, ldc, mPad, k, j0, j1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -138,8 +138,10 @@ export function matmulRangeFunc(): Func {
     ...block, ...loop,
     ...get(p0), ...get(k), ...geU32, ...brIf(1),
     ...minU(const32(KC), [...get(k), ...get(p0), ...sub32]), ...set(kc),
-    // packB(b + p0·ldb + j0·32, ldb, bPack + j0·kc·32, panels, kc)
-    ...get(bPack), ...get(j0), ...get(kc), ...mul32, ...const32(32), ...mul32, ...add32, ...set(packAt),
+    // packB(b + p0·ldb + j0·32, ldb, bPack + j0·KC·32, panels, kc). The range's packed panels start at
+    // j0·KC·32, not j0·kc·32: threads reach the last, shorter block at different times, and with the
+    // current kc their regions would overlap.
+    ...get(bPack), ...get(j0), ...const32(KC * 32), ...mul32, ...add32, ...set(packAt),
     ...get(b), ...get(p0), ...get(ldb), ...mul32, ...add32, ...get(j0), ...const32(32), ...mul32, ...add32,
     ...get(ldb), ...get(packAt), ...get(panels), ...get(kc), ...call(PACK_B),
     ...const32(0), ...set(i0),
