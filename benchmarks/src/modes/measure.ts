@@ -68,8 +68,9 @@ function checkAgrees(method: string, got: Float64Array, want: Float64Array, net:
 /** What one FLOP costs in ms, learned from the cells measured so far (per method), to time-box the next ones. */
 export class RateBook {
   readonly #rates = new Map<string, number>();
+  /** Keeps the best rate seen: larger cells run faster per FLOP, and a busy moment only slows a cell down. */
   note(method: string, flops: number, ms: number): void {
-    if (flops > 0) this.#rates.set(method, ms / flops);
+    if (flops > 0) this.#rates.set(method, Math.min(ms / flops, this.#rates.get(method) ?? Infinity));
   }
   project(method: string, flops: number): number | null {
     const rate = this.#rates.get(method);
@@ -107,11 +108,12 @@ export function measureCell(net: Network, options: GridOptions, rates: RateBook)
 
   // Every per-parameter JVP has the same shapes, so one counted JVP times the parameter count is exact.
   jvpPerParameterGradient(net, 5); // warm-up, so the probe below does not time V8's compilation
-  const probeCount = Math.min(params, 20);
-  const probe = profile(() => jvpPerParameterGradient(net, probeCount));
-  const perJvpFlops = probe.flops / probeCount;
+  // Three probes of 10 JVPs; the fastest one projects the loop, so a busy moment does not skip a cell.
+  const probeCount = Math.min(params, 10);
+  const probes = [0, 1, 2].map(() => profile(() => jvpPerParameterGradient(net, probeCount)));
+  const perJvpFlops = probes[0]!.flops / probeCount;
   const loopFlops = perJvpFlops * params;
-  const loopProjection = (probe.ms / probeCount) * params;
+  const loopProjection = (Math.min(...probes.map((p) => p.ms)) / probeCount) * params;
   let jvpLoop: Measure;
   if (loopProjection > options.budgetMs) {
     jvpLoop = { flops: loopFlops, predicted: true, ms: null, runs: 0, skipped: `projected ${(loopProjection / 1000).toFixed(0)} s` };

@@ -11,6 +11,8 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
+import { execFileSync } from "node:child_process";
+import { threads } from "@tapegrad/core";
 import { measureCell, RateBook, type Cell } from "./measure.js";
 import { lectureNetwork, type Activation } from "./network.js";
 import { cellTable, charts, localSlopeTable, perLayerTable, slopes, slopeTable } from "./report.js";
@@ -58,9 +60,17 @@ const skipped = cells.flatMap((c) => [
 const totalS = (performance.now() - started) / 1000;
 // Times are only as good as the machine was quiet: say how busy it was.
 const load = `load average ${loadavg()[1]!.toFixed(1)} over the last 5 minutes on ${availableParallelism()} cores`;
+const commit = ((): string => {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+})();
 const section = [
-  `Measured on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${activation} activations, float64, the reference`,
-  `TypeScript kernels; whole run ${totalS.toFixed(0)} s, ${load}. FLOPs marked * were not run (one run projected over`,
+  `Measured on ${new Date().toISOString().slice(0, 10)} at commit ${commit}, Node ${process.version}, ${activation} activations, float64,`,
+  `tapegrad's default kernels with ${threads()} matmul thread(s); whole run ${totalS.toFixed(0)} s, ${load}.`,
+  `FLOPs marked * were not run (one run projected over`,
   `${budgetMs / 1000} s): they are exact extrapolations (adviseMode for jacfwd; one counted JVP × the parameter count for`,
   `the loop), so the FLOP fits use every cell, and the time fits only the cells that ran.`,
   "",
