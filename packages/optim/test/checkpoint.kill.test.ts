@@ -9,8 +9,9 @@ import { bundleTrainer, runTrainer, trainToEnd } from "./checkpointTrainerProces
 
 /**
  * Checkpoints never lose work: a child process trains and saves a checkpoint after every step; it is
- * killed with SIGKILL at random moments, again and again, each new child resuming from the file the last
- * one left. After every kill the file must load, at a step no earlier than before; in the end the run,
+ * killed with SIGKILL again and again, each new child resuming from the file the last one left. Half the
+ * kills come at a random moment, half the instant a save's temporary file appears (a random number of
+ * saves in), so that many land between the temporary file's creation and its rename. After every kill the file must load, at a step no earlier than before; in the end the run,
  * resumed to the last step, must hold the same weights bit for bit as a run never interrupted.
  */
 
@@ -35,7 +36,8 @@ describe("a training run killed while it saves checkpoints", () => {
     let killedMidSave = 0;
     for (let i = 0; i < KILLS; i++) {
       const before = strayTemporaries().length;
-      const { killed } = await runTrainer(bundle, ["--steps", String(STEPS), "--ckpt", path], 30 + Math.floor(delays.uniform() * 250));
+      const plan = i % 2 === 0 ? { afterMs: 30 + Math.floor(delays.uniform() * 250) } : { midSave: { dir, skip: delays.int(20) } };
+      const { killed } = await runTrainer(bundle, ["--steps", String(STEPS), "--ckpt", path], plan);
       if (!killed) break;
       kills++;
       if (strayTemporaries().length > before) killedMidSave++;
@@ -52,6 +54,7 @@ describe("a training run killed while it saves checkpoints", () => {
     expect(kills).toBe(KILLS);
     expect(step).toBeGreaterThan(0);
     expect(step).toBeLessThan(STEPS); // every kill landed before the run could finish
+    expect(killedMidSave).toBeGreaterThan(0); // and some between a temporary file's creation and its rename
     const resumed = JSON.parse((await runTrainer(bundle, ["--steps", String(STEPS), "--ckpt", path, "--no-save"])).last);
     const uninterrupted = JSON.parse((await runTrainer(bundle, ["--steps", String(STEPS)])).last);
     expect(resumed.step).toBe(STEPS);

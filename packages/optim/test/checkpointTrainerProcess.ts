@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { watch } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,19 +46,33 @@ export interface TrainerResult {
   readonly final: string;
 }
 
-/** Runs the bundled trainer; with `killAfterMs`, kills it with SIGKILL that long after it prints `ready`. */
-export function runTrainer(bundle: string, args: readonly string[], killAfterMs?: number): Promise<TrainerOutcome> {
+/**
+ * When to kill a trainer with SIGKILL: a fixed time after it prints `ready`, or the moment the n-th
+ * temporary file appears in `dir` (n = `skip` + 1), that is, in the middle of a save.
+ */
+export type KillPlan = { readonly afterMs: number } | { readonly midSave: { readonly dir: string; readonly skip: number } };
+
+/** Runs the bundled trainer, killing it as `kill` says (if it is still running then). */
+export function runTrainer(bundle: string, args: readonly string[], kill?: KillPlan): Promise<TrainerOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bundle, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    let seen = 0;
+    const watcher =
+      kill !== undefined && "midSave" in kill
+        ? watch(kill.midSave.dir, (_, name) => {
+            if (name?.endsWith(".tmp") && seen++ === kill.midSave.skip) child.kill("SIGKILL");
+          })
+        : undefined;
     let out = "";
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => {
       const wasReady = out.includes("ready");
       out += chunk;
-      if (!wasReady && out.includes("ready") && killAfterMs !== undefined) setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      if (!wasReady && out.includes("ready") && kill !== undefined && "afterMs" in kill) setTimeout(() => child.kill("SIGKILL"), kill.afterMs);
     });
     child.on("error", reject);
     child.on("exit", (code, signal) => {
+      watcher?.close();
       if (signal === null && code !== 0) reject(new Error(`trainer exited with ${code}: ${out}`));
       else resolve({ last: out.trim().split("\n").at(-1) ?? "", killed: signal === "SIGKILL" });
     });
