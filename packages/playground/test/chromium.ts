@@ -42,7 +42,8 @@ export function findChromium(): string {
   if (existsSync(debianPath)) return debianPath;
   if (process.getuid?.() !== 0 || !existsSync(aptGet)) throw new Error(howToInstall);
   run(aptGet, ["update"]);
-  run(aptGet, ["install", "-y", "chromium"]);
+  // Another test process may be installing at the same moment: wait for dpkg's lock rather than fail.
+  run(aptGet, ["-o", "DPkg::Lock::Timeout=180", "install", "-y", "chromium"]);
   if (!existsSync(debianPath)) throw new Error(`apt-get installed chromium but ${debianPath} is still missing`);
   return debianPath;
 }
