@@ -19,7 +19,8 @@ const fieldStrength = 0.65;
 export function drawField(ctx: CanvasRenderingContext2D, field: Float32Array, cells: number): void {
   const image = new ImageData(cells, cells);
   for (let i = 0; i < field.length; i++) {
-    const p = field[i]!;
+    // A diverged network (too large a rate) gives NaN: show it as undecided rather than as black.
+    const p = Number.isFinite(field[i]) ? field[i]! : 0.5;
     const colour = classColours[p < 0.5 ? 0 : 1];
     const t = Math.min(1, Math.abs(p - 0.5) * 2) * fieldStrength;
     image.data[4 * i] = 255 + (colour[0] - 255) * t;
