@@ -61,7 +61,9 @@ export type CallbackResult = void | "stop";
 
 /** Hooks into the loop; both may return `"stop"`. */
 export interface TrainCallbacks {
+  /** Called after each optimizer step (progress bars, per-step logs). */
   onBatchEnd?(info: BatchEnd): CallbackResult;
+  /** Called after each epoch and its validation (curves, early stopping). */
   onEpochEnd?(info: EpochEnd): CallbackResult;
 }
 
@@ -83,6 +85,7 @@ export interface TrainOptions {
   scheduler?: { step(): void };
   /** Held-out data scored after each epoch, with the loss and the named metrics. */
   validation?: { data: TrainData; metrics?: Readonly<Record<string, Metric>> };
+  /** Hooks called after each batch and each epoch. */
   callbacks?: TrainCallbacks;
 }
 
@@ -201,7 +204,13 @@ export function accuracy(prediction: Tensor, target: Tensor): number {
   return right / rows!;
 }
 
-/** Index of the largest entry of row `r` of a row-major `[rows, classes]` array (first one on ties). */
+/**
+ * Index of the largest entry of row `r` of a row-major `[rows, classes]` array (first one on ties).
+ * @example
+ * ```ts
+ * argmaxRow([0, 5, 2, 9, 1, 1], 1, 3); // row 1 is [9, 1, 1]: 0
+ * ```
+ */
 export function argmaxRow(data: ArrayLike<number>, r: number, classes: number): number {
   let best = 0;
   for (let c = 1; c < classes; c++) if (data[r * classes + c]! > data[r * classes + best]!) best = c;
