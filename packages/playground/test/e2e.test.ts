@@ -104,7 +104,7 @@ describe("the playground in headless Chromium", () => {
     expect(forward).toBeGreaterThan(10 * reverse);
   });
 
-  it("keeps every setting in the URL and writes changes back to it", async () => {
+  it("keeps every setting in the URL and writes changes from the form back to it", async () => {
     const shown = new URLSearchParams(new URL(page.url()).search);
     for (const [key, value] of new URLSearchParams(trainQuery)) expect([key, shown.get(key)]).toEqual([key, value]);
     await page.selectOption("select[name=opt]", "sgd");
@@ -113,6 +113,14 @@ describe("the playground in headless Chromium", () => {
     expect(changed.get("lr")).toBe("0.1");
     expect(changed.get("data")).toBe("moons");
     expect(await attribute(page, "#panels .panel", "data-step")).toBe(0);
+
+    // One more hidden layer: the new layer copies the last width, and the cost panel counts the new network.
+    await page.fill("input[name=depth]", "3");
+    await page.dispatchEvent("input[name=depth]", "change");
+    await page.waitForFunction(() => location.search.includes("hidden=6-6-6"));
+    expect(await page.inputValue("input[name=hidden]")).toBe("6, 6, 6");
+    await page.waitForSelector("#cost-table[data-forward-flops]", { timeout: 60_000 });
+    expect(await attribute(page, "#cost-table", "data-parameters")).toBe(2 * 6 + 6 + 2 * (6 * 6 + 6) + 6 + 1);
   });
 
   it("races five optimizers from the same start, each lowering its loss", async () => {
