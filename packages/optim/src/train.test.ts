@@ -64,8 +64,10 @@ describe("train", () => {
     expect(history.loss).toHaveLength(2);
     expect(model.modes.at(-1)).toBe("eval");
     expect(model.modes.filter((m) => m === "train")).toHaveLength(2);
-    const partial = run(1, 10, { onBatchEnd: (b) => (b.step === 3 ? "stop" : undefined) });
+    const seen: BatchEnd[] = [];
+    const partial = run(1, 10, { onBatchEnd: (b) => (seen.push(b), b.step === 3 ? "stop" : undefined) });
     expect(partial.history.loss).toHaveLength(1);
+    expect(partial.history.loss[0]).toBeCloseTo(seen.reduce((s, b) => s + b.loss, 0) / 3, 6); // the mean of the 3 batches trained on
   });
 
   it("steps the scheduler after every optimizer step", () => {

@@ -118,6 +118,7 @@ export function* trainSteps(model: Trainable, data: TrainData, options: TrainOpt
   for (let epoch = 1; epoch <= epochs; epoch++) {
     model.train?.();
     let total = 0;
+    let seen = 0;
     let batch = 0;
     let stop = false;
     for (const { x, y } of loader) {
@@ -128,14 +129,16 @@ export function* trainSteps(model: Trainable, data: TrainData, options: TrainOpt
       scheduler?.step();
       const info: BatchEnd = { epoch, batch: ++batch, batches: loader.batchesPerEpoch, step: ++step, size: x.shape[0]!, loss: loss.item() };
       total += info.loss * info.size;
+      seen += info.size;
       stop = callbacks.onBatchEnd?.(info) === "stop";
       yield info;
       if (stop) break;
     }
     const scores = validation === undefined ? {} : evaluate(model, validation.data, { loss: lossFn, ...validation.metrics });
-    history.loss.push(total / loader.length);
+    const loss = total / seen; // the items of this epoch actually trained on, fewer if a callback stopped it
+    history.loss.push(loss);
     for (const [name, value] of Object.entries(scores)) (history.validation[name] ??= []).push(value);
-    const ended = callbacks.onEpochEnd?.({ epoch, epochs, loss: total / loader.length, validation: scores });
+    const ended = callbacks.onEpochEnd?.({ epoch, epochs, loss, validation: scores });
     if (stop || ended === "stop") break;
   }
   model.eval?.();
