@@ -87,7 +87,8 @@ function topLevel(op: string, inputs: readonly Tensor[]): number {
 }
 
 /** Turns numbers into scalar tensors and promotes mixed dtypes (see `promote`). */
-function coerce(op: string, args: readonly TensorLike[]): Tensor[] {
+function coerce(op: string, args: readonly TensorLike[]): readonly Tensor[] {
+  if (allTensorsOfOneDType(args)) return args; // the common case, kept free of allocation
   let dtype: DType | null = null;
   for (const a of args) {
     if (a instanceof Tensor) dtype = dtype === null ? a.dtype : promote(dtype, a.dtype);
@@ -100,6 +101,16 @@ function coerce(op: string, args: readonly TensorLike[]): Tensor[] {
     if (typeof a === "number") return new Tensor(common === "float64" ? Float64Array.of(a) : Float32Array.of(a), [], common);
     return a.dtype === common ? a : cast(a, common);
   });
+}
+
+function allTensorsOfOneDType(args: readonly TensorLike[]): args is readonly Tensor[] {
+  const first = args[0];
+  if (!(first instanceof Tensor)) return false;
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    if (!(a instanceof Tensor) || a.dtype !== first.dtype) return false;
+  }
+  return true;
 }
 
 function describe(value: unknown): string {

@@ -78,15 +78,21 @@ export function zipFast(
 ): Storage {
   const out = allocate(dtype, sizeOf(outShape));
   if (out.length === 0) return out;
-  const { shape, strides: [sa, sb] } = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-  const rank = shape.length;
-  const inner = shape[rank - 1]!;
-  const [ia, ib] = [sa![rank - 1]!, sb![rank - 1]!];
   const span: BinarySpan =
     binarySpans[op] ??
     ((o, oo, x, i, si, y, j, sj, n) => {
       for (let e = oo + n; oo < e; oo++, i += si, j += sj) o[oo] = f(x[i]!, y[j]!);
     });
+  // Same-size operands and scalars (every op of a scalar graph) need no stride plan.
+  const [fullA, fullB] = [a.length === out.length, b.length === out.length];
+  if ((fullA || a.length === 1) && (fullB || b.length === 1)) {
+    span(out, 0, a, 0, fullA ? 1 : 0, b, 0, fullB ? 1 : 0, out.length);
+    return out;
+  }
+  const { shape, strides: [sa, sb] } = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  const rank = shape.length;
+  const inner = shape[rank - 1]!;
+  const [ia, ib] = [sa![rank - 1]!, sb![rank - 1]!];
   if (rank === 1) span(out, 0, a, 0, ia, b, 0, ib, inner);
   else forEachStrided2(shape.slice(0, -1), sa!.slice(0, -1), sb!.slice(0, -1), (row, pa, pb) => span(out, row * inner, a, pa, ia, b, pb, ib, inner));
   return out;
