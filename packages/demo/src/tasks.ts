@@ -49,7 +49,9 @@ export function planeTask(set: PlaneSet, flags: Flags, sink: Sink): TaskResult {
     { label: set, train, test, inputs: 2, outputs: 2, loss: softmaxCrossEntropy, metrics: { accuracy }, epochs: 60, hidden: [16, 16] },
     flags, sink,
   );
-  const bounds = boundsOf(train.x, 0.4);
+  const around = boundsOf(train.x, 0.4);
+  // A strip above the points for the legend, so that it covers none of them.
+  const bounds = { ...around, y1: around.y1 + 0.25 * (around.y1 - around.y0) };
   const probs = noGrad(() => model.forward(grid(PICTURE_SIZE, bounds)).softmax(-1));
   const probability = Float32Array.from({ length: PICTURE_SIZE ** 2 }, (_, i) => probs.data[2 * i + 1]!);
   const png = drawBoundary({ size: PICTURE_SIZE, bounds, probability, points: train }).toPng();
