@@ -41,7 +41,7 @@ function render(): void {
   document.body.dataset["step"] = String(run.steps);
 }
 
-/** Counts the gradient's cost once per network shape (FLOPs depend on shapes, not on weights). */
+/** Counts the gradient's cost once per rebuild, not per step: the count depends on the shapes only. */
 function scheduleCost(): void {
   clearTimeout(costTimer);
   costRoot.textContent = "counting…";
@@ -56,8 +56,8 @@ function scheduleCost(): void {
 
 function rebuild(): void {
   const data = makeData(settings);
-  run = settings.view === "race" ? raceRun(settings, data) : singleRun(settings, data);
   const race = settings.view === "race";
+  run = race ? raceRun(settings, data) : singleRun(settings, data);
   views = run.trainers.map((t) => {
     const panel = new Panel(race ? `${optimizerLabels[t.name]}, rate ${t.lr}` : `decision boundary: ${optimizerLabels[t.name]}`, race ? raceSize : mainSize);
     panel.element.dataset["optimizer"] = t.name;
