@@ -68,9 +68,9 @@ function checkAgrees(method: string, got: Float64Array, want: Float64Array, net:
 /** What one FLOP costs in ms, learned from the cells measured so far (per method), to time-box the next ones. */
 export class RateBook {
   readonly #rates = new Map<string, number>();
-  /** Keeps the best rate seen: larger cells run faster per FLOP, and a busy moment only slows a cell down. */
+  /** Keeps the latest rate: the machine's load drifts, and the last cell is the best guess for the next. */
   note(method: string, flops: number, ms: number): void {
-    if (flops > 0) this.#rates.set(method, Math.min(ms / flops, this.#rates.get(method) ?? Infinity));
+    if (flops > 0) this.#rates.set(method, ms / flops);
   }
   project(method: string, flops: number): number | null {
     const rate = this.#rates.get(method);
@@ -107,21 +107,21 @@ export function measureCell(net: Network, options: GridOptions, rates: RateBook)
   }
 
   // Every per-parameter JVP has the same shapes, so one counted JVP times the parameter count is exact.
-  jvpPerParameterGradient(net, 5); // warm-up, so the probe below does not time V8's compilation
-  // Three probes of 10 JVPs; the fastest one projects the loop, so a busy moment does not skip a cell.
-  const probeCount = Math.min(params, 10);
-  const probes = [0, 1, 2].map(() => profile(() => jvpPerParameterGradient(net, probeCount)));
-  const perJvpFlops = probes[0]!.flops / probeCount;
-  const loopFlops = perJvpFlops * params;
-  const loopProjection = (Math.min(...probes.map((p) => p.ms)) / probeCount) * params;
+  // The loop is time-boxed by a deadline: it stops after the budget and is reported as not run, with
+  // the time it would have taken projected from the parameters it did in that minute.
+  const one = profile(() => jvpPerParameterGradient(net, 1));
+  const loopFlops = one.flops * params;
+  const first = profile(() => jvpPerParameterGradient(net, Infinity, performance.now() + options.budgetMs));
   let jvpLoop: Measure;
-  if (loopProjection > options.budgetMs) {
-    jvpLoop = { flops: loopFlops, predicted: true, ms: null, runs: 0, skipped: `projected ${(loopProjection / 1000).toFixed(0)} s` };
+  if (first.result.length < params) {
+    const projected = (first.ms / first.result.length) * params;
+    jvpLoop = { flops: loopFlops, predicted: true, ms: null, runs: 0, skipped: `stopped at ${first.result.length} of ${params} parameters after ${(first.ms / 1000).toFixed(0)} s; projected ${(projected / 1000).toFixed(0)} s` };
   } else {
-    const run = timed(() => jvpPerParameterGradient(net), options.repeatMs, 3);
-    if (run.flops !== loopFlops) throw new Error(`one JVP counted ${perJvpFlops} FLOPs, but the loop of ${params} counted ${run.flops}`);
-    checkAgrees("jvp per parameter", run.value, rev.value, net);
-    jvpLoop = { flops: run.flops, predicted: false, ms: run.ms, runs: run.runs };
+    checkAgrees("jvp per parameter", first.result, rev.value, net);
+    if (first.flops !== loopFlops) throw new Error(`one JVP counted ${one.flops} FLOPs, but the loop of ${params} counted ${first.flops}`);
+    const times = [first.ms];
+    while (times.length < 3 && times.reduce((a, t) => a + t, 0) + first.ms < options.repeatMs) times.push(profile(() => jvpPerParameterGradient(net)).ms);
+    jvpLoop = { flops: first.flops, predicted: false, ms: median(times), runs: times.length };
   }
   return { n: net.n, s: net.s, params, reverse, jacfwd, jvpLoop };
 }

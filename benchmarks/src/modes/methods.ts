@@ -25,14 +25,16 @@ export function jacfwdGradient(net: Network, chunkSize: number): Float64Array {
 /**
  * Forward mode one `jvp` per parameter, the textbook loop: direction e_j gives ∂F/∂θ_j. The zero tangents
  * are made once and the one-hot entry is set and cleared in place, so the loop times the JVPs, not
- * allocation. `limit` stops after that many parameters (for the time-box probe); returns the entries done.
+ * allocation. It stops after `limit` parameters, or at the first parameter after `deadline` (a
+ * `performance.now()` time): the time box. Returns the entries done.
  */
-export function jvpPerParameterGradient(net: Network, limit = Infinity): Float64Array {
+export function jvpPerParameterGradient(net: Network, limit = Infinity, deadline = Infinity): Float64Array {
   const tangents = net.params.map((p) => zeros(p.shape, { dtype: "float64" }));
   const out: number[] = [];
-  for (let a = 0; a < tangents.length && out.length < limit; a++) {
+  const more = (): boolean => out.length < limit && (deadline === Infinity || performance.now() < deadline);
+  for (let a = 0; a < tangents.length && more(); a++) {
     const t = tangents[a]!;
-    for (let j = 0; j < t.size && out.length < limit; j++) {
+    for (let j = 0; j < t.size && more(); j++) {
       t.data[j] = 1;
       out.push(jvp(net.loss, net.params, tangents)[1].item());
       t.data[j] = 0;
