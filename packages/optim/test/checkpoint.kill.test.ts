@@ -61,5 +61,5 @@ describe("a training run killed while it saves checkpoints", () => {
     expect(resumed.final).toBe(uninterrupted.final);
     expect(uninterrupted.final).not.toBe(uninterrupted.initial);
     console.info(`checkpoint kill test: ${kills} kills, ${killedMidSave} of them mid-save (a temporary file left), resumed from step ${step} of ${STEPS}`);
-  });
+  }, 120_000); // 22 process starts: about 20 s on two shared cores
 });

@@ -3,19 +3,23 @@
  * with SIGKILL while it saves) and the determinism test (which runs it twice and compares the weights).
  *
  * It trains the lecture's 4-layer network 64 → 32 → 32 → 10 (ReLU) with Adam and a shuffled, seeded
- * DataLoader on fixed synthetic data. With `--ckpt PATH` it first resumes from PATH if the file exists,
+ * DataLoader (batches of 32) on fixed synthetic data; `--hidden` and `--batch` make it wider, so that its
+ * matrix products are large enough for core to split across threads (`--threads`). With `--ckpt PATH` it first resumes from PATH if the file exists,
  * and, unless `--no-save`, saves a checkpoint there after every step. It prints `ready` once set up, then
- * at the end one JSON line: the step reached and SHA-256 digests of the initial and final weights' bytes.
+ * at the end one JSON line: the step reached, SHA-256 digests of the initial and final weights' bytes, and
+ * how many threads a large matrix product was using by then.
  *
- *   node trainer.mjs --steps 400 [--ckpt run.ckpt] [--no-save] [--kernels fast|reference]
+ *   node trainer.mjs --steps 400 [--ckpt run.ckpt] [--no-save] [--kernels fast|reference] [--threads n]
+ *                    [--hidden 32] [--batch 32]
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { Rng, setThreads, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { mlp } from "@tapegrad/nn";
 // No public switch of kernel backend exists yet; the tests reach the one core's own tests use.
 import { useKernels } from "../../core/src/kernels/active.js";
 import { referenceKernels } from "../../core/src/kernels/backend.js";
+import { readyThreads } from "../../core/src/kernels/threads.js";
 import { Adam, DataLoader, loadCheckpoint, saveCheckpoint } from "../src/index.js";
 
 const args = process.argv.slice(2);
@@ -26,7 +30,10 @@ const option = (name: string): string | undefined => {
 const steps = Number(option("--steps") ?? "1000");
 const ckpt = option("--ckpt");
 const save = !args.includes("--no-save");
+const hidden = Number(option("--hidden") ?? "32");
+const batchSize = Number(option("--batch") ?? "32");
 if (option("--kernels") === "reference") useKernels(referenceKernels);
+if (option("--threads") !== undefined) setThreads(Number(option("--threads")));
 
 /** 512 items of 64 features in 10 classes, each class a shifted Gaussian cloud. */
 function syntheticData(rng: Rng): { x: Tensor; y: Tensor } {
@@ -47,10 +54,10 @@ const digest = (params: readonly Tensor[]): string => {
   return hash.digest("hex");
 };
 
-const model = mlp([64, 32, 32, 10], { activation: "relu", rng: new Rng(1) });
+const model = mlp([64, hidden, hidden, 10], { activation: "relu", rng: new Rng(1) });
 const initial = digest(model.parameters());
 const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
-const loader = new DataLoader(syntheticData(new Rng(2)), { batchSize: 32, shuffle: true, seed: 3 });
+const loader = new DataLoader(syntheticData(new Rng(2)), { batchSize, shuffle: true, seed: 3 });
 
 let step = 0;
 if (ckpt !== undefined && existsSync(ckpt)) step = (await loadCheckpoint(ckpt, { model, optimizer, loader })).step;
@@ -63,4 +70,4 @@ while (step < steps) {
   step += 1;
   if (ckpt !== undefined && save) await saveCheckpoint(ckpt, { model, optimizer, loader, step });
 }
-console.log(JSON.stringify({ step, initial, final: digest(model.parameters()) }));
+console.log(JSON.stringify({ step, initial, final: digest(model.parameters()), threads: readyThreads() }));

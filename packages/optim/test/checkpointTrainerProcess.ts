@@ -39,11 +39,12 @@ export interface TrainerOutcome {
   readonly killed: boolean;
 }
 
-/** What a finished trainer prints: the step reached and SHA-256 digests of the initial and final weights. */
+/** What a finished trainer prints: the step reached, SHA-256 digests of the initial and final weights, and the threads a large product used. */
 export interface TrainerResult {
   readonly step: number;
   readonly initial: string;
   readonly final: string;
+  readonly threads: number;
 }
 
 /**

@@ -2,16 +2,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleTrainer, trainToEnd } from "./checkpointTrainerProcess.js";
+import { bundleTrainer, trainToEnd, type TrainerResult } from "./checkpointTrainerProcess.js";
 
 /**
- * Determinism: one seed gives bit-identical weights after 1,000 steps of the lecture's network (64 → 32 →
- * 32 → 10, ReLU) with Adam and a shuffled, seeded DataLoader, run to run, each run in its own process, on
- * each kernel backend core has (the fast WebAssembly/typed-loop kernels, the default, and the reference
- * loops). Core runs on one thread, so there is no thread setting to vary.
+ * Determinism: one seed gives bit-identical weights after 1,000 steps of the lecture's network (64 → h →
+ * h → 10, ReLU) with Adam and a shuffled, seeded DataLoader, run to run, each run in its own process:
+ *
+ * - on each kernel backend core has (the fast WebAssembly/typed-loop kernels, the default, and the
+ *   reference loops), at the lecture's width (h = 32, batches of 32);
+ * - with 1 and 2 threads (`setThreads`), at h = 128 and batches of 128, so that the matrix products are
+ *   large enough for core to split them across threads (it only splits products of 2^20 multiply-adds or
+ *   more), and the 2-thread runs must report that they did use 2 threads.
  */
 
-const STEPS = "1000";
 const dir = mkdtempSync(join(tmpdir(), "tapegrad-determinism-"));
 let bundle = "";
 
@@ -20,11 +23,24 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("the same seed, two processes, 1,000 steps", () => {
+/** Runs the trainer once per argument list, two at a time. */
+const trainAll = (runs: readonly (readonly string[])[]): Promise<TrainerResult[]> => Promise.all(runs.map((args) => trainToEnd(bundle, ["--steps", "1000", ...args])));
+
+describe("the same seed, separate processes, 1,000 steps", () => {
   it.each(["fast", "reference"])("gives bit-identical weights with the %s kernels", async (kernels) => {
-    const [first, second] = await Promise.all([0, 1].map(() => trainToEnd(bundle, ["--steps", STEPS, "--kernels", kernels])));
+    const [first, second] = await trainAll([["--kernels", kernels], ["--kernels", kernels]]);
     expect(first!.step).toBe(1000);
     expect(first!.final).not.toBe(first!.initial);
     expect(second!.final).toBe(first!.final);
-  });
+  }, 120_000);
+
+  it("gives bit-identical weights with 2 threads, run to run, and the same weights as 1 thread", async () => {
+    const wide = ["--hidden", "128", "--batch", "128"];
+    const [twoA, twoB] = await trainAll([[...wide, "--threads", "2"], [...wide, "--threads", "2"]]);
+    const [one] = await trainAll([[...wide, "--threads", "1"]]);
+    expect([twoA!.threads, twoB!.threads, one!.threads]).toEqual([2, 2, 1]);
+    expect(twoA!.final).not.toBe(twoA!.initial);
+    expect(twoB!.final).toBe(twoA!.final);
+    expect(one!.final).toBe(twoA!.final);
+  }, 180_000); // three runs of 1,000 wide steps: about half a minute on two shared cores
 });
