@@ -70,9 +70,9 @@ const commit = ((): string => {
 const section = [
   `Measured on ${new Date().toISOString().slice(0, 10)} at commit ${commit}, Node ${process.version}, ${activation} activations, float64,`,
   `tapegrad's default kernels with ${threads()} matmul thread(s); whole run ${totalS.toFixed(0)} s, ${load}.`,
-  `FLOPs marked * were not run (one run projected over`,
-  `${budgetMs / 1000} s): they are exact extrapolations (adviseMode for jacfwd; one counted JVP × the parameter count for`,
-  `the loop), so the FLOP fits use every cell, and the time fits only the cells that ran.`,
+  `FLOPs marked * were not run to the end (time-boxed at ${budgetMs / 1000} s): they are exact extrapolations (adviseMode for`,
+  `jacfwd; one counted JVP × the parameter count for the loop), so the FLOP fits use every cell, and the time fits only`,
+  `the cells that ran.`,
   "",
   "Skipped: " + (skipped.length > 0 ? skipped.join("; ") + "." : "none."),
   "",
