@@ -44,7 +44,7 @@ Options:
   --hidden <n,n>        hidden layer widths, comma-separated  (default 16,16; 32,32 for digits)
   --activation <name>   ${activations.join(" | ")}  (default relu)
   --optimizer <name>    ${optimizers.join(" | ")}  (default adam)
-  --lr <number>         learning rate  (default 0.01; sgd 0.1, adadelta 1;
+  --lr <number>         learning rate  (default 0.01; sgd 0.05, adadelta 1;
                         a tenth of that for diabetes, which overfits fast)
   --schedule <name>     ${scheduleNames.join(" | ")}  (default constant)
   --epochs <n>          passes over the training data  (default: each set's own)

@@ -4,7 +4,7 @@ import type { OptimizerName, ScheduleName } from "./flags.js";
 
 /** The learning rate each optimizer starts from when `--lr` is not given (AdaDelta's is 1, as in torch). */
 export function defaultLr(optimizer: OptimizerName): number {
-  return optimizer === "adadelta" ? 1 : optimizer === "sgd" ? 0.1 : 0.01;
+  return optimizer === "adadelta" ? 1 : optimizer === "sgd" ? 0.05 : 0.01;
 }
 
 const makers: Record<OptimizerName, (params: Tensor[], lr: number) => Optimizer<BaseOptions>> = {
