@@ -42,5 +42,6 @@ export type { TapeStats } from "./autodiff/tapeStats.js";
 export { setThreads, threads } from "./kernels/threads.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
+export { writeFileAtomically } from "./io/writeFileAtomically.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
 export type { GradcheckOptions } from "./testing/gradcheck.js";

@@ -1,3 +1,4 @@
+import { writeFileAtomically } from "@tapegrad/core";
 import type { Module } from "../module.js";
 import { decodeSafetensors } from "./decode.js";
 import { encodeSafetensors } from "./encode.js";
@@ -10,31 +11,16 @@ export interface SaveOptions {
 
 /**
  * Writes a module's `stateDict()` to a safetensors file that PyTorch's `safetensors.torch.load_file`
- * reads. The write is atomic: the bytes go to a temporary file in the same directory, which is flushed
- * to disk and then renamed over `path`, so a crash mid-save leaves any old file intact. Node only
- * (`node:fs` is loaded on first use, so importing this package in a browser still works).
+ * reads. The write is atomic (core's `writeFileAtomically`: temporary file, fsync, rename, fsync of the
+ * directory), so a crash mid-save leaves any old file intact. Node only (`node:fs` is loaded on first use,
+ * so importing this package in a browser still works).
  * @example
  * ```ts
  * await save(model, "model.safetensors");
  * ```
  */
 export async function save(module: Module, path: string, options: SaveOptions = {}): Promise<void> {
-  const { open, rename, rm } = await import("node:fs/promises");
-  const bytes = encodeSafetensors(module.stateDict(), options.metadata);
-  const temporary = `${path}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const file = await open(temporary, "wx");
-    try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
-  }
+  await writeFileAtomically(path, encodeSafetensors(module.stateDict(), options.metadata));
 }
 
 /**

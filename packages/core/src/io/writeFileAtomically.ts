@@ -2,11 +2,15 @@
  * Durable replacement of a file: the bytes go to a temporary file in the same directory, which is flushed
  * to disk (fsync) and renamed over the target, and then the directory itself is flushed so that the
  * rename survives a power cut. A process killed at any moment leaves either the old file or the new one,
- * never a mix (at worst a stray `*.tmp` file beside them). Node only: `node:fs` is loaded on first use, so
- * importing the package in a browser still works.
- * @internal
+ * never a mix (at worst a stray `*.tmp` file beside them). Model files (`@tapegrad/nn`'s `save`) and
+ * checkpoints (`@tapegrad/optim`'s `saveCheckpoint`) are written through it. Node only: `node:fs` is
+ * loaded on first use, so importing the package in a browser still works.
+ * @example
+ * ```ts
+ * await writeFileAtomically("run/notes.txt", "epoch 3 done");
+ * ```
  */
-export async function writeFileAtomically(path: string, text: string): Promise<void> {
+export async function writeFileAtomically(path: string, data: string | Uint8Array): Promise<void> {
   const { open, rename, rm } = await import("node:fs/promises");
   const { dirname } = await import("node:path");
   // pid plus a random part: two processes, or two saves in flight in one process, never share a name.
@@ -14,7 +18,7 @@ export async function writeFileAtomically(path: string, text: string): Promise<v
   try {
     const file = await open(temporary, "wx");
     try {
-      await file.writeFile(text, "utf8");
+      await file.writeFile(data);
       await file.sync();
     } finally {
       await file.close();
