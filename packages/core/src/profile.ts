@@ -33,15 +33,36 @@ export function profile<T>(fn: () => T): Profile<T> {
   const byOp: Record<string, { calls: number; flops: number }> = {};
   let flops = 0;
   const base = tapeStats().liveBytes;
-  resetTapePeak();
+  const frame = enterPeakFrame();
   const start = performance.now();
-  const result = observeKernels((e) => {
-    const cost = e.rule.cost(e.inputs.map((x) => x.shape), e.outShape, e.params);
-    flops += cost;
-    const entry = (byOp[e.rule.name] ??= { calls: 0, flops: 0 });
-    entry.calls++;
-    entry.flops += cost;
-  }, fn);
+  let result: T;
+  try {
+    result = observeKernels((e) => {
+      const cost = e.rule.cost(e.inputs.map((x) => x.shape), e.outShape, e.params);
+      flops += cost;
+      const entry = (byOp[e.rule.name] ??= { calls: 0, flops: 0 });
+      entry.calls++;
+      entry.flops += cost;
+    }, fn);
+  } finally {
+    frames.pop();
+  }
   const ms = performance.now() - start;
-  return { result, flops, byOp, ms, peakTapeBytes: tapeStats().peakBytes - base };
+  return { result, flops, byOp, ms, peakTapeBytes: Math.max(frame.carried, tapeStats().peakBytes) - base };
+}
+
+/**
+ * The tape keeps one peak, which each profile resets when it starts. So that a profile inside another
+ * (adviseMode profiles, and may itself be profiled) does not lose the outer one's peak, each open
+ * profile carries the largest peak seen before an inner one reset it.
+ */
+const frames: { carried: number }[] = [];
+
+function enterPeakFrame(): { carried: number } {
+  const outer = frames[frames.length - 1];
+  if (outer) outer.carried = Math.max(outer.carried, tapeStats().peakBytes);
+  resetTapePeak();
+  const frame = { carried: 0 };
+  frames.push(frame);
+  return frame;
 }

@@ -91,6 +91,23 @@ describe("profile counts FLOPs exactly", () => {
     p.result.backward();
     expect(tapeStats().liveBytes).toBe(before);
   });
+
+  it("a profile inside another keeps the outer one's peak and counts its FLOPs in both", () => {
+    const [x, y] = [randn([10], f64), randn([50], f64)];
+    x.requiresGrad = true;
+    y.requiresGrad = true;
+    const outer = profile(() => {
+      y.mul(y).sum().backward(); // 400 + 8 bytes taped, then released by the backward pass
+      return profile(() => x.add(1).sum().mul(2)); // 80 + 8 + 8 bytes taped, after the outer peak
+    });
+    const inner = outer.result;
+    expect(inner.peakTapeBytes).toBe(8 * 10 + 8 + 8);
+    expect(outer.peakTapeBytes).toBe(8 * 50 + 8);
+    expect(inner.flops).toBe(10 + 10 + 1); // add, sum, mul
+    // y·y and its sum; backward: two products ct·y (mul's rule forms both) and their accumulation; the inner profile.
+    expect(outer.flops).toBe(50 + 50 + (50 + 50 + 50) + inner.flops);
+    inner.result.backward();
+  });
 });
 
 describe("adviseMode", () => {
