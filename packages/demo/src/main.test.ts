@@ -31,5 +31,5 @@ describe("the demo, end to end", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain(`<img src="boundary-moons.png"`);
     expect(html).toContain(`<img src="loss.svg"`);
-  });
+  }, 180_000); // a child process that starts tsx and trains three networks: slow on a loaded 2-core machine
 });
