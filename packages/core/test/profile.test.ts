@@ -62,22 +62,23 @@ describe("profile counts FLOPs exactly", () => {
     it("backward pass", () => {
       const out = loss(...(params as [Tensor, Tensor, Tensor, Tensor]));
       const p = profile(() => out.backward());
-      // Walking back: mul by 0.5 → 2 scalar muls (its rule forms both input cotangents); sum → a
+      // Walking back: mul by 0.5 → 1 scalar mul (the constant 0.5 needs no cotangent); sum → a
       // broadcast (free); d·d → ct·d twice (2·n2) and their accumulation on d (n2); the adds pass
-      // cotangents through (free); W2·h → ct·hᵀ (2·n2·n1) and W2ᵀ·ct (2·n1·n2); where → two selects
-      // (2·n1); W1·x → ct·xᵀ only (2·n1·n0), since x needs no cotangent.
+      // cotangents through (free); W2·h → ct·hᵀ (2·n2·n1) and W2ᵀ·ct (2·n1·n2); where → one select for
+      // the taken branch (n1; the constant 0 needs none); W1·x → ct·xᵀ only (2·n1·n0), since x needs no
+      // cotangent.
       expect(p.byOp).toEqual({
-        mul: { calls: 4, flops: 2 + 2 * n2 },
+        mul: { calls: 3, flops: 1 + 2 * n2 },
         add: { calls: 1, flops: n2 },
         matmul: { calls: 3, flops: 2 * n2 * n1 + 2 * n1 * n2 + 2 * n1 * n0 },
-        where: { calls: 2, flops: 2 * n1 },
+        where: { calls: 1, flops: n1 },
         // Data movement is counted as calls with zero FLOPs: the sum's reshape and broadcast, and the
         // three transposes that the matmul cotangents take.
         reshape: { calls: 1, flops: 0 },
         broadcastTo: { calls: 1, flops: 0 },
         transpose: { calls: 3, flops: 0 },
       });
-      expect(p.flops).toBe(4 * n1 * n2 + 2 * n1 * n0 + 3 * n2 + 2 * n1 + 2);
+      expect(p.flops).toBe(4 * n1 * n2 + 2 * n1 * n0 + 3 * n2 + n1 + 1);
       params.forEach((w) => expect(w.grad?.shape).toEqual(w.shape));
     });
   });

@@ -33,7 +33,8 @@ export const matmulOp: OpRule = {
   test: {
     cases: (g) => {
       const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
-      const [ba, bb] = g.bool() ? [[], []] : g.broadcastPair().map((s) => s.slice(0, 2));
+      // Trailing dims of a broadcast pair stay aligned, so at most two batch dims that still broadcast.
+      const [ba, bb] = g.bool() ? [[], []] : g.broadcastPair().map((s) => s.slice(-2));
       return { shapes: [[...ba!, m, k], [...bb!, k, n]], params: undefined };
     },
   },

@@ -7,7 +7,7 @@ export const mulOp: OpRule = {
   name: "mul",
   ...elementwiseBinary("mul", (x, y) => x * y),
   jvp: ([x, y], [dx, dy]) => sumPresent(dx && mul(dx, y!), dy && mul(x!, dy)), // d(xy) = dx·y + x·dy
-  vjp: (ct, [x, y]) => [mul(ct, y!), mul(ct, x!)],
+  vjp: (ct, [x, y], _, __, needed) => [needed[0] ? mul(ct, y!) : null, needed[1] ? mul(ct, x!) : null],
   test: { cases: broadcastCases },
 };
 

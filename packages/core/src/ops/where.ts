@@ -10,7 +10,7 @@ export const whereOp: OpRule = {
   forward: ([c, x, y], _, outShape, dtype) => kernels.select(c!.data, c!.shape, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
   // The condition is a constant; the tangent picks from the branch that was picked.
   jvp: ([c], [, dx, dy]) => where(c!, dx ?? 0, dy ?? 0),
-  vjp: (ct, [c]) => [null, where(c!, ct, 0), where(c!, 0, ct)],
+  vjp: (ct, [c], _, __, needed) => [null, needed[1] ? where(c!, ct, 0) : null, needed[2] ? where(c!, 0, ct) : null],
   cost: (_, out) => sizeOf(out),
   test: {
     fixed: () => [0],
