@@ -17,10 +17,10 @@ import { caseTable, checkLines, machineInfo, type CaseResult, type Row } from ".
 import type { BenchCase, Runner } from "./types.js";
 import { trainStepMlp } from "./cases/trainStepMlp.js";
 import { matmulCases } from "./cases/matmul.js";
-import { smallOps } from "./cases/smallOps.js";
+import { smallOps, smallOpsJax } from "./cases/smallOps.js";
 
 /** All cases, in the order they run. Add a case here. */
-const CASES: BenchCase[] = [trainStepMlp, ...matmulCases, smallOps];
+const CASES: BenchCase[] = [trainStepMlp, ...matmulCases, smallOps, smallOpsJax];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
