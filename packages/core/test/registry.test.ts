@@ -15,7 +15,7 @@ describe("the op registry", () => {
     const files = readdirSync(opsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !helpers.has(f));
     const found: OpRule<unknown>[] = [];
     for (const file of files) {
-      const module = (await import(`../src/ops/${file}`)) as Record<string, unknown>;
+      const module = (await import(/* @vite-ignore */ `../src/ops/${file}`)) as Record<string, unknown>;
       const rules = Object.values(module).filter(isRule);
       expect(rules.length, `${file} defines no primitive`).toBeGreaterThan(0);
       found.push(...rules);
