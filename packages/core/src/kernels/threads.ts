@@ -18,6 +18,8 @@ import type { WasmRuntime } from "./wasm/runtime.js";
 /** Ints per helper in the control array: sequence, done, ready, then the 11 arguments of matmulRange. */
 const SLOT = 16;
 const [SEQ, DONE, READY, ARGS] = [0, 1, 2, 3];
+/** Polls of a shared counter before sleeping on it (a few tens of microseconds). */
+const SPIN = 20000;
 
 /** The minimal part of Node's `worker_threads.Worker` used here. */
 interface NodeWorker {
@@ -41,6 +43,9 @@ parentPort.once("message", ({ module, memory, control, index }) => {
   let seen = Atomics.load(ctl, base + ${SEQ});
   Atomics.store(ctl, base + ${READY}, 1);
   for (;;) {
+    // Products come in bursts (a backward pass makes several): poll briefly before sleeping, since waking
+    // from Atomics.wait costs tens of microseconds.
+    for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, base + ${SEQ}) === seen; spin++);
     Atomics.wait(ctl, base + ${SEQ}, seen);
     seen = Atomics.load(ctl, base + ${SEQ});
     const a = base + ${ARGS};
@@ -173,6 +178,7 @@ export function runPanels(rt: WasmRuntime, args: readonly number[], panels: numb
   run(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, 0, per);
   for (const base of sent) {
     const seq = Atomics.load(p.ctl, base + SEQ);
+    for (let spin = 0; spin < SPIN && Atomics.load(p.ctl, base + DONE) !== seq; spin++);
     for (let done = Atomics.load(p.ctl, base + DONE); done !== seq; done = Atomics.load(p.ctl, base + DONE)) {
       Atomics.wait(p.ctl, base + DONE, done);
     }
