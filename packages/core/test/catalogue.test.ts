@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import * as core from "@tapegrad/core";
-import { DTypeError, GradError, ShapeError, TapegradError, tensor, ValueError, zeros, type Tensor } from "@tapegrad/core";
+import { DTypeError, GradError, ShapeError, tensor, ValueError, zeros, type Tensor } from "@tapegrad/core";
 
 /**
  * The catalogue of bad inputs: each row calls core's public API with one kind of mistake and states the
@@ -8,23 +9,11 @@ import { DTypeError, GradError, ShapeError, TapegradError, tensor, ValueError, z
  * the value or shape its message names. nn's and optim's catalogues live in their own packages.
  */
 
-interface Row {
-  /** What is wrong with the input. */
-  readonly bad: string;
-  readonly call: () => unknown;
-  readonly error: new (...args: never[]) => TapegradError;
-  /** The op or function the error must name (`error.op`). */
-  readonly op: string;
-  /** For a ShapeError: the shapes it must carry. */
-  readonly shapes?: readonly (readonly number[])[];
-  /** Text the message must contain: the value, the option or the shapes. */
-  readonly says: string;
-}
 
 const x23 = core.randn([2, 3], { rng: new core.Rng(0) });
 const ce = (target: Tensor): Tensor => core.softmaxCrossEntropy(x23, target);
 
-const rows: readonly Row[] = [
+const rows: readonly CatalogueRow[] = [
   // Nested arrays and shapes.
   { bad: "ragged nested array", call: () => tensor([[1, 2], [3]] as never), error: ValueError, op: "tensor", says: "ragged nested array: length 1 at [1], expected 2" },
   { bad: "string inside nested array", call: () => tensor([[1, "a"]] as never), error: ValueError, op: "tensor", says: "expected a number at [0][1], got string" },
@@ -95,21 +84,7 @@ const rows: readonly Row[] = [
   { bad: "grad of a function with a vector output", call: () => core.grad((x: Tensor) => x.mul(2))(tensor([1, 2])), error: GradError, op: "grad", says: "must return a scalar, got float32[2]" },
 ];
 
-describe("core's catalogue of bad inputs", () => {
-  it.each(rows.map((r) => [r.bad, r] as const))("%s", (_, row) => {
-    let thrown: unknown;
-    try {
-      row.call();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(row.error);
-    const error = thrown as TapegradError;
-    expect(error.op).toBe(row.op);
-    expect(error.message).toContain(row.says);
-    if (row.shapes !== undefined) expect((error as ShapeError).shapes).toEqual(row.shapes);
-  });
-});
+describeCatalogue("core's catalogue of bad inputs", rows);
 
 describe("dtype mixes", () => {
   it("promote float32 with float64 to float64, and gradients come back in each input's own dtype", () => {

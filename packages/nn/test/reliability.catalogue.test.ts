@@ -1,4 +1,5 @@
-import { DTypeError, Rng, ShapeError, tensor, ValueError, zeros, type TapegradError } from "@tapegrad/core";
+import { DTypeError, Rng, ShapeError, tensor, ValueError, zeros } from "@tapegrad/core";
+import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import { describe, expect, it } from "vitest";
 import {
   bceWithLogits, calculateGain, crossEntropy, decodeSafetensors, encodeSafetensors, kaimingNormal, LeakyReLU, Linear, mlp,
@@ -10,14 +11,6 @@ import {
  * carried (for a ShapeError) and the value the message names. Core's own rows are in core's catalogue.
  */
 
-interface Row {
-  readonly bad: string;
-  readonly call: () => unknown;
-  readonly error: new (...args: never[]) => TapegradError;
-  readonly op: string;
-  readonly shapes?: readonly (readonly number[])[];
-  readonly says: string;
-}
 
 const linear = (): Linear => new Linear(2, 3, { rng: new Rng(0) });
 
@@ -30,7 +23,7 @@ function safetensors(header: unknown, data: number): Uint8Array {
   return bytes;
 }
 
-const rows: readonly Row[] = [
+const rows: readonly CatalogueRow[] = [
   // Layers.
   { bad: "Linear with a negative size", call: () => new Linear(-1, 3), error: ShapeError, op: "Linear", shapes: [[-1, 3]], says: "inFeatures must be a positive integer, got -1" },
   { bad: "Linear with a fractional size", call: () => new Linear(2, 1.5), error: ShapeError, op: "Linear", shapes: [[2, 1.5]], says: "outFeatures must be a positive integer, got 1.5" },
@@ -73,21 +66,7 @@ const rows: readonly Row[] = [
   { bad: "safetensors metadata that is not strings", call: () => encodeSafetensors({ a: zeros([1]) }, { k: 1 as never }), error: ValueError, op: "encodeSafetensors", says: 'metadata values must be strings, "k" is number' },
 ];
 
-describe("nn's catalogue of bad inputs", () => {
-  it.each(rows.map((r) => [r.bad, r] as const))("%s", (_, row) => {
-    let thrown: unknown;
-    try {
-      row.call();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(row.error);
-    const error = thrown as TapegradError;
-    expect(error.op).toBe(row.op);
-    expect(error.message).toContain(row.says);
-    if (row.shapes !== undefined) expect((error as ShapeError).shapes).toEqual(row.shapes);
-  });
-});
+describeCatalogue("nn's catalogue of bad inputs", rows);
 
 describe("a state dict of the other float dtype", () => {
   it("is cast to the model's dtype on load (as PyTorch's load_state_dict copies), rounding float64 to float32", () => {

@@ -1,5 +1,5 @@
-import { ShapeError, tensor, ValueError, type TapegradError, type Tensor } from "@tapegrad/core";
-import { describe, expect, it } from "vitest";
+import { ShapeError, tensor, ValueError, type Tensor } from "@tapegrad/core";
+import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import { AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
 
 /**
@@ -8,21 +8,13 @@ import { AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, 
  * a ShapeError) and the option and value the message names.
  */
 
-interface Row {
-  readonly bad: string;
-  readonly call: () => unknown;
-  readonly error: new (...args: never[]) => TapegradError;
-  readonly op: string;
-  readonly shapes?: readonly (readonly number[])[];
-  readonly says: string;
-}
 
 const ps = (): Tensor[] => [tensor([1, 2], { requiresGrad: true })];
 const data = { x: tensor([[1], [2], [3]]), y: tensor([0, 1, 0]) };
 const adamState = (state: OptimizerStateDict["state"], options: Record<string, unknown> = {}): OptimizerStateDict => ({ kind: "Adam", state, paramGroups: [{ params: [0], options }] });
 const loaderState = { rng: [1, 2, 3, 4, null], epoch: 1, order: [0, 1, 2], cursor: 0 };
 
-const rows: readonly Row[] = [
+const rows: readonly CatalogueRow[] = [
   // Hyperparameters.
   { bad: "negative learning rate", call: () => new SGD(ps(), { lr: -1 }), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got -1)" },
   { bad: "NaN learning rate", call: () => new Adam(ps(), { lr: Number.NaN }), error: ValueError, op: "Adam", says: "option lr must be >= 0 (got NaN)" },
@@ -72,18 +64,4 @@ const rows: readonly Row[] = [
   { bad: "scheduler state k of 0", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), schedules.constant(1)).loadStateDict({ k: 0 }), error: ValueError, op: "Scheduler", says: "state k must be an integer >= 1 (got 0)" },
 ];
 
-describe("optim's catalogue of bad inputs", () => {
-  it.each(rows.map((r) => [r.bad, r] as const))("%s", (_, row) => {
-    let thrown: unknown;
-    try {
-      row.call();
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(row.error);
-    const error = thrown as TapegradError;
-    expect(error.op).toBe(row.op);
-    expect(error.message).toContain(row.says);
-    if (row.shapes !== undefined) expect((error as ShapeError).shapes).toEqual(row.shapes);
-  });
-});
+describeCatalogue("optim's catalogue of bad inputs", rows);
