@@ -1,20 +1,11 @@
 import type { Tensor } from "@tapegrad/core";
-import { AdaBelief, AdaDelta, Adam, AdamW, RMSprop, Scheduler, schedules, SGD, type BaseOptions, type Optimizer } from "@tapegrad/optim";
+import { createOptimizer, Scheduler, schedules, type BaseOptions, type Optimizer } from "@tapegrad/optim";
 import type { OptimizerName, ScheduleName } from "./flags.js";
 
 /** The learning rate each optimizer starts from when `--lr` is not given (AdaDelta's is 1, as in torch). */
 export function defaultLr(optimizer: OptimizerName): number {
   return optimizer === "adadelta" ? 1 : optimizer === "sgd" ? 0.05 : 0.01;
 }
-
-const makers: Record<OptimizerName, (params: Tensor[], lr: number) => Optimizer<BaseOptions>> = {
-  sgd: (p, lr) => new SGD(p, { lr, momentum: 0.9 }),
-  rmsprop: (p, lr) => new RMSprop(p, { lr }),
-  adadelta: (p, lr) => new AdaDelta(p, { lr }),
-  adam: (p, lr) => new Adam(p, { lr }),
-  adamw: (p, lr) => new AdamW(p, { lr }),
-  adabelief: (p, lr) => new AdaBelief(p, { lr }),
-};
 
 /**
  * The optimizer a flag names, over `params` (SGD with momentum 0.9, the rest with torch's defaults).
@@ -24,7 +15,7 @@ const makers: Record<OptimizerName, (params: Tensor[], lr: number) => Optimizer<
  * ```
  */
 export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer<BaseOptions> {
-  return makers[name](params, lr);
+  return name === "sgd" ? createOptimizer(name, params, { lr, momentum: 0.9 }) : createOptimizer(name, params, { lr });
 }
 
 /**

@@ -39,3 +39,5 @@ export type { Dataset, Batch, DataLoaderOptions, DataLoaderStateDict } from "./d
 export * from "./train.js";
 export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
 export type { CheckpointContents, CheckpointModel, CheckpointParts, JsonValue, LoadedCheckpoint, Stateful } from "./checkpoint.js";
+export { createOptimizer, optimizerClasses } from "./byName.js";
+export type { OptimizerName, OptimizerOptionsOf } from "./byName.js";

@@ -1,6 +1,6 @@
 import { Rng, type Tensor } from "@tapegrad/core";
 import { bceWithLogits, mlp, type Sequential } from "@tapegrad/nn";
-import { AdaBelief, AdaDelta, Adam, RMSprop, SGD, Scheduler, schedules, type Optimizer, type BaseOptions, type Schedule } from "@tapegrad/optim";
+import { createOptimizer, Scheduler, schedules, type Optimizer, type BaseOptions, type Schedule } from "@tapegrad/optim";
 import type { OptimizerName, ScheduleName, Settings } from "./settings.js";
 
 /**
@@ -16,17 +16,9 @@ export function classificationLoss(logits: Tensor, labels: Tensor): Tensor {
   return bceWithLogits(logits.reshape(labels.shape), labels);
 }
 
-const optimizers: Readonly<Record<OptimizerName, (params: Tensor[], lr: number) => Optimizer<BaseOptions>>> = {
-  sgd: (p, lr) => new SGD(p, { lr }),
-  rmsprop: (p, lr) => new RMSprop(p, { lr }),
-  adadelta: (p, lr) => new AdaDelta(p, { lr }),
-  adam: (p, lr) => new Adam(p, { lr }),
-  adabelief: (p, lr) => new AdaBelief(p, { lr }),
-};
-
 /** An optimizer by name over `params`, with every option at torch's default except the rate. */
 export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer<BaseOptions> {
-  return optimizers[name](params, lr);
+  return createOptimizer(name, params, { lr });
 }
 
 /** The schedule by name, starting from `lr`; `decay` is the horizon K of the linear and cosine ones. */
