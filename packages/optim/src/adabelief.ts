@@ -12,6 +12,10 @@ export interface AdaBeliefOptions extends MomentOptions {
   decoupled: boolean;
 }
 
+/** AdaBelief's rules, one object each: the (g − m)² + ε statistic, fused by {@link AdaptiveMoments}. */
+const decoupledRules: MomentRules = { decoupled: true, amsgrad: false, statistic: "belief" };
+const coupledRules: MomentRules = { decoupled: false, amsgrad: false, statistic: "belief" };
+
 const defaults: AdaBeliefOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-16, weightDecay: 0, decoupled: true };
 
 /**
@@ -37,7 +41,7 @@ export class AdaBelief extends AdaptiveMoments<AdaBeliefOptions> {
   }
 
   protected rules(o: Readonly<AdaBeliefOptions>): MomentRules {
-    return { decoupled: o.decoupled, amsgrad: false };
+    return o.decoupled ? decoupledRules : coupledRules;
   }
 
   protected updateSecondMoment(s: Storage, g: Storage, m: Storage, beta2: number, eps: number): void {

@@ -13,6 +13,12 @@ export interface AdamOptions extends MomentOptions {
   amsgrad: boolean;
 }
 
+/** Adam's rules, one object each (no allocation per step): the g² statistic, fused by {@link AdaptiveMoments}. */
+const coupled: MomentRules = { decoupled: false, amsgrad: false, statistic: "square" };
+const coupledAmsgrad: MomentRules = { decoupled: false, amsgrad: true, statistic: "square" };
+const decoupled: MomentRules = { decoupled: true, amsgrad: false, statistic: "square" };
+const decoupledAmsgrad: MomentRules = { decoupled: true, amsgrad: true, statistic: "square" };
+
 const adamDefaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
 
 /**
@@ -40,7 +46,7 @@ export class Adam extends AdaptiveMoments<AdamOptions> {
   }
 
   protected rules(o: Readonly<AdamOptions>): MomentRules {
-    return { decoupled: false, amsgrad: o.amsgrad };
+    return o.amsgrad ? coupledAmsgrad : coupled;
   }
 
   /** Adam's statistic: the squared gradient, s ← β2 s + (1 − β2) g². */
@@ -72,7 +78,7 @@ export class AdamW extends AdaptiveMoments<AdamOptions> {
   }
 
   protected rules(o: Readonly<AdamOptions>): MomentRules {
-    return { decoupled: true, amsgrad: o.amsgrad };
+    return o.amsgrad ? decoupledAmsgrad : decoupled;
   }
 
   /** Adam's statistic: the squared gradient, s ← β2 s + (1 − β2) g². */

@@ -20,6 +20,12 @@ export interface MomentOptions extends BaseOptions {
 export interface MomentRules {
   readonly decoupled: boolean;
   readonly amsgrad: boolean;
+  /**
+   * The built-in second-moment statistic, when the subclass uses one: `"square"` (Adam's g²) or
+   * `"belief"` (AdaBelief's (g − m)² + ε). The whole update then runs as one fused loop per parameter;
+   * without it, `updateSecondMoment` is called between the passes.
+   */
+  readonly statistic?: "square" | "belief";
 }
 
 /**
@@ -66,24 +72,88 @@ export abstract class AdaptiveMoments<O extends MomentOptions> extends Optimizer
   }
 
   protected update(param: Storage, grad: Storage, state: ParamState, o: Readonly<O>): void {
-    const { decoupled, amsgrad } = this.rules(o);
-    const [beta1, beta2] = o.betas;
-    if (decoupled) decoupledDecay(param, o.lr, o.weightDecay);
-    const g = decoupled ? grad : withWeightDecay(param, grad, o.weightDecay);
+    const rules = this.rules(o);
+    const beta1 = o.betas[0];
+    const beta2 = o.betas[1];
+    const stepSize = o.lr / (1 - beta1 ** state.step);
+    const correction2 = Math.sqrt(1 - beta2 ** state.step);
     const m = buffer(state, "expAvg", param);
     const s = buffer(state, "expAvgSq", param);
+    const max = rules.amsgrad ? buffer(state, "maxExpAvgSq", param) : null;
+    if (rules.statistic !== undefined) {
+      fusedUpdate(param, grad, m, s, max, rules.statistic === "belief", rules.decoupled, o.lr, o.weightDecay, beta1, beta2, o.eps, stepSize, correction2);
+      return;
+    }
+    if (rules.decoupled) decoupledDecay(param, o.lr, o.weightDecay);
+    const g = rules.decoupled ? grad : withWeightDecay(param, grad, o.weightDecay);
     runningAverage(m, g, beta1);
     this.updateSecondMoment(s, g, m, beta2, o.eps);
     let denomSource = s;
-    if (amsgrad) {
-      denomSource = buffer(state, "maxExpAvgSq", param);
+    if (max !== null) {
+      denomSource = max;
       for (let i = 0; i < s.length; i++) denomSource[i] = Math.max(denomSource[i]!, s[i]!);
     }
-    const stepSize = o.lr / (1 - beta1 ** state.step);
-    const correction2 = Math.sqrt(1 - beta2 ** state.step);
     for (let i = 0; i < param.length; i++) {
       const denom = Math.sqrt(denomSource[i]!) / correction2 + o.eps;
       param[i] = param[i]! - stepSize * (m[i]! / denom);
     }
+  }
+}
+
+/** One-element scratch arrays: storing a value and reading it back rounds it to the dtype, as a buffer would. */
+const round32 = new Float32Array(1);
+const round64 = new Float64Array(1);
+
+/**
+ * The whole update of one parameter in one pass, with the same operations in the same order as the
+ * separate passes (decay, L2 gradient, first moment, statistic, AMSGrad maximum, step), and every value
+ * the passes would store in an array of the parameter's dtype stored (and read back) here too, so the
+ * results are bit-identical. Each element's passes touch only that element, so fusing them reorders nothing.
+ */
+function fusedUpdate(
+  param: Storage, grad: Storage, m: Storage, s: Storage, max: Storage | null, belief: boolean, decoupled: boolean,
+  lr: number, weightDecay: number, beta1: number, beta2: number, eps: number, stepSize: number, correction2: number,
+): void {
+  const n = param.length;
+  const c1 = 1 - beta1;
+  const c2 = 1 - beta2;
+  const decay = decoupled && weightDecay !== 0;
+  const factor = 1 - lr * weightDecay;
+  const l2 = !decoupled && weightDecay !== 0;
+  const tmp = param instanceof Float64Array ? round64 : round32;
+  const add = belief ? eps : 0;
+  if (!decay && !l2 && max === null && !belief) {
+    // Adam without weight decay or AMSGrad: the common case, with no branches in the loop.
+    for (let i = 0; i < n; i++) {
+      const g = grad[i]!;
+      m[i] = beta1 * m[i]! + c1 * g;
+      s[i] = beta2 * s[i]! + c2 * g * g;
+      const denom = Math.sqrt(s[i]!) / correction2 + eps;
+      param[i] = param[i]! - stepSize * (m[i]! / denom);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    if (decay) param[i] = param[i]! * factor;
+    let g = grad[i]!;
+    if (l2) {
+      tmp[0] = g + weightDecay * param[i]!;
+      g = tmp[0]!;
+    }
+    m[i] = beta1 * m[i]! + c1 * g;
+    const mi = m[i]!;
+    if (belief) {
+      const spread = g - mi;
+      s[i] = beta2 * s[i]! + c2 * spread * spread + add;
+    } else {
+      s[i] = beta2 * s[i]! + c2 * g * g;
+    }
+    let si = s[i]!;
+    if (max !== null) {
+      si = Math.max(max[i]!, si);
+      max[i] = si;
+    }
+    const denom = Math.sqrt(si) / correction2 + eps;
+    param[i] = param[i]! - stepSize * (mi / denom);
   }
 }
