@@ -193,6 +193,18 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
     );
   });
 
+  it("matrix transposes of the training step's sizes, and batches with a partial group of rows, agree with the reference", () => {
+    const rng = new Rng(7);
+    for (const shape of [[128, 784], [256, 128], [128, 10], [2, 131, 77], [3, 5, 1], [1, 6]]) {
+      const n = shape.reduce((p, q) => p * q, 1);
+      const perm = [...shape.keys()].map((i) => (i < shape.length - 2 ? i : i === shape.length - 2 ? shape.length - 1 : shape.length - 2));
+      for (const dtype of ["float32", "float64"] as const) {
+        const x = dtype === "float32" ? randomF32(rng, n) : Float64Array.from(randomF32(rng, n));
+        expect(fastKernels.transpose(x, shape, perm, dtype)).toEqual(referenceKernels.transpose(x, shape, perm, dtype));
+      }
+    }
+  });
+
   it("sums and maxima over runs of axes, and matrix transposes, agree with the reference", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (shape, first, count, seed) => {
