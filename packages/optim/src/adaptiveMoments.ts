@@ -30,7 +30,8 @@ export interface MomentRules {
 
 /**
  * The algorithm Adam and AdaBelief share (DESIGN §8): they differ only in the second-moment statistic,
- * which a subclass supplies as `updateSecondMoment`. With m the first moment and s the second:
+ * which a subclass names in its rules (`"square"`, `"belief"`: applied in one fused loop) or supplies as
+ * `updateSecondMoment`. With m the first moment and s the second:
  *
  *     θ ← θ (1 − α λ)  (decoupled)     or     g = v + λ θ  (L2)
  *     m ← β1 m + (1 − β1) g
