@@ -4,6 +4,20 @@ import { runningSquareAverage } from "./runningAverage.js";
 import { withWeightDecay } from "./weightDecay.js";
 import { nonNegative, positive, unitInterval } from "./validate.js";
 
+/**
+ * The step d of each parameter, reused from step to step. It is scratch, not state (it is recomputed from
+ * the state before it is read), so it lives outside `stateDict()`, keyed by the parameter's storage.
+ */
+const steps = new WeakMap<Storage, Storage>();
+function stepBuffer(param: Storage): Storage {
+  let d = steps.get(param);
+  if (d === undefined) {
+    d = param instanceof Float64Array ? new Float64Array(param.length) : new Float32Array(param.length);
+    steps.set(param, d);
+  }
+  return d;
+}
+
 /** Options of {@link AdaDelta}; names and defaults of `torch.optim.Adadelta`. */
 export interface AdaDeltaOptions extends BaseOptions {
   /** Scale α of the step; default 1 (Zeiler's method has none; torch adds it). */
@@ -57,7 +71,7 @@ export class AdaDelta extends Optimizer<AdaDeltaOptions> {
     const s = buffer(state, "squareAvg", param);
     const t = buffer(state, "accDelta", param);
     runningSquareAverage(s, g, o.rho);
-    const d = param instanceof Float64Array ? new Float64Array(param.length) : new Float32Array(param.length);
+    const d = stepBuffer(param);
     for (let i = 0; i < d.length; i++) d[i] = (Math.sqrt(t[i]! + o.eps) / Math.sqrt(s[i]! + o.eps)) * g[i]!;
     runningSquareAverage(t, d, o.rho);
     for (let i = 0; i < param.length; i++) param[i] = param[i]! - o.lr * d[i]!;
