@@ -1,4 +1,3 @@
-import type { Storage } from "@tapegrad/core";
 import type { Params } from "./optimizer.js";
 import { AdaptiveMoments, type MomentOptions, type MomentRules } from "./adaptiveMoments.js";
 
@@ -42,12 +41,5 @@ export class AdaBelief extends AdaptiveMoments<AdaBeliefOptions> {
 
   protected rules(o: Readonly<AdaBeliefOptions>): MomentRules {
     return o.decoupled ? decoupledRules : coupledRules;
-  }
-
-  protected updateSecondMoment(s: Storage, g: Storage, m: Storage, beta2: number, eps: number): void {
-    for (let i = 0; i < s.length; i++) {
-      const spread = g[i]! - m[i]!;
-      s[i] = beta2 * s[i]! + (1 - beta2) * spread * spread + eps;
-    }
   }
 }

@@ -1,7 +1,5 @@
-import type { Storage } from "@tapegrad/core";
 import type { Params } from "./optimizer.js";
 import { AdaptiveMoments, type MomentOptions, type MomentRules } from "./adaptiveMoments.js";
-import { runningSquareAverage } from "./runningAverage.js";
 
 /** Options of {@link Adam}; names and defaults of `torch.optim.Adam`. */
 export interface AdamOptions extends MomentOptions {
@@ -49,10 +47,6 @@ export class Adam extends AdaptiveMoments<AdamOptions> {
     return o.amsgrad ? coupledAmsgrad : coupled;
   }
 
-  /** Adam's statistic: the squared gradient, s ← β2 s + (1 − β2) g². */
-  protected updateSecondMoment(s: Storage, g: Storage, _m: Storage, beta2: number): void {
-    runningSquareAverage(s, g, beta2);
-  }
 }
 
 const adamWDefaults: AdamOptions = { ...adamDefaults, weightDecay: 1e-2 };
@@ -81,8 +75,4 @@ export class AdamW extends AdaptiveMoments<AdamOptions> {
     return o.amsgrad ? decoupledAmsgrad : decoupled;
   }
 
-  /** Adam's statistic: the squared gradient, s ← β2 s + (1 − β2) g². */
-  protected updateSecondMoment(s: Storage, g: Storage, _m: Storage, beta2: number): void {
-    runningSquareAverage(s, g, beta2);
-  }
 }

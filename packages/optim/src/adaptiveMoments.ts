@@ -1,7 +1,5 @@
 import type { Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
-import { runningAverage } from "./runningAverage.js";
-import { decoupledDecay, withWeightDecay } from "./weightDecay.js";
 import { betaPair, nonNegative, positive } from "./validate.js";
 
 /** Options shared by {@link Adam}, {@link AdamW} and {@link AdaBelief}. */
@@ -20,18 +18,14 @@ export interface MomentOptions extends BaseOptions {
 export interface MomentRules {
   readonly decoupled: boolean;
   readonly amsgrad: boolean;
-  /**
-   * The built-in second-moment statistic, when the subclass uses one: `"square"` (Adam's g²) or
-   * `"belief"` (AdaBelief's (g − m)² + ε). The whole update then runs as one fused loop per parameter;
-   * without it, `updateSecondMoment` is called between the passes.
-   */
-  readonly statistic?: "square" | "belief";
+  /** The second-moment statistic: `"square"` (Adam's g²) or `"belief"` (AdaBelief's (g − m)² + ε). */
+  readonly statistic: "square" | "belief";
 }
 
 /**
  * The algorithm Adam and AdaBelief share (DESIGN §8): they differ only in the second-moment statistic,
- * which a subclass names in its rules (`"square"`, `"belief"`: applied in one fused loop) or supplies as
- * `updateSecondMoment`. With m the first moment and s the second:
+ * which a subclass names in its rules. The whole update of a parameter runs as one loop. With m the first
+ * moment and s the second:
  *
  *     θ ← θ (1 − α λ)  (decoupled)     or     g = v + λ θ  (L2)
  *     m ← β1 m + (1 − β1) g
@@ -46,10 +40,7 @@ export interface MomentRules {
  * // All of Adam, written as a subclass: options, the decay rule, and the g² statistic.
  * class MyAdam extends AdaptiveMoments<AdamOptions> {
  *   constructor(params: Params<AdamOptions>) { super("MyAdam", params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false }); }
- *   protected rules(o: AdamOptions) { return { decoupled: false, amsgrad: o.amsgrad }; }
- *   protected updateSecondMoment(s: Storage, g: Storage, _m: Storage, beta2: number) {
- *     for (let i = 0; i < s.length; i++) s[i] = beta2 * s[i]! + (1 - beta2) * g[i]! * g[i]!;
- *   }
+ *   protected rules(o: AdamOptions) { return { decoupled: false, amsgrad: o.amsgrad, statistic: "square" as const }; }
  * }
  * ```
  */
@@ -60,9 +51,6 @@ export abstract class AdaptiveMoments<O extends MomentOptions> extends Optimizer
 
   /** Whether the group decays weights directly and keeps AMSGrad's maximum. */
   protected abstract rules(options: Readonly<O>): MomentRules;
-
-  /** In place: the second moment s from the gradient g and the freshly updated first moment m. */
-  protected abstract updateSecondMoment(s: Storage, g: Storage, m: Storage, beta2: number, eps: number): void;
 
   protected checkOptions(o: O): O {
     nonNegative(this.kind, "lr", o.lr);
@@ -81,23 +69,7 @@ export abstract class AdaptiveMoments<O extends MomentOptions> extends Optimizer
     const m = buffer(state, "expAvg", param);
     const s = buffer(state, "expAvgSq", param);
     const max = rules.amsgrad ? buffer(state, "maxExpAvgSq", param) : null;
-    if (rules.statistic !== undefined) {
-      fusedUpdate(param, grad, m, s, max, rules.statistic === "belief", rules.decoupled, o.lr, o.weightDecay, beta1, beta2, o.eps, stepSize, correction2);
-      return;
-    }
-    if (rules.decoupled) decoupledDecay(param, o.lr, o.weightDecay);
-    const g = rules.decoupled ? grad : withWeightDecay(param, grad, o.weightDecay);
-    runningAverage(m, g, beta1);
-    this.updateSecondMoment(s, g, m, beta2, o.eps);
-    let denomSource = s;
-    if (max !== null) {
-      denomSource = max;
-      for (let i = 0; i < s.length; i++) denomSource[i] = Math.max(denomSource[i]!, s[i]!);
-    }
-    for (let i = 0; i < param.length; i++) {
-      const denom = Math.sqrt(denomSource[i]!) / correction2 + o.eps;
-      param[i] = param[i]! - stepSize * (m[i]! / denom);
-    }
+    fusedUpdate(param, grad, m, s, max, rules.statistic === "belief", rules.decoupled, o.lr, o.weightDecay, beta1, beta2, o.eps, stepSize, correction2);
   }
 }
 
@@ -106,10 +78,9 @@ const round32 = new Float32Array(1);
 const round64 = new Float64Array(1);
 
 /**
- * The whole update of one parameter in one pass, with the same operations in the same order as the
- * separate passes (decay, L2 gradient, first moment, statistic, AMSGrad maximum, step), and every value
- * the passes would store in an array of the parameter's dtype stored (and read back) here too, so the
- * results are bit-identical. Each element's passes touch only that element, so fusing them reorders nothing.
+ * The whole update of one parameter in one pass: per element, decay, L2 gradient, first moment, statistic,
+ * AMSGrad maximum and step, in torch.optim's order, with every intermediate that torch keeps in a tensor
+ * of the parameter's dtype rounded to that dtype here too, so float32 runs follow torch's roundings.
  */
 function fusedUpdate(
   param: Storage, grad: Storage, m: Storage, s: Storage, max: Storage | null, belief: boolean, decoupled: boolean,

@@ -19,17 +19,3 @@ export function withWeightDecay(param: Storage, grad: Storage, weightDecay: numb
   for (let i = 0; i < out.length; i++) out[i] = grad[i]! + weightDecay * param[i]!;
   return out;
 }
-
-/**
- * In place: θ := θ (1 − α λ), decoupled weight decay (Loshchilov & Hutter), applied before the
- * gradient step as torch's AdamW does.
- * @example
- * ```ts
- * const p = Float64Array.of(1); decoupledDecay(p, 0.1, 0.01); // p = [0.999]
- * ```
- */
-export function decoupledDecay(param: Storage, lr: number, weightDecay: number): void {
-  if (weightDecay === 0) return;
-  const factor = 1 - lr * weightDecay;
-  for (let i = 0; i < param.length; i++) param[i] = param[i]! * factor;
-}
