@@ -1,16 +1,18 @@
 import type { ActivationName } from "@tapegrad/nn";
+import { optimizerClasses, type OptimizerName } from "@tapegrad/optim";
 
 /** The 2-D two-class sets whose decision boundary the demo draws. */
 export const planeSets = ["moons", "circles", "spirals", "xor", "blobs"] as const;
 /** What `--dataset` accepts: every task (`all`), one 2-D set, or one real set. */
 export const datasets = ["all", ...planeSets, "digits", "diabetes"] as const;
 export const activations = ["relu", "sigmoid", "tanh", "leakyRelu"] as const satisfies readonly ActivationName[];
-export const optimizers = ["sgd", "rmsprop", "adadelta", "adam", "adamw", "adabelief"] as const;
+/** Every optimizer optim offers, by the names `createOptimizer` takes. */
+export const optimizers = Object.keys(optimizerClasses) as readonly OptimizerName[];
 export const scheduleNames = ["constant", "linear", "inverse", "inverseSqrt", "cosine"] as const;
 
 export type DatasetName = (typeof datasets)[number];
 export type PlaneSet = (typeof planeSets)[number];
-export type OptimizerName = (typeof optimizers)[number];
+export type { OptimizerName };
 export type ScheduleName = (typeof scheduleNames)[number];
 
 /** The demo's settings; an absent value means "each task's own default". */
