@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tensor } from "@tapegrad/core";
 import { RMSprop } from "./rmsprop.js";
 import { stepsWith } from "../test/steps.js";
 
@@ -38,6 +39,17 @@ describe("RMSprop single steps against closed forms", () => {
       const u = (1 - alpha) * g1[i]!;
       expect(v).toBeCloseTo(p0[i]! - (lr * g1[i]!) / (Math.sqrt(s - u * u) + 1e-8), 15);
     });
+  });
+
+  it("centered: a variance estimate that rounds below zero counts as zero, not NaN", () => {
+    // alpha = 0 makes s = g² and u = g, so s − u² is 0 up to rounding; in float32, with this weight decay,
+    // it rounds below zero, where the root would be NaN.
+    const p = tensor([0.37], { requiresGrad: true });
+    const opt = new RMSprop([p], { lr, alpha: 0, centered: true, weightDecay: 1e6 });
+    p.grad = tensor([0.3]);
+    opt.step();
+    expect(Number.isFinite(p.data[0]!)).toBe(true);
+    expect(p.data[0]!).toBeLessThan(0.37);
   });
 
   it("momentum accumulates the scaled steps: b = μ b + g / r", () => {

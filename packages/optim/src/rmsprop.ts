@@ -63,7 +63,9 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     if (u !== undefined) runningAverage(u, g, o.alpha);
     const b = o.momentum > 0 ? buffer(state, "momentum", param) : undefined;
     for (let i = 0; i < param.length; i++) {
-      const r = Math.sqrt(u === undefined ? s[i]! : s[i]! - u[i]! * u[i]!) + o.eps;
+      // Centered: the variance estimate s − u² is ≥ 0 in exact arithmetic but can round below 0 (with
+      // alpha = 0 it is g² − g²); torch takes the root of it and gets NaN, we take it as 0.
+      const r = Math.sqrt(u === undefined ? s[i]! : Math.max(0, s[i]! - u[i]! * u[i]!)) + o.eps;
       if (b === undefined) {
         param[i] = param[i]! - o.lr * (g[i]! / r);
       } else {
