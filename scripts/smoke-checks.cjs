@@ -2,10 +2,11 @@
 // require): a gradient, a product large enough to be split across worker threads (so the built worker
 // code runs too), and a non-empty export list for every other package.
 module.exports = function check(how, core, packages) {
-  const { grad, randn, Rng, tensor, threads } = core;
+  const { grad, randn, Rng, setThreads, tensor, threads } = core;
   const g = grad((x) => x.mul(x).sum())(tensor([1, 2, 3]));
   if (JSON.stringify(g.toArray()) !== "[2,4,6]") throw new Error(`core: unexpected gradient ${g.toArray()}`);
 
+  setThreads(2); // threads are opt-in; the built worker code must work when asked for
   const rng = new Rng(1);
   const a = randn([256, 256], { rng });
   const b = randn([256, 256], { rng });

@@ -5,7 +5,7 @@
  * thread count and with one thread; tfjs (wasm) and jax-js (wasm) run on one thread, which is all they
  * start in Node. The step's result is Σ c² over the product (the check compares it across frameworks).
  */
-import { Rng, setThreads, tensor, threads, transpose, type Tensor } from "@tapegrad/core";
+import { maxThreads, Rng, setThreads, tensor, threads, transpose, type Tensor } from "@tapegrad/core";
 import { numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend } from "../frameworks/tfjs.js";
@@ -44,11 +44,11 @@ function tapegrad(s: MatmulShape, threadCount: "default" | 1): FrameworkSetup {
     note:
       threadCount === 1
         ? "`setThreads(1)`: the WebAssembly SIMD kernel on the calling thread"
-        : "default settings: the WebAssembly SIMD kernel, split across one thread per core above about a million multiply-adds; " +
+        : "`setThreads(maxThreads())`: the WebAssembly SIMD kernel, split across one thread per core above about a million multiply-adds; " +
           "a transposed operand is a `transpose` op (a copy) before the product",
     async setup(): Promise<Runner> {
       const defaultThreads = threads();
-      const use = (): void => void setThreads(threadCount === 1 ? 1 : defaultThreads);
+      const use = (): void => void setThreads(threadCount === 1 ? 1 : maxThreads());
       const { a, aShape, b, bShape } = operands(s);
       const [x, y]: Tensor[] = [tensor(a, { shape: aShape }), tensor(b, { shape: bShape })];
       use();

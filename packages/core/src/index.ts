@@ -42,7 +42,7 @@ export { adviseMode } from "./autodiff/modeAdvisor.js";
 export type { ModeAdvice } from "./autodiff/modeAdvisor.js";
 export { tapeStats } from "./autodiff/tapeStats.js";
 export type { TapeStats } from "./autodiff/tapeStats.js";
-export { setThreads, threads } from "./kernels/threads.js";
+export { setThreads, threads, maxThreads } from "./kernels/threads.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
 export { writeFileAtomically } from "./io/writeFileAtomically.js";
