@@ -5,7 +5,7 @@ import { referenceKernels, type Kernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
 import { useKernels } from "../src/kernels/active.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
-import { readyThreads, setThreads } from "../src/kernels/threads.js";
+import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
 import { caseGen, drawInputs } from "./caseGen.js";
 
 /**
@@ -33,6 +33,14 @@ function maxRelDiff(a: Storage, b: Storage): number {
     if (!(d <= worst)) worst = Number.isNaN(d) && Number.isNaN(a[i]!) === Number.isNaN(b[i]!) ? worst : Math.max(worst, Number.isNaN(d) ? Infinity : d);
   }
   return worst;
+}
+
+/** How many elements of two equally long arrays differ (bit patterns, so NaN equals NaN); quick on large arrays. */
+function differingElements(a: Storage, b: Storage): number {
+  expect(a.length).toBe(b.length);
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) count++;
+  return count;
 }
 
 function accepts(rule: OpRule<unknown>, inputs: readonly Tensor[], params: unknown): boolean {
@@ -124,24 +132,36 @@ describe("fast matmul (WebAssembly SIMD)", () => {
     expect(fastKernels.matmul(new Float32Array(0), [4, 0], new Float32Array(0), [0, 5], [4, 5], "float32")).toEqual(new Float32Array(20));
   });
 
-  it("splits large products across worker threads and gets the same result", async () => {
-    const previous = setThreads(2);
+  it("splits large products across worker threads, bit-identical to one thread", async () => {
+    const previous = setThreads(1);
     try {
       const rng = new Rng(13);
-      const [m, n, k] = [150, 203, 301];
-      const [a, b] = [randomF32(rng, m * k), randomF32(rng, k * n)];
-      checkMatmul(a, b, m, n, k); // starts the pool; this product may still run on one thread
+      // Uneven chunkings, a short last inner block, and the training step's shapes.
+      const shapes = [[150, 203, 301], [64, 72, 520], [200, 24, 260], [128, 256, 784], [784, 256, 128], [128, 128, 256]] as const;
+      const operands = shapes.map(([m, n, k]) => [randomF32(rng, m * k), randomF32(rng, k * n)] as const);
+      const product = (i: number): Storage => {
+        const [m, n, k] = shapes[i]!;
+        return fastKernels.matmul(operands[i]![0], [m, k], operands[i]![1], [k, n], [m, n], "float32");
+      };
+      const oneThread = shapes.map((_, i) => product(i));
+      shapes.forEach(([m, n, k], i) => checkMatmul(operands[i]![0], operands[i]![1], m, n, k));
+
+      setThreads(2);
+      product(0); // starts the pool; until a helper is up, products run on this thread
       for (let waited = 0; readyThreads() < 2 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
       expect(readyThreads()).toBe(2);
-      // Uneven splits and a short last inner block, repeated: the threads reach that block at different
-      // times, which is where their packed panels once overlapped.
-      for (const [mm, nn, kk] of [[150, 203, 301], [64, 72, 520], [200, 24, 260]] as const) {
-        const [x, y] = [randomF32(rng, mm * kk), randomF32(rng, kk * nn)];
-        for (let rep = 0; rep < 10; rep++) checkMatmul(x, y, mm, nn, kk);
+      const before = chunksRunByHelpers();
+      for (let rep = 0; rep < 20; rep++) {
+        shapes.forEach((_, i) => expect(differingElements(product(i), oneThread[i]!)).toBe(0));
+        await new Promise((r) => setTimeout(r, rep % 3)); // let the helper fall asleep now and then
       }
+      expect(chunksRunByHelpers()).toBeGreaterThan(before);
+
       setThreads(1);
       expect(readyThreads()).toBe(1);
-      checkMatmul(a, b, m, n, k);
+      const after = chunksRunByHelpers();
+      expect(differingElements(product(3), oneThread[3]!)).toBe(0);
+      expect(chunksRunByHelpers()).toBe(after);
     } finally {
       setThreads(previous);
     }

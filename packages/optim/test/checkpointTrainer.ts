@@ -7,7 +7,8 @@
  * matrix products are large enough for core to split across threads (`--threads`). With `--ckpt PATH` it first resumes from PATH if the file exists,
  * and, unless `--no-save`, saves a checkpoint there after every step. It prints `ready` once set up, then
  * at the end one JSON line: the step reached, SHA-256 digests of the initial and final weights' bytes, and
- * how many threads a large matrix product was using by then.
+ * how many threads a large matrix product was using by then, and how many chunks of products the helper
+ * threads ran.
  *
  *   node trainer.mjs --steps 400 [--ckpt run.ckpt] [--no-save] [--kernels fast|reference] [--threads n]
  *                    [--hidden 32] [--batch 32]
@@ -19,7 +20,7 @@ import { mlp } from "@tapegrad/nn";
 // No public switch of kernel backend exists yet; the tests reach the one core's own tests use.
 import { useKernels } from "../../core/src/kernels/active.js";
 import { referenceKernels } from "../../core/src/kernels/backend.js";
-import { readyThreads } from "../../core/src/kernels/threads.js";
+import { chunksRunByHelpers, readyThreads } from "../../core/src/kernels/threads.js";
 import { Adam, DataLoader, loadCheckpoint, saveCheckpoint } from "../src/index.js";
 
 const args = process.argv.slice(2);
@@ -70,4 +71,4 @@ while (step < steps) {
   step += 1;
   if (ckpt !== undefined && save) await saveCheckpoint(ckpt, { model, optimizer, loader, step });
 }
-console.log(JSON.stringify({ step, initial, final: digest(model.parameters()), threads: readyThreads() }));
+console.log(JSON.stringify({ step, initial, final: digest(model.parameters()), threads: readyThreads(), helperChunks: chunksRunByHelpers() }));

@@ -45,6 +45,8 @@ export interface TrainerResult {
   readonly initial: string;
   readonly final: string;
   readonly threads: number;
+  /** Chunks of matrix products that helper threads ran (0 with one thread). */
+  readonly helperChunks: number;
 }
 
 /**

@@ -11,8 +11,8 @@ import { bundleTrainer, trainToEnd, type TrainerResult } from "./checkpointTrain
  * - on each kernel backend core has (the fast WebAssembly/typed-loop kernels, the default, and the
  *   reference loops), at the lecture's width (h = 32, batches of 32);
  * - at h = 128 and batches of 128, where the matrix products are large enough for core to split them
- *   across threads if asked to (2^20 multiply-adds or more), with the default of one thread. Two threads
- *   are not covered: two-thread runs have, rarely, ended with different weights (docs/reliability.md).
+ *   across threads (2^20 multiply-adds or more): with one thread and with two, which must also agree
+ *   with each other, since a product's columns are computed the same way whichever thread runs them.
  */
 
 const dir = mkdtempSync(join(tmpdir(), "tapegrad-determinism-"));
@@ -34,11 +34,15 @@ describe("the same seed, separate processes, 1,000 steps", () => {
     expect(second!.final).toBe(first!.final);
   }, 120_000);
 
-  it("gives bit-identical weights at the default thread setting with products large enough to split", async () => {
+  it("gives bit-identical weights with one thread and with two when products are large enough to split", async () => {
     const wide = ["--hidden", "128", "--batch", "128"];
-    const [first, second] = await trainAll([wide, wide]);
-    expect([first!.threads, second!.threads]).toEqual([1, 1]);
+    const [first, second] = await trainAll([[...wide, "--threads", "2"], [...wide, "--threads", "2"]]);
+    const [single] = await trainAll([[...wide, "--threads", "1"]]);
+    expect([first!.threads, second!.threads, single!.threads]).toEqual([2, 2, 1]);
+    expect(Math.min(first!.helperChunks, second!.helperChunks)).toBeGreaterThan(0); // the helpers did work
+    expect(single!.helperChunks).toBe(0);
     expect(first!.final).not.toBe(first!.initial);
     expect(second!.final).toBe(first!.final);
+    expect(single!.final).toBe(first!.final);
   }, 180_000); // three runs of 1,000 wide steps: about half a minute on two shared cores
 });

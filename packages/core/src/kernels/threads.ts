@@ -3,23 +3,63 @@ import type { WasmRuntime } from "./wasm/runtime.js";
 
 /**
  * Worker threads for large matrix products. Each helper instantiates the same WebAssembly module over
- * the same shared memory and waits on a slot of a shared control array; the calling thread writes a
- * panel range into each slot, wakes the helpers with `Atomics.notify`, computes the first range itself
- * and waits for the others. A product's panel ranges touch disjoint memory, so that is all the
- * synchronisation there is.
+ * the same shared memory. A product is cut into chunks of B's panels, and every thread, the calling one
+ * included, claims chunks one at a time from a shared counter until none are left:
+ *
+ * - The calling thread never waits for a helper to wake up. A sleeping helper costs nothing: the caller
+ *   does its chunks. At most it waits for the chunks that helpers have already claimed, which they are
+ *   running.
+ * - The counter word holds the product's sequence number (high 16 bits) next to the next chunk (low 16
+ *   bits), and a chunk is claimed by compare-and-swap on that word. A helper that wakes late, or that
+ *   read a product's arguments just as the product ended, fails the swap and touches nothing.
+ * - Which thread runs a chunk does not change its result: each chunk writes its own columns of C in the
+ *   same order of operations. So threaded products are bit-identical to one-thread ones, whatever the
+ *   timing.
  *
  * Threads are Node-only for now: workers come from `worker_threads`, reached through
  * `process.getBuiltinModule` so that nothing on the browser path imports a `node:` module. In a browser
  * (and wherever shared memory or that API is missing) every product runs on the calling thread. The pool
- * starts on the first product large enough to split, in the background; products run single-threaded
- * until the helpers are ready. Idle helpers sleep in `Atomics.wait` and do not keep Node alive.
+ * starts on the first product large enough to split, in the background; helpers join products once they
+ * are up. Idle helpers sleep in `Atomics.wait` and do not keep Node alive.
  */
 
-/** Ints per helper in the control array: sequence, done, ready, then the 11 arguments of matmulRange. */
-const SLOT = 16;
-const [SEQ, DONE, READY, ARGS] = [0, 1, 2, 3];
+/**
+ * Where things are in the control array (an Int32Array over a SharedArrayBuffer): the product sequence
+ * number that helpers sleep on, the claim word, the count of finished chunks, how many helpers are up,
+ * the product's chunking, then the 9 arguments of matmulRange before its panel range.
+ */
+const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, chunks: 4, chunkPanels: 5, panels: 6, args: 7 } as const;
+type Slots = typeof SLOTS;
+const CONTROL_INTS = SLOTS.args + 9;
 /** Polls of a shared counter before sleeping on it (a few tens of microseconds). */
 const SPIN = 20000;
+/** Chunks per thread: enough that a helper waking late still takes a share, few enough to stay cheap. */
+const CHUNKS_PER_THREAD = 4;
+/** The claim word keeps a chunk index in its low 16 bits. */
+const MAX_CHUNKS = 0xffff;
+
+/**
+ * Claims and runs chunks of the current product until none are left; returns how many it ran. The
+ * helpers run this same function (its source text is part of HELPER), so it uses nothing from the
+ * module's scope: the slots come in as an argument.
+ */
+function claimChunks(ctl: Int32Array, run: (...args: number[]) => void, at: Slots): number {
+  let ran = 0;
+  for (;;) {
+    const word = Atomics.load(ctl, at.claim);
+    const chunk = word & 0xffff;
+    // The product's fields are read after the word: they were written before the word was published,
+    // and if a later product has replaced them since, the compare-and-swap below fails.
+    const chunks = ctl[at.chunks]!;
+    if (chunk >= chunks) return ran;
+    const [per, panels] = [ctl[at.chunkPanels]!, ctl[at.panels]!];
+    const args = Array.from(ctl.subarray(at.args, at.args + 9));
+    if (Atomics.compareExchange(ctl, at.claim, word, word + 1) !== word) continue;
+    run(...args, chunk * per, Math.min(panels, (chunk + 1) * per));
+    ran += 1;
+    if (Atomics.add(ctl, at.finished, 1) + 1 === chunks) Atomics.notify(ctl, at.finished);
+  }
+}
 
 /** The minimal part of Node's `worker_threads.Worker` used here. */
 interface NodeWorker {
@@ -36,22 +76,18 @@ interface NodeProcess {
 /** The helper's whole program (a CommonJS script, evaluated in the worker). */
 const HELPER = `
 const { parentPort } = require("node:worker_threads");
-parentPort.once("message", ({ module, memory, control, index }) => {
+const claimChunks = ${claimChunks.toString()};
+const at = ${JSON.stringify(SLOTS)};
+parentPort.once("message", ({ module, memory, control }) => {
   const run = new WebAssembly.Instance(module, { env: { memory } }).exports.matmulRange;
   const ctl = new Int32Array(control);
-  const base = index * ${SLOT};
-  let seen = Atomics.load(ctl, base + ${SEQ});
-  Atomics.store(ctl, base + ${READY}, 1);
-  for (;;) {
+  Atomics.add(ctl, at.up, 1);
+  for (let seen = Atomics.load(ctl, at.seq); ; seen = Atomics.load(ctl, at.seq)) {
+    claimChunks(ctl, run, at);
     // Products come in bursts (a backward pass makes several): poll briefly before sleeping, since waking
     // from Atomics.wait costs tens of microseconds.
-    for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, base + ${SEQ}) === seen; spin++);
-    Atomics.wait(ctl, base + ${SEQ}, seen);
-    seen = Atomics.load(ctl, base + ${SEQ});
-    const a = base + ${ARGS};
-    run(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9], ctl[a + 10]);
-    Atomics.store(ctl, base + ${DONE}, seen);
-    Atomics.notify(ctl, base + ${DONE});
+    for (let spin = 0; spin < ${SPIN} && Atomics.load(ctl, at.seq) === seen; spin++);
+    Atomics.wait(ctl, at.seq, seen);
   }
 });`;
 
@@ -72,15 +108,7 @@ function cores(): number {
   return nav?.hardwareConcurrency ?? os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
 }
 
-/**
- * Threads used by default: one. Splitting products across worker threads is faster (1.4–1.9× on large
- * products) but a run-to-run test of 1,000 two-thread training steps has, rarely, ended with different
- * weights, so a race is not ruled out; until it is found, threads are an opt-in (`setThreads`).
- * `maxThreads()` is the most that pays here: one per core, at most 8.
- */
-const defaultThreads = (): number => 1;
-
-/** One per core, at most 8 (more rarely pays for a 128-bit SIMD kernel): what `setThreads` is worth raising to. */
+/** One per core, at most 8 (more rarely pays for a 128-bit SIMD kernel): the default thread setting. */
 export const maxThreads = (): number => Math.max(1, Math.min(8, cores()));
 
 let wanted: number | null = null;
@@ -88,7 +116,9 @@ let pool: Pool | null = null;
 
 /**
  * Sets how many threads large matrix products may use (the calling thread included); 1 turns the worker
- * pool off. The default is 1 (see `defaultThreads` for why). Returns the previous setting.
+ * pool off. The default is one per core, at most 8 (`maxThreads()`). Results do not depend on the
+ * setting: each thread computes whole columns of the product, in the same order. Returns the previous
+ * setting.
  * @example
  * ```ts
  * setThreads(1); // everything on the calling thread
@@ -99,8 +129,7 @@ export function setThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new ValueError("setThreads", `expected a positive integer, got ${String(n)}`);
   const previous = threads();
   wanted = n;
-  // A larger pool serves a smaller setting (its extra helpers sleep); only growing needs a new one.
-  if (pool !== null && pool.workers.length < n - 1) {
+  if (pool !== null && pool.workers.length !== n - 1) {
     for (const w of pool.workers) void w.terminate();
     pool = null;
   }
@@ -115,80 +144,86 @@ export function setThreads(n: number): number {
  * ```
  */
 export function threads(): number {
-  return (wanted ??= defaultThreads());
+  return (wanted ??= maxThreads());
 }
 
 /** Starts the helpers in the background; null where threads are unavailable. */
 function startPool(rt: WasmRuntime, helpers: number): Pool | null {
   const Worker = nodeModule<{ Worker: WorkerConstructor }>("node:worker_threads")?.Worker;
   if (Worker === undefined || !rt.shared) return null;
-  const ctl = new Int32Array(new SharedArrayBuffer(helpers * SLOT * 4));
-  const workers = Array.from({ length: helpers }, (_, index) => {
+  const ctl = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
+  const workers = Array.from({ length: helpers }, () => {
     const w = new Worker(HELPER, { eval: true });
     w.unref();
-    w.postMessage({ module: rt.module, memory: rt.memory, control: ctl.buffer, index });
+    w.postMessage({ module: rt.module, memory: rt.memory, control: ctl.buffer });
     return w;
   });
   return { workers, ctl };
 }
 
 /**
- * How many threads a large product would use right now: 1 plus the helpers that have finished starting
- * (the pool starts on the first large product, so this is 1 before that).
+ * How many threads can work on a large product right now: 1 plus the helpers that have started (the
+ * pool starts on the first large product, so this is 1 before that).
  * @example
  * ```ts
  * readyThreads(); // 1 at first, then threads() once the helpers are up
  * ```
  */
 export function readyThreads(): number {
-  if (pool === null) return 1;
-  const ready = pool.workers.filter((_, i) => Atomics.load(pool!.ctl, i * SLOT + READY) === 1).length;
-  return 1 + Math.min(ready, threads() - 1);
+  return pool === null ? 1 : 1 + Atomics.load(pool.ctl, SLOTS.up);
 }
 
+let helperChunks = 0;
+/**
+ * How many chunks of products the helpers have run so far in this process (for tests that check that
+ * threads really shared the work).
+ * @example
+ * ```ts
+ * chunksRunByHelpers(); // 0 while threads() is 1
+ * ```
+ */
+export const chunksRunByHelpers = (): number => helperChunks;
+
 /** The pool, started on first use (null when threads are off or unavailable). */
-function readyHelpers(rt: WasmRuntime): Pool | null {
+function helpersFor(rt: WasmRuntime): Pool | null {
   if (threads() === 1) return null;
   pool ??= startPool(rt, threads() - 1);
   return pool;
 }
 
 /**
- * Runs `matmulRange(...args, j0, j1)` over panels [0, panels), split across the ready helpers and the
- * calling thread; returns when every range is done.
+ * Runs `matmulRange(...args, j0, j1)` over panels [0, panels), shared with whichever helpers are awake;
+ * returns when every panel is done.
  * @example
  * ```ts
  * runPanels(rt, [a, lda, b, ldb, bPack, c, ldc, mPad, k], 128);
  * ```
  */
 export function runPanels(rt: WasmRuntime, args: readonly number[], panels: number): void {
-  const p = panels >= 2 ? readyHelpers(rt) : null;
-  const ready = p === null ? [] : p.workers.map((_, i) => i).filter((i) => Atomics.load(p.ctl, i * SLOT + READY) === 1).slice(0, threads() - 1);
-  const parts = Math.min(ready.length + 1, panels);
   const run = rt.exports.matmulRange;
-  if (p === null || parts === 1) {
+  const p = panels >= 2 ? helpersFor(rt) : null;
+  if (p === null || Atomics.load(p.ctl, SLOTS.up) === 0) {
     run(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, 0, panels);
     return;
   }
-  const per = Math.ceil(panels / parts);
-  const sent: number[] = [];
-  for (let w = 1; w < parts; w++) {
-    const [j0, j1] = [w * per, Math.min(panels, (w + 1) * per)];
-    if (j0 >= j1) break;
-    const base = ready[w - 1]! * SLOT;
-    p.ctl.set(args, base + ARGS);
-    p.ctl[base + ARGS + 9] = j0;
-    p.ctl[base + ARGS + 10] = j1;
-    Atomics.add(p.ctl, base + SEQ, 1);
-    Atomics.notify(p.ctl, base + SEQ);
-    sent.push(base);
-  }
-  run(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, 0, per);
-  for (const base of sent) {
-    const seq = Atomics.load(p.ctl, base + SEQ);
-    for (let spin = 0; spin < SPIN && Atomics.load(p.ctl, base + DONE) !== seq; spin++);
-    for (let done = Atomics.load(p.ctl, base + DONE); done !== seq; done = Atomics.load(p.ctl, base + DONE)) {
-      Atomics.wait(p.ctl, base + DONE, done);
-    }
-  }
+  const ctl = p.ctl;
+  const per = Math.max(1, Math.ceil(panels / (threads() * CHUNKS_PER_THREAD)), Math.ceil(panels / MAX_CHUNKS));
+  const chunks = Math.ceil(panels / per);
+  // Every chunk of the previous product is finished, so no thread reads these until the claim word below
+  // names the new product.
+  ctl.set(args, SLOTS.args);
+  ctl[SLOTS.chunks] = chunks;
+  ctl[SLOTS.chunkPanels] = per;
+  ctl[SLOTS.panels] = panels;
+  Atomics.store(ctl, SLOTS.finished, 0);
+  // A 16-bit sequence number in the claim word: a helper would have to stall through 65,536 products
+  // between reading the word and swapping it to mistake one product for another.
+  const seq = (Atomics.add(ctl, SLOTS.seq, 1) + 1) & 0xffff;
+  Atomics.store(ctl, SLOTS.claim, seq << 16);
+  Atomics.notify(ctl, SLOTS.seq);
+  helperChunks += chunks - claimChunks(ctl, run, SLOTS);
+  // Only chunks a helper has claimed remain, and each is running: a short wait.
+  const finished = (): number => Atomics.load(ctl, SLOTS.finished);
+  for (let spin = 0; spin < SPIN && finished() !== chunks; spin++);
+  for (let done = finished(); done !== chunks; done = finished()) Atomics.wait(ctl, SLOTS.finished, done);
 }
