@@ -100,8 +100,9 @@ function checkMatmul(a: Float32Array, b: Float32Array, m: number, n: number, k: 
 }
 
 describe("fast matmul (WebAssembly SIMD)", () => {
-  it("runs on WebAssembly SIMD in this engine", () => {
+  it("runs on WebAssembly SIMD in this engine, with relaxed SIMD's fused multiply-add switched on", () => {
     expect(wasmRuntime()).not.toBeNull();
+    expect(wasmRuntime()!.fma).toBe(process.env["TAPEGRAD_RELAXED_SIMD"] !== "0");
   });
 
   it("agrees with the exact product over random odd shapes, size 1 and non-multiples of the tile", () => {
