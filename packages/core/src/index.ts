@@ -43,6 +43,8 @@ export type { ModeAdvice } from "./autodiff/modeAdvisor.js";
 export { tapeStats } from "./autodiff/tapeStats.js";
 export type { TapeStats } from "./autodiff/tapeStats.js";
 export { setThreads, threads, maxThreads } from "./kernels/threads.js";
+export { fusedAdam } from "./kernels/adamFast.js";
+export type { AdamScalars } from "./kernels/adamFast.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
 export { writeFileAtomically } from "./io/writeFileAtomically.js";

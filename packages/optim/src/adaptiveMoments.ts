@@ -1,4 +1,4 @@
-import type { Storage } from "@tapegrad/core";
+import { fusedAdam, type Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
 import { betaPair, nonNegative, positive } from "./validate.js";
 
@@ -94,6 +94,8 @@ function fusedUpdate(
   const l2 = !decoupled && weightDecay !== 0;
   const tmp = param instanceof Float64Array ? round64 : round32;
   const add = belief ? eps : 0;
+  // Adam and AdamW on float32 parameters: core's SIMD kernel, when it runs here.
+  if (!l2 && max === null && !belief && fusedAdam(param, grad, m, s, { beta1, beta2, eps, stepSize, correction2, decay: decay ? factor : 1 })) return;
   if (!decay && !l2 && max === null && !belief) {
     // Adam without weight decay or AMSGrad: the common case, with no branches in the loop.
     for (let i = 0; i < n; i++) {

@@ -10,6 +10,7 @@ export type Code = number[];
 
 /** WebAssembly value types used by the kernels. */
 export const i32 = 0x7f;
+export const f32 = 0x7d;
 export const v128 = 0x7b;
 
 /** Unsigned LEB128, the encoding of every index and size in the format. */
@@ -68,8 +69,12 @@ export const load128 = (offset = 0): Code => simd(0x00, ...memarg(offset));
 export const store128 = (offset = 0): Code => simd(0x0b, ...memarg(offset));
 export const loadSplat32 = (offset = 0): Code => simd(0x09, ...memarg(offset));
 export const zero128: Code = simd(0x0c, ...new Array<number>(16).fill(0));
+export const f32x4Splat: Code = simd(0x13);
 export const f32x4Add: Code = simd(0xe4);
+export const f32x4Sub: Code = simd(0xe5);
 export const f32x4Mul: Code = simd(0xe6);
+export const f32x4Div: Code = simd(0xe7);
+export const f32x4Sqrt: Code = simd(0xe3);
 /** Relaxed SIMD's a·b + c (a fused multiply-add where the CPU has one): feature-detected before use. */
 export const f32x4RelaxedMadd: Code = simd(0x105);
 
