@@ -73,8 +73,14 @@ export function transposeFast(x: Storage, shape: Shape, perm: readonly number[],
   return out;
 }
 
+/** The 32-bit words of a typed array's elements (two per float64). */
+const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byteOffset, (x.length * x.BYTES_PER_ELEMENT) / 4);
+
 /**
- * `cond ? a : b` elementwise, for operands that are each full-size or a single value.
+ * `cond ? a : b` elementwise, for operands that are each full-size or a single value. The choice is made
+ * on the bits, with no branch: a mask of all ones or all zeros per element picks a's words or b's. On a
+ * ReLU's mask (half the elements each way, in no pattern) a branch per element mispredicts half the time;
+ * this loop does not, and moves NaN and −0 unchanged, as a copy would.
  * @example
  * ```ts
  * selectFast(Float32Array.of(1, 0), [2], Float32Array.of(5, 6), [2], Float32Array.of(0), [], [2], "float32"); // [5, 0]
@@ -86,7 +92,19 @@ export function selectFast(
   const fits = (shape: Shape, s: Storage): boolean => s.length === 1 || sameShape(shape, outShape);
   if (!fits(condShape, cond) || !fits(aShape, a) || !fits(bShape, b)) return reference.select(cond, condShape, a, aShape, b, bShape, outShape, dtype);
   const out = allocate(dtype, sizeOf(outShape));
+  const [o, x, y] = [words(out), words(a), words(b)];
   const [sc, sa, sb] = [cond.length === 1 ? 0 : 1, a.length === 1 ? 0 : 1, b.length === 1 ? 0 : 1];
-  for (let i = 0, ic = 0, ia = 0, ib = 0; i < out.length; i++, ic += sc, ia += sa, ib += sb) out[i] = cond[ic] !== 0 ? a[ia]! : b[ib]!;
+  if (out instanceof Float32Array) {
+    for (let i = 0, ic = 0, ia = 0, ib = 0; i < out.length; i++, ic += sc, ia += sa, ib += sb) {
+      const mask = -+(cond[ic] !== 0); // −1 (all bits set) or 0
+      o[i] = (x[ia]! & mask) | (y[ib]! & ~mask);
+    }
+  } else {
+    for (let i = 0, ic = 0, ia = 0, ib = 0; i < out.length; i++, ic += sc, ia += sa, ib += sb) {
+      const mask = -+(cond[ic] !== 0);
+      o[2 * i] = (x[2 * ia]! & mask) | (y[2 * ib]! & ~mask);
+      o[2 * i + 1] = (x[2 * ia + 1]! & mask) | (y[2 * ib + 1]! & ~mask);
+    }
+  }
   return out;
 }
