@@ -35,6 +35,8 @@ export interface TapeNode {
   released: boolean;
   /** Where the user called the op, recorded only under `detectAnomaly`. */
   readonly site: string | undefined;
+  /** The last backward walk that reached this node (a walk's number; 0 for none): its visited mark. */
+  walk: number;
 }
 
 /**

@@ -29,7 +29,7 @@ export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P
   const level = topLevel(rule.name, inputs);
   const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
   if (!rule.constant && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined };
+    out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0 };
     out.requiresGrad = true;
     noteRecorded(out);
   }

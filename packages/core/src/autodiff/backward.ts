@@ -7,7 +7,7 @@ import { sum } from "../ops/sum.js";
 import { full } from "../creation.js";
 import { withGradEnabled } from "./mode.js";
 import { noteReleased } from "./tapeStats.js";
-import { detectAnomaly, withPhase } from "./anomaly.js";
+import { detectAnomaly, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
@@ -41,20 +41,26 @@ export function computeGradients(
   const reaches = targets ? reachability(order, targets) : null;
   const cotangents = new Map<Tensor, Tensor>();
   roots.forEach((root, i) => accumulate(cotangents, root, seeds[i]!));
+  const anomaly = isAnomalyDetectionOn();
   withGradEnabled(options.createGraph ?? false, () => {
     for (let i = order.length - 1; i >= 0; i--) {
       const out = order[i]!;
       const node = out.node!;
       const ct = cotangents.get(out);
       if (ct !== undefined && (targets === null || !targets.has(out))) {
-        const needed = node.inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
-        if (!node.rule.vjp) throw new NotDifferentiableError(node.rule.name, `has no reverse-mode (VJP) rule`);
-        const cts = withPhase("vjp", node.rule.name, node.site, () => node.rule.vjp!(ct, node.inputs, out, node.params, needed));
-        node.inputs.forEach((x, k) => {
+        const rule = node.rule;
+        const inputs = node.inputs;
+        const needed = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
+        if (!rule.vjp) throw new NotDifferentiableError(rule.name, `has no reverse-mode (VJP) rule`);
+        // Under detectAnomaly the rule runs marked as this op's VJP; otherwise straight (no closure per node).
+        const cts = anomaly
+          ? withPhase("vjp", rule.name, node.site, () => rule.vjp!(ct, inputs, out, node.params, needed))
+          : rule.vjp(ct, inputs, out, node.params, needed);
+        for (let k = 0; k < inputs.length; k++) {
           const g = cts[k];
-          if (needed[k] && g) accumulate(cotangents, x, fitCotangent(node.rule.name, k, g, x));
-        });
-        if (targets === null || !targets.has(out)) cotangents.delete(out);
+          if (needed[k] && g) accumulate(cotangents, inputs[k]!, fitCotangent(rule.name, k, g, inputs[k]!));
+        }
+        cotangents.delete(out);
       }
       if (!(options.retainGraph ?? options.createGraph)) release(out);
     }
@@ -62,31 +68,44 @@ export function computeGradients(
   return cotangents;
 }
 
-/** Depth-first post-order over taped nodes, with an explicit stack. Leaves and targets end the walk. */
+/** Numbers the walks, so that a node can carry its visited mark instead of a set holding it. */
+let walks = 0;
+
+/**
+ * Depth-first post-order over taped nodes, with an explicit stack (two parallel arrays: the tensors and
+ * the next input of each to visit). Leaves and targets end the walk. A tensor without a node needs no
+ * mark: it is never pushed, so meeting it twice costs nothing.
+ */
 function topologicalOrder(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | null): Tensor[] {
   const order: Tensor[] = [];
-  const visited = new Set<Tensor>();
+  const walk = ++walks;
   const expandable = (t: Tensor): boolean => t.node !== null && !(targets?.has(t) ?? false);
+  const stack: Tensor[] = [];
+  const nextInput: number[] = [];
   for (const root of roots) {
-    if (visited.has(root) || !expandable(root)) continue;
-    visited.add(root);
-    const stack: [Tensor, number][] = [[root, 0]];
+    if (!expandable(root) || root.node!.walk === walk) continue;
+    root.node!.walk = walk;
+    stack.push(root);
+    nextInput.push(0);
     while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const [t, next] = top;
+      const top = stack.length - 1;
+      const t = stack[top]!;
       const node = t.node!;
       if (node.released) {
         throw new GradError("backward", `the graph through ${node.rule.name} (${t}) was freed by an earlier backward(); pass { retainGraph: true } to the first call to walk it twice`);
       }
+      const next = nextInput[top]!;
       if (next < node.inputs.length) {
-        top[1]++;
+        nextInput[top] = next + 1;
         const x = node.inputs[next]!;
-        if (x.requiresGrad && !visited.has(x)) {
-          visited.add(x);
-          if (expandable(x)) stack.push([x, 0]);
+        if (x.requiresGrad && expandable(x) && x.node!.walk !== walk) {
+          x.node!.walk = walk;
+          stack.push(x);
+          nextInput.push(0);
         }
       } else {
         stack.pop();
+        nextInput.pop();
         order.push(t);
       }
     }
