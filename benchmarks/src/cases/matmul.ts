@@ -5,7 +5,7 @@
  * thread count and with one thread; tfjs (wasm) and jax-js (wasm) run on one thread, which is all they
  * start in Node. The step's result is Σ c² over the product (the check compares it across frameworks).
  */
-import { maxThreads, Rng, setThreads, tensor, threads, transpose, type Tensor } from "@tapegrad/core";
+import { matmul, maxThreads, Rng, setThreads, tensor, threads, type Tensor } from "@tapegrad/core";
 import { numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend } from "../frameworks/tfjs.js";
@@ -44,8 +44,8 @@ function tapegrad(s: MatmulShape, threadCount: "default" | 1): FrameworkSetup {
     note:
       threadCount === 1
         ? "`setThreads(1)`: the WebAssembly SIMD kernel on the calling thread"
-        : "`setThreads(maxThreads())`: the WebAssembly SIMD kernel, split across one thread per core above about a million multiply-adds; " +
-          "a transposed operand is a `transpose` op (a copy) before the product",
+        : "default settings (one thread per core): the WebAssembly SIMD kernel, split across the threads above about a million multiply-adds; " +
+          "a transposed operand is read through `matmul`'s transposeA/transposeB flags",
     async setup(): Promise<Runner> {
       const defaultThreads = threads();
       const use = (): void => void setThreads(threadCount === 1 ? 1 : maxThreads());
@@ -54,9 +54,7 @@ function tapegrad(s: MatmulShape, threadCount: "default" | 1): FrameworkSetup {
       use();
       return {
         async step() {
-          const lhs = s.layout === "tn" ? transpose(x!) : x!;
-          const rhs = s.layout === "nt" ? transpose(y!) : y!;
-          return sumOfSquares(lhs.matmul(rhs).data);
+          return sumOfSquares(matmul(x!, y!, { transposeA: s.layout === "tn", transposeB: s.layout === "nt" }).data);
         },
         activate: async () => use(),
         dispose: () => void setThreads(defaultThreads),

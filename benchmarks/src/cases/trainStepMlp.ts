@@ -10,7 +10,7 @@
  *
  * Weights are stored `[in, out]` so that a layer is `x·W + b` in every framework.
  */
-import { maxThreads, Rng, setThreads, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { Adam } from "@tapegrad/optim";
 import { blockUntilReady, jit, nn, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
@@ -68,9 +68,8 @@ const data = (): MlpData => (cached ??= makeData());
 function tapegrad(): FrameworkSetup {
   return {
     framework: "tapegrad",
-    note: "@tapegrad/core from source: fast kernels with `setThreads(maxThreads())` (one thread per core for large matmuls; the default is 1); tape autodiff; `Adam` from @tapegrad/optim",
+    note: "@tapegrad/core from source with its default settings (fast kernels, one thread per core for large matmuls); tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
-      const previousThreads = setThreads(maxThreads());
       const d = data();
       const params: Tensor[] = d.layers.flatMap((l) => [
         tensor(l.w, { shape: [l.fanIn, l.fanOut], requiresGrad: true }),
@@ -89,7 +88,7 @@ function tapegrad(): FrameworkSetup {
           optimizer.step();
           return loss.item();
         },
-        dispose: () => void setThreads(previousThreads),
+        dispose: () => undefined,
       };
     },
   };

@@ -85,16 +85,21 @@ const randomF32 = (rng: Rng, n: number): Float32Array => Float32Array.from({ len
 /**
  * Worst-case float32 error of a dot product of length k computed in any order: k·2⁻²³·Σ|a_p·b_p| (with a
  * little headroom); the fast result is compared with the exact (float64) product of the same values.
+ * With `transposeA` / `transposeB`, the operands are stored transposed ([k, m] and [n, k]) and flagged.
  */
-function checkMatmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number, batch = 1): void {
-  const got = fastKernels.matmul(a, [batch, m, k], b, [batch, k, n], [batch, m, n], "float32");
-  const exact = referenceKernels.matmul(Float64Array.from(a), [batch, m, k], Float64Array.from(b), [batch, k, n], [batch, m, n], "float64");
-  const absProd = referenceKernels.matmul(Float64Array.from(a, Math.abs), [batch, m, k], Float64Array.from(b, Math.abs), [batch, k, n], [batch, m, n], "float64");
+function checkMatmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number, batch = 1, transposeA = false, transposeB = false): void {
+  const [aShape, bShape] = [transposeA ? [batch, k, m] : [batch, m, k], transposeB ? [batch, n, k] : [batch, k, n]];
+  const product = (x: Storage, y: Storage, kernels: Kernels, dtype: "float32" | "float64"): Storage =>
+    kernels.matmul(x, aShape, y, bShape, [batch, m, n], dtype, transposeA, transposeB);
+  const got = product(a, b, fastKernels, "float32");
+  const exact = product(Float64Array.from(a), Float64Array.from(b), referenceKernels, "float64");
+  const absProd = product(Float64Array.from(a, Math.abs), Float64Array.from(b, Math.abs), referenceKernels, "float64");
   expect(got).toBeInstanceOf(Float32Array);
   for (let i = 0; i < got.length; i++) {
     const bound = (k + 1) * 2 ** -23 * absProd[i]! + 1e-30;
     if (!(Math.abs(got[i]! - exact[i]!) <= bound)) {
-      throw new Error(`matmul ${batch}×[${m},${k}]×[${k},${n}] element ${i}: ${got[i]} vs exact ${exact[i]} (bound ${bound})`);
+      const flags = `${transposeA ? "ᵀ" : ""}×${transposeB ? "ᵀ" : ""}`;
+      throw new Error(`matmul ${batch}×[${m},${k}]${flags}[${k},${n}] element ${i}: ${got[i]} vs exact ${exact[i]} (bound ${bound})`);
     }
   }
 }
@@ -105,13 +110,14 @@ describe("fast matmul (WebAssembly SIMD)", () => {
     expect(wasmRuntime()!.fma).toBe(process.env["TAPEGRAD_RELAXED_SIMD"] !== "0");
   });
 
-  it("agrees with the exact product over random odd shapes, size 1 and non-multiples of the tile", () => {
+  it("agrees with the exact product over random odd shapes, size 1 and non-multiples of the tile, operands transposed or not", () => {
+    const dims = [fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 3 })] as const;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (m, n, k, batch, seed) => {
+      fc.property(...dims, fc.boolean(), fc.boolean(), fc.integer(), (m, n, k, batch, transposeA, transposeB, seed) => {
         const rng = new Rng(seed);
-        checkMatmul(randomF32(rng, batch * m * k), randomF32(rng, batch * k * n), m, n, k, batch);
+        checkMatmul(randomF32(rng, batch * m * k), randomF32(rng, batch * k * n), m, n, k, batch, transposeA, transposeB);
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
   });
 

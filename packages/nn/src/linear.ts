@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, ValueError, zeros, type DType, type Rng } from "@tapegrad/core";
+import { matmul, ShapeError, Tensor, ValueError, zeros, type DType, type Rng } from "@tapegrad/core";
 import { pytorchDefault, uniform, type Init } from "./init.js";
 import { Module } from "./module.js";
 
@@ -61,7 +61,7 @@ export class Linear extends Module {
       throw new ShapeError("Linear", `input's last dimension must be inFeatures = ${this.inFeatures}`, [x.shape, this.weight.shape]);
     }
     if (x.shape.length === 1) return this.forward(x.reshape([1, this.inFeatures])).reshape([this.outFeatures]);
-    const y = x.matmul(this.weight.transpose());
+    const y = matmul(x, this.weight, { transposeB: true }); // x·Wᵀ, reading W [out, in] in place
     return this.bias === null ? y : y.add(this.bias);
   }
 }

@@ -21,7 +21,8 @@ export interface Kernels {
   slice(x: Storage, shape: Shape, begin: readonly number[], outShape: Shape, dtype: DType): Storage;
   pad(x: Storage, shape: Shape, before: readonly number[], outShape: Shape, dtype: DType): Storage;
   concat(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape, dtype: DType): Storage;
-  matmul(a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType): Storage;
+  /** `op(a) · op(b)` over the last two axes, op transposing an operand whose flag is set. */
+  matmul(a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, transposeA?: boolean, transposeB?: boolean): Storage;
   cast(x: Storage, dtype: DType): Storage;
   softmaxCrossEntropy(logits: Storage, rows: number, classes: number, target: Storage, targetIsIndices: boolean, dtype: DType): Storage;
 }

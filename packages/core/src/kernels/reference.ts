@@ -122,11 +122,28 @@ function writeBox(out: Storage, outShape: Shape, x: Storage, shape: Shape, befor
   });
 }
 
+/** A shape with its last two axes swapped, and the permutation that does it. */
+function swapLastTwo(shape: Shape): { shape: Shape; perm: number[] } {
+  const rank = shape.length;
+  const perm = shape.map((_, i) => (i < rank - 2 ? i : i === rank - 2 ? rank - 1 : rank - 2));
+  return { shape: perm.map((p) => shape[p]!), perm };
+}
+
 /**
  * Batched matrix product `[...batch, m, k] × [...batch, k, n]`, batch dims already broadcast to
- * `outShape`'s. The i-k-j loop order streams rows of `b` and the output contiguously.
+ * `outShape`'s; a flagged operand is transposed (last two axes) first. The i-k-j loop order streams rows
+ * of `b` and the output contiguously.
  */
-export function matmul(a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType): Storage {
+export function matmul(
+  a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, transposeA = false, transposeB = false,
+): Storage {
+  if (transposeA || transposeB) {
+    const [ta, tb] = [swapLastTwo(aShape), swapLastTwo(bShape)];
+    return matmul(
+      transposeA ? transpose(a, aShape, ta.perm, dtype) : a, transposeA ? ta.shape : aShape,
+      transposeB ? transpose(b, bShape, tb.perm, dtype) : b, transposeB ? tb.shape : bShape, outShape, dtype,
+    );
+  }
   const rank = outShape.length;
   const m = outShape[rank - 2]!;
   const n = outShape[rank - 1]!;

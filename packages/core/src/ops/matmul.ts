@@ -1,53 +1,82 @@
 import { apply } from "../autodiff/apply.js";
 import { ShapeError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
-import { broadcastShapes, sizeOf } from "../shape.js";
+import { broadcastShapes, sizeOf, type Shape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { sumPresent } from "./define.js";
 import type { OpRule } from "./rule.js";
-import { transpose } from "./transpose.js";
 
-/** Swaps the last two axes: the matrix transpose of every matrix in a batch. */
-function mT(x: Tensor): Tensor {
-  const rank = x.shape.length;
-  return transpose(x, [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2]);
+/** Options of `matmul`: read either operand's last two axes transposed, without a copy. */
+export interface MatmulOptions {
+  /** Use `[..., k, m]` x as its matrix transpose `[..., m, k]`. Default false. */
+  readonly transposeA?: boolean;
+  /** Use `[..., n, k]` y as its matrix transpose `[..., k, n]`. Default false. */
+  readonly transposeB?: boolean;
 }
 
-export const matmulOp: OpRule = {
+/** The op's params: both flags, always present. */
+export interface MatmulParams {
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+}
+
+/** A shape's last two axes, swapped when `transposed`: the matrix the product uses. */
+function asUsed(shape: Shape, transposed: boolean): { rows: number; cols: number } {
+  const [r, c] = [shape[shape.length - 2]!, shape[shape.length - 1]!];
+  return transposed ? { rows: c, cols: r } : { rows: r, cols: c };
+}
+
+/**
+ * The matrix product with each operand optionally transposed (as BLAS's gemm and XLA's dot take them).
+ * The VJP needs products with transposed operands (dA = C̄·Bᵀ, dB = Aᵀ·C̄); flags let the kernel read
+ * them in place instead of taping a `transpose` copy first, and the VJP of a flagged product is again
+ * flagged products, so every order of derivative stays copy-free.
+ */
+export const matmulOp: OpRule<MatmulParams> = {
   name: "matmul",
-  shape: ([x, y]) => {
+  shape: ([x, y], p) => {
     const a = x!.shape;
     const b = y!.shape;
     if (a.length < 2 || b.length < 2) {
       throw new ShapeError("matmul", `operands need rank >= 2 (reshape a vector to [1,n] or [n,1])`, [a, b]);
     }
-    const k = a[a.length - 1]!;
-    if (k !== b[b.length - 2]) throw new ShapeError("matmul", `inner dimensions differ (${k} != ${b[b.length - 2]})`, [a, b]);
-    return [...broadcastShapes("matmul", a.slice(0, -2), b.slice(0, -2)), a[a.length - 2]!, b[b.length - 1]!];
+    const [left, right] = [asUsed(a, p.transposeA), asUsed(b, p.transposeB)];
+    if (left.cols !== right.rows) throw new ShapeError("matmul", `inner dimensions differ (${left.cols} != ${right.rows})`, [a, b]);
+    return [...broadcastShapes("matmul", a.slice(0, -2), b.slice(0, -2)), left.rows, right.cols];
   },
-  forward: ([x, y], _, outShape, dtype) => kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
-  jvp: ([x, y], [dx, dy]) => sumPresent(dx && matmul(dx, y!), dy && matmul(x!, dy)), // d(XY) = dX·Y + X·dY
-  // Batch dims that were broadcast are summed back by the engine.
-  vjp: (ct, [x, y], _, __, needed) => [needed[0] ? matmul(ct, mT(y!)) : null, needed[1] ? matmul(mT(x!), ct) : null],
-  cost: ([a], out) => 2 * sizeOf(out) * a![a!.length - 1]!, // a multiply and an add per (i, j, k)
+  forward: ([x, y], p, outShape, dtype) => kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, p.transposeA, p.transposeB),
+  // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
+  jvp: ([x, y], [dx, dy], _, p) => sumPresent(dx && matmul(dx, y!, p), dy && matmul(x!, dy, p)),
+  // With C̄ the cotangent: d op(A) = C̄·op(B)ᵀ and d op(B) = op(A)ᵀ·C̄, each written as one flagged product
+  // of the stored operands. Batch dims that were broadcast are summed back by the engine.
+  vjp: (ct, [x, y], _, p, needed) => [
+    needed[0] ? (p.transposeA ? matmul(y!, ct, { transposeA: p.transposeB, transposeB: true }) : matmul(ct, y!, { transposeB: !p.transposeB })) : null,
+    needed[1] ? (p.transposeB ? matmul(ct, x!, { transposeA: true, transposeB: p.transposeA }) : matmul(x!, ct, { transposeA: !p.transposeA })) : null,
+  ],
+  cost: ([a], out, p) => 2 * sizeOf(out) * asUsed(a!, p.transposeA).cols, // a multiply and an add per (i, j, k)
   test: {
     cases: (g) => {
       const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
+      const params = { transposeA: g.bool(), transposeB: g.bool() };
       // Trailing dims of a broadcast pair stay aligned, so at most two batch dims that still broadcast.
       const [ba, bb] = g.bool() ? [[], []] : g.broadcastPair().map((s) => s.slice(-2));
-      return { shapes: [[...ba!, m, k], [...bb!, k, n]], params: undefined };
+      const a = params.transposeA ? [k, m] : [m, k];
+      const b = params.transposeB ? [n, k] : [k, n];
+      return { shapes: [[...ba!, ...a], [...bb!, ...b]], params };
     },
   },
 };
 
 /**
  * Matrix product of the last two axes, `[..., m, k] × [..., k, n] → [..., m, n]`, with the leading
- * (batch) axes broadcast against each other.
+ * (batch) axes broadcast against each other. `transposeA` / `transposeB` use an operand's matrix
+ * transpose, read in place (no copy is made or taped).
  * @example
  * ```ts
  * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray(); // [[11]]
+ * matmul(tensor([[1], [2]]), tensor([[3], [4]]), { transposeA: true }).toArray(); // [[11]]
  * ```
  */
-export function matmul(x: TensorLike, y: TensorLike): Tensor {
-  return apply(matmulOp, [x, y], undefined);
+export function matmul(x: TensorLike, y: TensorLike, options: MatmulOptions = {}): Tensor {
+  return apply(matmulOp, [x, y], { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
 }
