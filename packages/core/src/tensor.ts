@@ -173,7 +173,7 @@ export class Tensor {
   cos(): Tensor { return ops.cos(this); }
   tanh(): Tensor { return ops.tanh(this); }
   sigmoid(): Tensor { return composites.sigmoid(this); }
-  relu(): Tensor { return composites.relu(this); }
+  relu(): Tensor { return ops.relu(this); }
   leakyRelu(alpha = 0.01): Tensor { return composites.leakyRelu(this, alpha); }
   softplus(): Tensor { return composites.softplus(this); }
   softmax(axis = -1): Tensor { return composites.softmax(this, axis); }

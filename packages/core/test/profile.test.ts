@@ -25,7 +25,7 @@ describe("profile counts FLOPs exactly", () => {
 
   /**
    * The lecture's network with one hidden layer: y = W2 relu(W1 x + b1) + b2, loss ½‖y − t‖². Every
-   * count below is worked out by hand from the primitives each line uses (relu is where(gt(z, 0), z, 0);
+   * count below is worked out by hand from the primitives each line uses (relu written as where(gt(z, 0), z, 0);
    * a − b is add(a, neg(b)); ½‖·‖² is mul(sum(mul(d, d)), 0.5)) and each primitive's cost rule.
    */
   describe("a 2-layer network, by hand", () => {

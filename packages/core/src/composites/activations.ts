@@ -28,11 +28,6 @@ export function sigmoid(x: TensorLike): Tensor {
   return where(nonNegative, reciprocal(add(ePos, 1)), div(eNeg, add(eNeg, 1)));
 }
 
-/** max(0, x); the derivative at 0 is taken as 0, as PyTorch does. @example `relu(tensor([-1, 2])).toArray(); // [0, 2]` */
-export function relu(x: TensorLike): Tensor {
-  return where(gt(x, 0), x, 0);
-}
-
 /**
  * x for x > 0, αx otherwise (the lecture's leaky ReLU).
  * @example

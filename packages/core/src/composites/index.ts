@@ -1,4 +1,4 @@
 export { sub, div, square, minimum } from "./arithmetic.js";
-export { sigmoid, relu, leakyRelu, softplus } from "./activations.js";
+export { sigmoid, leakyRelu, softplus } from "./activations.js";
 export { mean, min, logSumExp } from "./reductions.js";
 export { softmax, logSoftmax } from "./softmax.js";

@@ -14,6 +14,9 @@ import { broadcastStrides, forEachStrided2 } from "./strided.js";
  * the reference kernels' (each is computed in double precision and rounded once on store).
  */
 
+/** The 32-bit words of a typed array's elements (two per float64), for selecting on the bits. */
+export const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byteOffset, (x.length * x.BYTES_PER_ELEMENT) / 4);
+
 /** `out[o + k] = a[ia + k·sa] ∘ b[ib + k·sb]` for k < n: one row of a broadcast binary op. */
 type BinarySpan = (out: Storage, o: number, a: Storage, ia: number, sa: number, b: Storage, ib: number, sb: number, n: number) => void;
 
@@ -23,13 +26,27 @@ const binarySpans: Readonly<Record<string, BinarySpan>> = {
   maximum: (out, o, a, ia, sa, b, ib, sb, n) => {
     for (let e = o + n; o < e; o++, ia += sa, ib += sb) { const x = a[ia]!, y = b[ib]!; out[o] = x >= y || x !== x ? x : y; }
   },
-  gt: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! > b[ib]! ? 1 : 0; },
-  ge: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! >= b[ib]! ? 1 : 0; },
-  lt: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! < b[ib]! ? 1 : 0; },
-  le: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! <= b[ib]! ? 1 : 0; },
-  eq: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! === b[ib]! ? 1 : 0; },
-  ne: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! !== b[ib]! ? 1 : 0; },
+  gt: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! > b[ib]!); },
+  ge: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! >= b[ib]!); },
+  lt: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! < b[ib]!); },
+  le: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! <= b[ib]!); },
+  eq: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! === b[ib]!); },
+  ne: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! !== b[ib]!); },
   pow: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! ** b[ib]!; },
+  // g where x > 0, else 0, chosen on the bits (no branch to mispredict on a ReLU's random signs); NaN and −0
+  // pass through unchanged, as in a copy.
+  reluGrad: (out, o, a, ia, sa, b, ib, sb, n) => {
+    const [ow, aw] = [words(out), words(a)];
+    if (out instanceof Float32Array) {
+      for (let e = o + n; o < e; o++, ia += sa, ib += sb) ow[o] = aw[ia]! & -+(b[ib]! > 0);
+    } else {
+      for (let e = o + n; o < e; o++, ia += sa, ib += sb) {
+        const mask = -+(b[ib]! > 0);
+        ow[2 * o] = aw[2 * ia]! & mask;
+        ow[2 * o + 1] = aw[2 * ia + 1]! & mask;
+      }
+    }
+  },
 };
 
 /** `out[i] = f(x[i])` over whole arrays. */
@@ -45,6 +62,7 @@ const unarySpans: Readonly<Record<string, UnarySpan>> = {
   sin: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.sin(x[i]!); },
   cos: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.cos(x[i]!); },
   tanh: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!); },
+  relu: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.max(x[i]!, 0); },
 };
 
 /** The ops that have their own elementwise loop here (the rest run the reference kernel). */

@@ -3,6 +3,7 @@ import { allocate } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sameShape, sizeOf } from "../shape.js";
 import { collapse } from "./collapse.js";
+import { words } from "./elementwise.js";
 import * as reference from "./reference.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
 
@@ -84,9 +85,6 @@ export function transposeFast(x: Storage, shape: Shape, perm: readonly number[],
   for (let base = 0; base < x.length; base += size) transposeMatrixInto(out, base, rows, x, base, rows, cols);
   return out;
 }
-
-/** The 32-bit words of a typed array's elements (two per float64). */
-const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byteOffset, (x.length * x.BYTES_PER_ELEMENT) / 4);
 
 /**
  * `cond ? a : b` elementwise, for operands that are each full-size or a single value. The choice is made

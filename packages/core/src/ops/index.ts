@@ -22,6 +22,7 @@ export { slice } from "./slice.js";
 export { pad } from "./pad.js";
 export { concat } from "./concat.js";
 export { matmul } from "./matmul.js";
+export { relu, reluGrad } from "./relu.js";
 export type { MatmulOptions } from "./matmul.js";
 export { cast } from "./cast.js";
 export { softmaxCrossEntropy } from "./softmaxCrossEntropy.js";

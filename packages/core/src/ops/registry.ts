@@ -24,6 +24,7 @@ import { sumOp } from "./sum.js";
 import { tanhOp } from "./tanh.js";
 import { transposeOp } from "./transpose.js";
 import { whereOp } from "./where.js";
+import { reluGradOp, reluOp } from "./relu.js";
 
 /**
  * Every primitive, explicitly. Nothing registers itself by being imported: this list is the registry,
@@ -31,7 +32,7 @@ import { whereOp } from "./where.js";
  */
 export const primitives = [
   addOp, mulOp, negOp, reciprocalOp, expOp, logOp, sqrtOp, absOp, sinOp, cosOp, tanhOp, powOp, maximumOp,
-  gtOp, geOp, ltOp, leOp, eqOp, neOp, whereOp,
+  gtOp, geOp, ltOp, leOp, eqOp, neOp, whereOp, reluOp, reluGradOp,
   sumOp, maxOp,
   reshapeOp, broadcastToOp, transposeOp, sliceOp, padOp, concatOp,
   matmulOp, castOp, softmaxCrossEntropyOp,
