@@ -10,8 +10,11 @@ import type { WasmRuntime } from "./wasm/runtime.js";
  *   does its chunks. At most it waits for the chunks that helpers have already claimed, which they are
  *   running.
  * - The counter word holds the product's sequence number (high 16 bits) next to the next chunk (low 16
- *   bits), and a chunk is claimed by compare-and-swap on that word. A helper that wakes late, or that
- *   read a product's arguments just as the product ended, fails the swap and touches nothing.
+ *   bits), and a chunk is claimed by compare-and-swap on that word. The product's fields (arguments,
+ *   chunk count) carry the same sequence number, cleared while the caller rewrites them, as in a
+ *   seqlock: a helper uses fields only when their number matches the word's, before and after reading
+ *   them. So a helper that wakes late, or reads a product's fields just as the next product rewrites
+ *   them, retries or fails the swap, and touches nothing.
  * - Which thread runs a chunk does not change its result: each chunk writes its own columns of C in the
  *   same order of operations. So threaded products are bit-identical to one-thread ones, whatever the
  *   timing.
@@ -26,9 +29,10 @@ import type { WasmRuntime } from "./wasm/runtime.js";
 /**
  * Where things are in the control array (an Int32Array over a SharedArrayBuffer): the product sequence
  * number that helpers sleep on, the claim word, the count of finished chunks, how many helpers are up,
+ * the sequence number of the product the fields below belong to (−1 while they are being rewritten),
  * the product's chunking, then the 9 arguments of matmulRange before its panel range.
  */
-const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, chunks: 4, chunkPanels: 5, panels: 6, args: 7 } as const;
+const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8 } as const;
 type Slots = typeof SLOTS;
 const CONTROL_INTS = SLOTS.args + 9;
 /** Polls of a shared counter before sleeping on it (a few tens of microseconds). */
@@ -51,13 +55,15 @@ function claimChunks(ctl: Int32Array, run: (...args: number[]) => void, at: Slot
   let ran = 0;
   for (;;) {
     const word = Atomics.load(ctl, at.claim);
-    const chunk = word & 0xffff;
-    // The product's fields are read after the word: they were written before the word was published,
-    // and if a later product has replaced them since, the compare-and-swap below fails.
-    const chunks = ctl[at.chunks]!;
-    if (chunk >= chunks) return ran;
-    const [per, panels] = [ctl[at.chunkPanels]!, ctl[at.panels]!];
+    const [product, chunk] = [word >>> 16, word & 0xffff];
+    // Fields of another product, or being rewritten: the caller is between products; look again.
+    if (Atomics.load(ctl, at.fieldsOf) !== product) continue;
+    const [chunks, per, panels] = [ctl[at.chunks]!, ctl[at.chunkPanels]!, ctl[at.panels]!];
     const args = Array.from(ctl.subarray(at.args, at.args + 9));
+    if (Atomics.load(ctl, at.fieldsOf) !== product) continue; // rewritten while being read
+    if (chunk >= chunks) return ran;
+    // The swap succeeds only if the word is unchanged, so the product is still open (chunk `chunk` is
+    // unclaimed) and its fields, just read, are still in place.
     if (Atomics.compareExchange(ctl, at.claim, word, word + 1) !== word) continue;
     run(...args, chunk * per, Math.min(panels, (chunk + 1) * per));
     ran += 1;
@@ -213,16 +219,18 @@ export function runPanels(rt: WasmRuntime, args: readonly number[], panels: numb
   const ctl = p.ctl;
   const per = Math.max(1, Math.ceil(panels / (threads() * CHUNKS_PER_THREAD)), Math.ceil(panels / MAX_CHUNKS));
   const chunks = Math.ceil(panels / per);
-  // Every chunk of the previous product is finished, so no thread reads these until the claim word below
-  // names the new product.
+  // Every chunk of the previous product is claimed and finished. Helpers may still look at the fields (to
+  // find no chunk left), so they are marked as being rewritten first, then stamped with the new number.
+  // A 16-bit sequence number: a helper would have to stall through 65,536 products between its reads and
+  // its swap to mistake one product for another.
+  const seq = (Atomics.add(ctl, SLOTS.seq, 1) + 1) & 0xffff;
+  Atomics.store(ctl, SLOTS.fieldsOf, -1);
   ctl.set(args, SLOTS.args);
   ctl[SLOTS.chunks] = chunks;
   ctl[SLOTS.chunkPanels] = per;
   ctl[SLOTS.panels] = panels;
+  Atomics.store(ctl, SLOTS.fieldsOf, seq);
   Atomics.store(ctl, SLOTS.finished, 0);
-  // A 16-bit sequence number in the claim word: a helper would have to stall through 65,536 products
-  // between reading the word and swapping it to mistake one product for another.
-  const seq = (Atomics.add(ctl, SLOTS.seq, 1) + 1) & 0xffff;
   Atomics.store(ctl, SLOTS.claim, seq << 16);
   Atomics.notify(ctl, SLOTS.seq);
   helperChunks += chunks - claimChunks(ctl, run, SLOTS);
