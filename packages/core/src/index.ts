@@ -28,6 +28,7 @@ export type { OpRule, OpTestSpec, CaseGen, Domain } from "./ops/rule.js";
 export type { ReduceParams } from "./ops/reduceParams.js";
 export type { SliceParams } from "./ops/slice.js";
 export type { PadParams } from "./ops/pad.js";
+export type { MatmulParams } from "./ops/matmul.js";
 export { apply } from "./autodiff/apply.js";
 export { noGrad } from "./autodiff/mode.js";
 export { detectAnomaly } from "./autodiff/anomaly.js";
