@@ -1,4 +1,5 @@
 import type { Storage } from "../dtype.js";
+import { ValueError } from "../errors.js";
 import { kernels } from "./active.js";
 import { reserve, wasmRuntime } from "./wasm/runtime.js";
 
@@ -37,6 +38,10 @@ const BLOCK = 4096;
  * ```
  */
 export function fusedAdam(param: Storage, grad: Storage, m: Storage, s: Storage, h: AdamScalars): boolean {
+  const lengths = [param, grad, m, s].map((x) => x.length);
+  if (lengths.some((n) => n !== param.length)) {
+    throw new ValueError("fusedAdam", `the parameter, gradient and moment buffers must have one length, got ${lengths.join(", ")}`);
+  }
   if (!(param instanceof Float32Array && grad instanceof Float32Array && m instanceof Float32Array && s instanceof Float32Array)) return false;
   const rt = kernels.name === "fast" ? wasmRuntime() : null;
   if (rt === null) return false;

@@ -1,8 +1,9 @@
 import { apply } from "../autodiff/apply.js";
-import { ShapeError } from "../errors.js";
+import { ShapeError, ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf, type Shape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { describeValue } from "./args.js";
 import { sumPresent } from "./define.js";
 import type { OpRule } from "./rule.js";
 
@@ -78,5 +79,13 @@ export const matmulOp: OpRule<MatmulParams> = {
  * ```
  */
 export function matmul(x: TensorLike, y: TensorLike, options: MatmulOptions = {}): Tensor {
-  return apply(matmulOp, [x, y], { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
+  return apply(matmulOp, [x, y], { transposeA: flag(options, "transposeA"), transposeB: flag(options, "transposeB") });
+}
+
+/** An optional boolean option (false when absent), or a ValueError naming matmul and the option. */
+function flag(options: MatmulOptions, name: keyof MatmulOptions): boolean {
+  if (typeof options !== "object" || options === null) throw new ValueError("matmul", `options must be an object, got ${describeValue(options)}`);
+  const value: unknown = options[name];
+  if (value !== undefined && typeof value !== "boolean") throw new ValueError("matmul", `${name} must be a boolean, got ${describeValue(value)}`);
+  return value ?? false;
 }
