@@ -45,6 +45,8 @@ export { tapeStats } from "./autodiff/tapeStats.js";
 export type { TapeStats } from "./autodiff/tapeStats.js";
 export { setThreads, threads, maxThreads } from "./kernels/threads.js";
 export { fusedAdam } from "./kernels/adamFast.js";
+export { setKernels } from "./kernels/active.js";
+export type { KernelBackend } from "./kernels/active.js";
 export type { AdamScalars } from "./kernels/adamFast.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";

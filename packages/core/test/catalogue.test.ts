@@ -47,6 +47,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "matmul of a scalar", call: () => tensor(2).matmul(x23), error: ShapeError, op: "matmul", shapes: [[], [2, 3]], says: "rank >= 2" },
   { bad: "matmul with a transpose flag that is not a boolean", call: () => core.matmul(x23, x23, { transposeA: 1 as unknown as boolean }), error: ValueError, op: "matmul", says: "transposeA must be a boolean, got number 1" },
   { bad: "matmul with a transposed operand whose inner dimensions differ", call: () => core.matmul(x23, core.zeros([3, 4]), { transposeA: true }), error: ShapeError, op: "matmul", shapes: [[2, 3], [3, 4]], says: "inner dimensions differ (2 != 3)" },
+  { bad: "setKernels with an unknown backend", call: () => core.setKernels("gpu" as "fast"), error: ValueError, op: "setKernels", says: 'expected "fast" or "reference", got "gpu"' },
   { bad: "fusedAdam with buffers of different lengths", call: () => core.fusedAdam(new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3), { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3, correction2: 1, decay: 1 }), error: ValueError, op: "fusedAdam", says: "must have one length, got 3, 2, 3, 3" },
   { bad: "matmul batch dims that do not broadcast", call: () => core.zeros([2, 2, 3]).matmul(core.zeros([3, 3, 4])), error: ShapeError, op: "matmul", shapes: [[2], [3]], says: "dim -1: 2 vs 3" },
   // Dtypes.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { apply, primitives, Rng, ShapeError, tensor, type OpRule, type Storage, type Tensor } from "@tapegrad/core";
+import { apply, primitives, Rng, setKernels, ShapeError, tensor, type OpRule, type Storage, type Tensor } from "@tapegrad/core";
 import { referenceKernels, type Kernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
 import { useKernels } from "../src/kernels/active.js";
@@ -172,6 +172,18 @@ describe("fast matmul (WebAssembly SIMD)", () => {
     } finally {
       setThreads(previous);
     }
+  });
+
+  it("switches backend by name with setKernels and hands back the previous one", () => {
+    const [a, b] = [tensor([[1, 2], [3, 4]]), tensor([[5], [6]])];
+    expect(setKernels("reference")).toBe("fast");
+    try {
+      expect(a.matmul(b).toArray()).toEqual([[17], [39]]);
+      expect(setKernels("reference")).toBe("reference");
+    } finally {
+      expect(setKernels("fast")).toBe("reference");
+    }
+    expect(a.matmul(b).toArray()).toEqual([[17], [39]]);
   });
 
   it("refuses a thread count that is not a positive integer", () => {

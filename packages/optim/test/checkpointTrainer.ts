@@ -15,11 +15,9 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { Rng, setThreads, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { Rng, setKernels, setThreads, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { mlp } from "@tapegrad/nn";
-// No public switch of kernel backend exists yet; the tests reach the one core's own tests use.
-import { useKernels } from "../../core/src/kernels/active.js";
-import { referenceKernels } from "../../core/src/kernels/backend.js";
+// How many threads worked is not public; the determinism test reads core's own counters.
 import { chunksRunByHelpers, readyThreads } from "../../core/src/kernels/threads.js";
 import { Adam, DataLoader, loadCheckpoint, saveCheckpoint } from "../src/index.js";
 
@@ -33,7 +31,7 @@ const ckpt = option("--ckpt");
 const save = !args.includes("--no-save");
 const hidden = Number(option("--hidden") ?? "32");
 const batchSize = Number(option("--batch") ?? "32");
-if (option("--kernels") === "reference") useKernels(referenceKernels);
+if (option("--kernels") === "reference") setKernels("reference");
 if (option("--threads") !== undefined) setThreads(Number(option("--threads")));
 
 /** 512 items of 64 features in 10 classes, each class a shifted Gaussian cloud. */

@@ -1,4 +1,5 @@
-import type { Kernels } from "./backend.js";
+import { ValueError } from "../errors.js";
+import { referenceKernels, type Kernels } from "./backend.js";
 import { fastKernels } from "./fast.js";
 
 /**
@@ -8,7 +9,8 @@ import { fastKernels } from "./fast.js";
 export let kernels: Kernels = fastKernels;
 
 /**
- * Makes `next` the active backend and returns the previous one.
+ * Makes `next` the active backend and returns the previous one (core's own tests install wrapped
+ * backends this way; users choose by name with `setKernels`).
  * @example
  * ```ts
  * const previous = useKernels(referenceKernels);
@@ -19,4 +21,29 @@ export function useKernels(next: Kernels): Kernels {
   const previous = kernels;
   kernels = next;
   return previous;
+}
+
+const backends = { fast: fastKernels, reference: referenceKernels } as const;
+
+/** The kernel backends by name: `"fast"` (the default) and `"reference"`. */
+export type KernelBackend = keyof typeof backends;
+
+/**
+ * Chooses the kernels every op runs on: `"fast"` (the default: WebAssembly SIMD for matmul and Adam,
+ * loops with no call per element for the rest) or `"reference"` (plain TypeScript loops, the semantics
+ * the fast kernels are tested against; slow). The two agree to rounding, not bit for bit, so a run
+ * should keep one (docs/reliability.md). Returns the previous choice.
+ * @example
+ * ```ts
+ * const previous = setKernels("reference"); // check a result against the plain loops
+ * try { model.forward(x); } finally { setKernels(previous); }
+ * ```
+ */
+export function setKernels(name: KernelBackend): KernelBackend {
+  const next = (backends as Record<string, Kernels>)[name];
+  if (next === undefined || !Object.hasOwn(backends, name)) {
+    throw new ValueError("setKernels", `expected "fast" or "reference", got ${typeof name === "string" ? `"${name}"` : String(name)}`);
+  }
+  const previous = useKernels(next);
+  return previous === referenceKernels ? "reference" : "fast";
 }
