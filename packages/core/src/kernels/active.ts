@@ -23,10 +23,10 @@ export function useKernels(next: Kernels): Kernels {
   return previous;
 }
 
-const backends = { fast: fastKernels, reference: referenceKernels } as const;
-
 /** The kernel backends by name: `"fast"` (the default) and `"reference"`. */
-export type KernelBackend = keyof typeof backends;
+export type KernelBackend = "fast" | "reference";
+
+const backends: Readonly<Record<KernelBackend, Kernels>> = { fast: fastKernels, reference: referenceKernels };
 
 /**
  * Chooses the kernels every op runs on: `"fast"` (the default: WebAssembly SIMD for matmul and Adam,
