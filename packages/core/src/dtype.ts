@@ -11,6 +11,16 @@ export function allocate(dtype: DType, size: number): Storage {
   return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
 }
 
+/**
+ * The 32-bit words of a storage's elements (two per float64), over the same memory: kernels that choose
+ * between values on their bits (a select under a mask) read and write these.
+ * @example
+ * ```ts
+ * words(Float32Array.of(1)); // Int32Array [1065353216]
+ * ```
+ */
+export const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byteOffset, (x.length * x.BYTES_PER_ELEMENT) / 4);
+
 /** The dtype of a typed array. */
 export function dtypeOf(storage: Storage): DType {
   return storage instanceof Float64Array ? "float64" : "float32";

@@ -1,5 +1,5 @@
 import type { DType, Storage } from "../dtype.js";
-import { allocate } from "../dtype.js";
+import { allocate, words } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
 import { collapse } from "./collapse.js";
@@ -13,9 +13,6 @@ import { broadcastStrides, forEachStrided2 } from "./strided.js";
  * is a load, the formula and a store. The formulas are the op files' own, so results are identical to
  * the reference kernels' (each is computed in double precision and rounded once on store).
  */
-
-/** The 32-bit words of a typed array's elements (two per float64), for selecting on the bits. */
-export const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byteOffset, (x.length * x.BYTES_PER_ELEMENT) / 4);
 
 /** `out[o + k] = a[ia + k·sa] ∘ b[ib + k·sb]` for k < n: one row of a broadcast binary op. */
 type BinarySpan = (out: Storage, o: number, a: Storage, ia: number, sa: number, b: Storage, ib: number, sb: number, n: number) => void;
@@ -34,7 +31,8 @@ const binarySpans: Readonly<Record<string, BinarySpan>> = {
   ne: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = +(a[ia]! !== b[ib]!); },
   pow: (out, o, a, ia, sa, b, ib, sb, n) => { for (let e = o + n; o < e; o++, ia += sa, ib += sb) out[o] = a[ia]! ** b[ib]!; },
   // g where x > 0, else 0, chosen on the bits (no branch to mispredict on a ReLU's random signs); NaN and −0
-  // pass through unchanged, as in a copy.
+  // pass through unchanged, as in a copy. One loop per word count: a loop over the words of each element
+  // ran at about half the speed.
   reluGrad: (out, o, a, ia, sa, b, ib, sb, n) => {
     const [ow, aw] = [words(out), words(a)];
     if (out instanceof Float32Array) {

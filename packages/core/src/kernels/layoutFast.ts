@@ -1,9 +1,8 @@
 import type { DType, Storage } from "../dtype.js";
-import { allocate } from "../dtype.js";
+import { allocate, words } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sameShape, sizeOf } from "../shape.js";
 import { collapse } from "./collapse.js";
-import { words } from "./elementwise.js";
 import * as reference from "./reference.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
 
@@ -90,7 +89,8 @@ export function transposeFast(x: Storage, shape: Shape, perm: readonly number[],
  * `cond ? a : b` elementwise, for operands that are each full-size or a single value. The choice is made
  * on the bits, with no branch: a mask of all ones or all zeros per element picks a's words or b's. On a
  * ReLU's mask (half the elements each way, in no pattern) a branch per element mispredicts half the time;
- * this loop does not, and moves NaN and −0 unchanged, as a copy would.
+ * this loop does not, and moves NaN and −0 unchanged, as a copy would. float32 and float64 (one and two
+ * words per element) have a loop each: one loop over each element's words ran at about half the speed.
  * @example
  * ```ts
  * selectFast(Float32Array.of(1, 0), [2], Float32Array.of(5, 6), [2], Float32Array.of(0), [], [2], "float32"); // [5, 0]
