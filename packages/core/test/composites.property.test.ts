@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as core from "@tapegrad/core";
 import { gradcheck, type OpTestSpec, type Shape, type Tensor } from "@tapegrad/core";
 import { caseGen, drawInputs } from "./caseGen.js";
@@ -54,6 +54,26 @@ describe.each(Object.entries(composites))("%s", (name, cases) => {
           const gen = caseGen(g);
           const { shapes } = spec.cases?.(gen) ?? { shapes: [gen.shape()] };
           gradcheck(f, drawInputs(gen, spec, shapes, undefined), { name, secondOrder: true });
+        }),
+        { numRuns: 15 },
+      );
+    }
+  });
+
+  it("jacfwd equals jacrev (float64)", () => {
+    for (const { f, spec } of [cases].flat()) {
+      fc.assert(
+        fc.property(fc.gen(), (g) => {
+          const gen = caseGen(g);
+          const { shapes } = spec.cases?.(gen) ?? { shapes: [gen.shape()] };
+          const inputs = drawInputs(gen, spec, shapes, undefined);
+          const argnums = inputs.map((_, i) => i);
+          const forward = core.jacfwd(f, { argnums })(...inputs);
+          const reverse = core.jacrev(f, { argnums })(...inputs);
+          inputs.forEach((_, i) => {
+            expect(forward[i]!.shape, name).toEqual(reverse[i]!.shape);
+            forward[i]!.data.forEach((v, k) => expect(Math.abs(v - reverse[i]!.data[k]!), `${name}, input ${i}, entry ${k}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));
+          });
         }),
         { numRuns: 15 },
       );

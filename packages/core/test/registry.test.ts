@@ -31,4 +31,11 @@ describe("the op registry", () => {
       expect(Boolean(rule.constant) || (typeof rule.jvp === "function" && typeof rule.vjp === "function"), rule.name).toBe(true);
     }
   });
+
+  it("says how every differentiable primitive takes a batch of tangents, so jacfwd never falls back to a loop for one", () => {
+    for (const rule of primitives as readonly OpRule<unknown>[]) {
+      if (rule.constant) continue;
+      expect(rule.jvpBroadcasts === true || typeof rule.batchedJvp === "function", rule.name).toBe(true);
+    }
+  });
 });

@@ -1,5 +1,9 @@
 import type { OpRule } from "../ops/rule.js";
+import { broadcastTo } from "../ops/broadcastTo.js";
+import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
+import { slice } from "../ops/slice.js";
+import { zeros } from "../creation.js";
 import type { Tensor } from "../tensor.js";
 
 /**
@@ -17,9 +21,11 @@ import type { Tensor } from "../tensor.js";
  * lined up with the output's rank (`[B, 1, ..., 1, ...input shape]`; matmul's batch dims broadcast the
  * same way). Rules whose params name axes or shapes would misread the extra axis; they give a
  * `batchedJvp` in their own file. The alternative, a generic "move the batch axis into the params"
- * rewrite in the engine, would have to know every op's params anyway, so it is no simpler. A property
- * test runs every primitive in the registry through both paths and compares them with one unbatched
- * JVP per direction, so an op that needs a `batchedJvp` and lacks one fails there.
+ * rewrite in the engine, would have to know every op's params anyway, so it is no simpler. A rule that
+ * declares neither (`jvpBroadcasts` or `batchedJvp`), as a user's op usually does, runs once per
+ * direction: the engine cannot know what its rule does with axes, so it never assumes. A property test
+ * runs every primitive in the registry through both paths and compares them with one unbatched JVP per
+ * direction, so a primitive that declares `jvpBroadcasts` wrongly fails there.
  *
  * Reverse mode keeps one pullback per output element (see `jacrev`): batching cotangents would also
  * need the engine's un-broadcasting step to know about the batch axis, for no change in the FLOP count.
@@ -42,13 +48,32 @@ export function withBatchedLevel<T>(level: number, batch: number, fn: () => T): 
 }
 
 /**
- * The output tangent of one op at a batched level: the op's `batchedJvp` when it has one, otherwise its
- * plain `jvp` on tangents lined up with the output's rank.
+ * The output tangent of one op at a batched level: the op's `batchedJvp` when it has one; its plain `jvp`
+ * on tangents lined up with the output's rank when the rule declares `jvpBroadcasts`; otherwise its plain
+ * `jvp` once per direction, the rows stacked again. The last is the fallback for rules that say nothing
+ * about batches (users' own ops): slower, but never a wrong answer.
  */
 export function batchedTangent<P>(rule: OpRule<P>, primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P): Tensor | null {
   if (rule.batchedJvp) return rule.batchedJvp(primals, tangents, out, params);
-  const rank = out.shape.length;
-  return rule.jvp!(primals, tangents.map((dt) => dt && alignBatch(dt, rank)), out, params);
+  const jvp = rule.jvp!.bind(rule);
+  if (rule.jvpBroadcasts) {
+    const rank = out.shape.length;
+    return jvp(primals, tangents.map((dt) => dt && alignBatch(dt, rank)), out, params);
+  }
+  const batch = tangents.find((dt) => dt !== null)!.shape[0]!;
+  const rows = Array.from({ length: batch }, (_, k) => {
+    const row = jvp(primals, tangents.map((dt) => dt && directionOf(dt, k)), out, params);
+    // A rule may return null (no tangent) or a tangent in a shape that broadcasts to the output's.
+    const fitted = row === null ? zeros(out.shape, { dtype: out.dtype }) : broadcastTo(row, out.shape);
+    return reshape(fitted, [1, ...out.shape]);
+  });
+  return concat(rows, 0);
+}
+
+/** Row `k` of a batched tangent `[B, ...shape]`, as a tangent of shape `shape`. */
+function directionOf(dt: Tensor, k: number): Tensor {
+  const shape = dt.shape.slice(1);
+  return reshape(slice(dt, [k, ...shape.map(() => 0)], [1, ...shape]), shape);
 }
 
 /**

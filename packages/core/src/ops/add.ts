@@ -6,6 +6,7 @@ import type { OpRule } from "./rule.js";
 export const addOp: OpRule = {
   name: "add",
   ...elementwiseBinary("add", (x, y) => x + y),
+  jvpBroadcasts: true,
   jvp: (_, [dx, dy]) => sumPresent(dx, dy), // d(x + y) = dx + dy
   vjp: (ct) => [ct, ct], // the engine un-broadcasts each to its input's shape
   test: { cases: broadcastCases },

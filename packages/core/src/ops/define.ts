@@ -26,6 +26,7 @@ export function unary(spec: {
     name: spec.name,
     shape: ([x]) => x!.shape,
     forward: ([x], _, __, dtype) => kernels.map(spec.name, x!.data, dtype, spec.f),
+    jvpBroadcasts: true,
     jvp: ([x], [dx], out) => spec.df(x!, out).mul(dx!),
     vjp: (ct, [x], out) => [ct.mul(spec.df(x!, out))],
     cost: (_, out) => sizeOf(out),

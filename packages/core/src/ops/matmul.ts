@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf, type Shape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { describeValue } from "./args.js";
+import { describeValue } from "../errors.js";
 import { sumPresent } from "./define.js";
 import type { OpRule } from "./rule.js";
 
@@ -47,6 +47,7 @@ export const matmulOp: OpRule<MatmulParams> = {
   },
   forward: ([x, y], p, outShape, dtype) => kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, p.transposeA, p.transposeB),
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
+  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy], _, p) => sumPresent(dx && matmul(dx, y!, p), dy && matmul(x!, dy, p)),
   // With C̄ the cotangent: d op(A) = C̄·op(B)ᵀ and d op(B) = op(A)ᵀ·C̄, each written as one flagged product
   // of the stored operands. Batch dims that were broadcast are summed back by the engine.

@@ -13,6 +13,7 @@ const shareOfX = (x: Tensor, y: Tensor): Tensor => add(gt(x, y), mul(eq(x, y), 0
 export const maximumOp: OpRule = {
   name: "maximum",
   ...elementwiseBinary("maximum", (x, y) => (x >= y || Number.isNaN(x) ? x : y)),
+  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy]) => {
     const share = shareOfX(x!, y!);
     return sumPresent(dx && mul(dx, share), dy && mul(dy, add(neg(share), 1)));

@@ -6,6 +6,7 @@ import type { OpRule } from "./rule.js";
 export const mulOp: OpRule = {
   name: "mul",
   ...elementwiseBinary("mul", (x, y) => x * y),
+  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy]) => sumPresent(dx && mul(dx, y!), dy && mul(x!, dy)), // d(xy) = dx·y + x·dy
   vjp: (ct, [x, y], _, __, needed) => [needed[0] ? mul(ct, y!) : null, needed[1] ? mul(ct, x!) : null],
   test: { cases: broadcastCases },

@@ -33,11 +33,18 @@ export interface OpRule<P = undefined> {
   /**
    * Forward mode with a batch of tangents (`jacfwd`), for ops whose `jvp` cannot take a tangent with an
    * extra leading axis as it is: ops whose params name axes or whole shapes (reshape, transpose,
-   * reductions, slice, pad, concat, broadcastTo, fused losses). Each present tangent is
-   * `[B, ...input shape]`; the result is `[B, ...output shape]`. Elementwise ops and matmul need none:
-   * the engine lines their tangents up with the output's rank and their `jvp` broadcasts over the batch.
+   * reductions, slice, pad, concat, broadcastTo). Each present tangent is `[B, ...input shape]`; the
+   * result is `[B, ...output shape]`. Elementwise ops and matmul need none: they set `jvpBroadcasts`.
    */
   batchedJvp?(primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P): Tensor | null;
+  /**
+   * Declares that `jvp` is right on a batch of tangents as it is, once each tangent is lined up with the
+   * output's rank (`[B, 1, ..., 1, ...input shape]`): true of rules written only with broadcasting
+   * elementwise ops and matmul, whose batch dims broadcast. A rule with neither this nor `batchedJvp`
+   * (a user's op that reduces or reshapes its tangent, say) is still right under `jacfwd`: the engine then
+   * runs its `jvp` once per direction, which costs more ops but cannot misread the batch axis.
+   */
+  readonly jvpBroadcasts?: boolean;
   /**
    * Piecewise-constant ops (comparisons): the output carries no tangent and is never taped, as in JAX and
    * PyTorch, because its derivative is zero wherever it exists.

@@ -48,6 +48,7 @@ export const softmaxCrossEntropyOp: OpRule = {
     kernels.softmaxCrossEntropy(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
   // dL/dlogits = (softmax(logits) - y) / batch: the lecture's ŷ - y, per example, averaged (see logitsGradient).
   // The sums name the last two axes, so a tangent with a leading batch axis (jacfwd) keeps it.
+  jvpBroadcasts: true,
   jvp: ([logits, target], [dl, dt]) => {
     const scale = 1 / logits!.shape[0]!;
     const fromLogits = dl && sum(mul(logitsGradient(logits!, target!), dl), [-2, -1]);
