@@ -1,7 +1,7 @@
 import { allocate, checkDType, type DType, type Storage } from "./dtype.js";
-import { ValueError } from "./errors.js";
+import { describeValue, ValueError } from "./errors.js";
 import { checkShape, sizeOf, type Shape } from "./shape.js";
-import { defaultRng, type Rng } from "./rng.js";
+import { defaultRng, Rng } from "./rng.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 
 /** Options shared by the creation functions. */
@@ -24,8 +24,16 @@ function make(storage: Storage, shape: Shape, options: CreateOptions | undefined
   return t;
 }
 
-function dtypeFrom(options: CreateOptions | undefined, fallback: DType = "float32"): DType {
-  return options?.dtype === undefined ? fallback : checkDType("tensor", options.dtype);
+/** The options object's dtype (or `fallback`), after checking that the options are what they should be. */
+function dtypeFrom(op: string, options: CreateOptions | undefined, fallback: DType = "float32"): DType {
+  if (options === undefined) return fallback;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ValueError(op, `options must be an object, got ${describeValue(options)}`);
+  }
+  if (options.requiresGrad !== undefined && typeof options.requiresGrad !== "boolean") {
+    throw new ValueError(op, `option requiresGrad must be a boolean, got ${describeValue(options.requiresGrad)}`);
+  }
+  return options.dtype === undefined ? fallback : checkDType(op, options.dtype);
 }
 
 /**
@@ -42,7 +50,7 @@ export function tensor(
   options?: CreateOptions & { shape?: readonly number[] },
 ): Tensor {
   if (data instanceof Float32Array || data instanceof Float64Array) {
-    const dtype = dtypeFrom(options, data instanceof Float64Array ? "float64" : "float32");
+    const dtype = dtypeFrom("tensor", options, data instanceof Float64Array ? "float64" : "float32");
     const shape = options?.shape === undefined ? [data.length] : checkShape("tensor", options.shape);
     if (sizeOf(shape) !== data.length) {
       throw new ValueError("tensor", `shape [${shape.join(",")}] needs ${sizeOf(shape)} elements, the array has ${data.length}`);
@@ -51,9 +59,15 @@ export function tensor(
     storage.set(data);
     return make(storage, shape, options);
   }
+  if (typeof data !== "number" && !Array.isArray(data)) {
+    // Integer typed arrays are refused rather than silently made float: a later int32 dtype will take them.
+    const hint = ArrayBuffer.isView(data) ? " (convert it with Float32Array.from)" : "";
+    throw new ValueError("tensor", `expected a number, nested arrays of numbers, a Float32Array or a Float64Array, got ${describeValue(data)}${hint}`);
+  }
+  const dtype = dtypeFrom("tensor", options);
   const shape = inferShape(data);
   if (options?.shape !== undefined) throw new ValueError("tensor", `the shape option is for typed arrays; nested arrays carry their shape`);
-  const storage = allocate(dtypeFrom(options), sizeOf(shape));
+  const storage = allocate(dtype, sizeOf(shape));
   let i = 0;
   const fill = (v: NestedArray | readonly number[]): void => {
     if (typeof v === "number") storage[i++] = v;
@@ -70,15 +84,29 @@ function inferShape(data: unknown): number[] {
   const check = (v: unknown, depth: number, path: number[]): void => {
     const where = path.length ? ` at [${path.join("][")}]` : "";
     if (depth === shape.length) {
-      if (typeof v !== "number") throw new ValueError("tensor", `expected a number${where}, got ${Array.isArray(v) ? "an array (ragged nesting)" : typeof v}`);
+      if (typeof v !== "number") throw new ValueError("tensor", `expected a number${where}, got ${Array.isArray(v) ? "an array (ragged nesting)" : describeValue(v)}`);
       return;
     }
-    if (!Array.isArray(v)) throw new ValueError("tensor", `ragged nested array: expected an array of length ${shape[depth]}${where}, got ${typeof v}`);
+    if (!Array.isArray(v)) throw new ValueError("tensor", `ragged nested array: expected an array of length ${shape[depth]}${where}, got ${describeValue(v)}`);
     if (v.length !== shape[depth]) throw new ValueError("tensor", `ragged nested array: length ${v.length}${where}, expected ${shape[depth]}`);
     v.forEach((e, i) => check(e, depth + 1, [...path, i]));
   };
   check(data, 0, []);
   return shape;
+}
+
+/** A tensor of `shape` filled with `value`, its errors under the name of the function the user called. */
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions | undefined): Tensor {
+  const s = checkShape(op, shape);
+  const dtype = dtypeFrom(op, options);
+  if (typeof value !== "number") throw new ValueError(op, `the fill value must be a number, got ${describeValue(value)}`);
+  return make(allocate(dtype, sizeOf(s)).fill(value), s, options);
+}
+
+/** `x` itself, when it is a Tensor: the `...Like` functions take their shape and dtype from it. */
+function template(op: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(op, `expected a Tensor to take the shape and dtype of, got ${describeValue(x)}`);
+  return x;
 }
 
 /**
@@ -89,28 +117,29 @@ function inferShape(data: unknown): number[] {
  * ```
  */
 export function full(shape: readonly number[], value: number, options?: CreateOptions): Tensor {
-  const s = checkShape("full", shape);
-  return make(allocate(dtypeFrom(options), sizeOf(s)).fill(value), s, options);
+  return filled("full", shape, value, options);
 }
 
 /** A tensor of zeros. @example `zeros([2, 3]).toString(); // "float32[2,3]"` */
 export function zeros(shape: readonly number[], options?: CreateOptions): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 /** A tensor of ones. @example `ones([2]).toArray(); // [1, 1]` */
 export function ones(shape: readonly number[], options?: CreateOptions): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 /** Zeros of `x`'s shape and dtype. @example `zerosLike(tensor([1, 2])).toArray(); // [0, 0]` */
 export function zerosLike(x: Tensor): Tensor {
-  return zeros(x.shape, { dtype: x.dtype });
+  const t = template("zerosLike", x);
+  return filled("zerosLike", t.shape, 0, { dtype: t.dtype });
 }
 
 /** Ones of `x`'s shape and dtype. @example `onesLike(tensor([1, 2])).toArray(); // [1, 1]` */
 export function onesLike(x: Tensor): Tensor {
-  return ones(x.shape, { dtype: x.dtype });
+  const t = template("onesLike", x);
+  return filled("onesLike", t.shape, 1, { dtype: t.dtype });
 }
 
 /**
@@ -123,11 +152,13 @@ export function onesLike(x: Tensor): Tensor {
  */
 export function arange(start: number, stop?: number, step = 1, options?: CreateOptions): Tensor {
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
-  if (!Number.isFinite(from) || !Number.isFinite(to) || !Number.isFinite(step) || step === 0) {
-    throw new ValueError("arange", `needs finite start and stop and a non-zero step, got ${from}, ${to}, ${step}`);
+  const finite = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
+  if (!finite(from) || !finite(to) || !finite(step) || step === 0) {
+    throw new ValueError("arange", `needs finite start and stop and a non-zero step, got ${[from, to, step].map(describeValue).join(", ")}`);
   }
+  const dtype = dtypeFrom("arange", options);
   const n = checkShape("arange", [Math.max(0, Math.ceil((to - from) / step))])[0]!;
-  const storage = allocate(dtypeFrom(options), n);
+  const storage = allocate(dtype, n);
   for (let i = 0; i < n; i++) storage[i] = from + i * step;
   return make(storage, [n], options);
 }
@@ -150,8 +181,10 @@ export function rand(shape: readonly number[], options?: RandomOptions): Tensor 
 
 function random(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (rng: Rng) => number): Tensor {
   const s = checkShape(op, shape);
+  const dtype = dtypeFrom(op, options);
   const rng = options?.rng ?? defaultRng;
-  const storage = allocate(dtypeFrom(options), sizeOf(s));
+  if (!(rng instanceof Rng)) throw new ValueError(op, `option rng must be an Rng, got ${describeValue(rng)}`);
+  const storage = allocate(dtype, sizeOf(s));
   for (let i = 0; i < storage.length; i++) storage[i] = draw(rng);
   return make(storage, s, options);
 }

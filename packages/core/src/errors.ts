@@ -59,3 +59,58 @@ export class AnomalyError extends TapegradError {
     this.site = site;
   }
 }
+
+/**
+ * How an error message shows a value the user passed: the value itself where it is short (`null`, `NaN`,
+ * `"a"`, `[1, 2]`), else what it is (`an Int32Array of length 3`, `a Map`, `a float32[2,3] tensor`), so
+ * that the message names the offending value rather than only its `typeof`.
+ * @example
+ * ```ts
+ * describeValue(null);                // "null"
+ * describeValue(new Int32Array(3));   // "an Int32Array of length 3"
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "undefined":
+      return "undefined";
+    case "number":
+    case "boolean":
+    case "symbol":
+      return String(value);
+    case "bigint":
+      return `${value}n`;
+    case "string":
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case "function":
+      return "a function";
+  }
+  if (value === null) return "null";
+  if (Array.isArray(value)) {
+    const shown = value.slice(0, 6).map((v: unknown) => (Array.isArray(v) ? "[…]" : describeValue(v)));
+    return `an array [${shown.join(", ")}${value.length > 6 ? ", …" : ""}]`;
+  }
+  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  // Tensor is recognised by name: this module sits below tensor.ts and must not import it.
+  if (name === "Tensor") return `a ${String(value)} tensor`;
+  if (ArrayBuffer.isView(value)) return `${article(String(name))} ${String(name)} of length ${(value as unknown as ArrayLike<unknown>).length}`;
+  return typeof name === "string" && name !== "Object" ? `${article(name)} ${name}` : "an object";
+}
+
+function article(word: string): string {
+  return /^[AEIO]/i.test(word) ? "an" : "a";
+}
+
+/**
+ * The error for a value given where a Tensor (or a number) was expected, with the fix for the commonest
+ * mistake: nested arrays, which must go through `tensor()` first.
+ * @example
+ * ```ts
+ * notATensor("grad", "argument 0", [1, 2]).message;
+ * // "grad: argument 0 must be a Tensor or a number, got an array [1, 2] (wrap it with tensor())"
+ * ```
+ */
+export function notATensor(op: string, what: string, value: unknown): ValueError {
+  const hint = Array.isArray(value) || ArrayBuffer.isView(value) ? " (wrap it with tensor())" : "";
+  return new ValueError(op, `${what} must be a Tensor or a number, got ${describeValue(value)}${hint}`);
+}

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError } from "./errors.js";
+import { describeValue, ShapeError, ValueError } from "./errors.js";
 
 /** A tensor's dimensions, outermost first. A scalar has shape `[]`. */
 export type Shape = readonly number[];
@@ -30,10 +30,10 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /** Checks that a user-supplied shape is a list of non-negative integers of allocatable size. */
 export function checkShape(op: string, shape: unknown): Shape {
-  if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new ValueError(op, `shape must be an array of integers, got ${describeValue(shape)}`);
   for (const [i, d] of shape.entries()) {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new ValueError(op, `shape entry ${i} must be a non-negative integer, got ${String(d)} in [${shape.join(",")}]`);
+      throw new ValueError(op, `shape entry ${i} must be a non-negative integer, got ${describeValue(d)} in [${shape.map(describeValue).join(",")}]`);
     }
   }
   if (sizeOf(shape as number[]) > MAX_ELEMENTS) {
@@ -71,7 +71,7 @@ export function normalizeAxis(op: string, axis: number, rank: number, shape: Sha
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, shape: Shape): number[] {
   if (axes === undefined) return shape.map((_, i) => i);
   const list = typeof axes === "number" ? [axes] : axes;
-  if (!Array.isArray(list)) throw new ValueError(op, `axes must be an integer or an array of integers, got ${String(axes)}`);
+  if (!Array.isArray(list)) throw new ValueError(op, `axes must be an integer or an array of integers, got ${describeValue(axes)}`);
   const out = [...new Set(list.map((a) => normalizeAxis(op, a, shape.length, shape)))].sort((x, y) => x - y);
   if (out.length !== list.length) throw new ShapeError(op, `repeated axis in [${list.join(",")}]`, [shape]);
   return out;

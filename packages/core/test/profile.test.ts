@@ -160,7 +160,7 @@ describe("adviseMode", () => {
   });
 
   it("refuses a non-function and arguments that are not an array", () => {
-    expect(() => adviseMode(3 as unknown as (x: Tensor) => Tensor, [tensor([1])])).toThrow("adviseMode: expected a function of Tensors, got number");
+    expect(() => adviseMode(3 as unknown as (x: Tensor) => Tensor, [tensor([1])])).toThrow("adviseMode: expected a function of Tensors, got 3");
     expect(() => adviseMode(wide, tensor([1]) as unknown as Tensor[])).toThrow("adviseMode: args must be an array");
   });
 });

@@ -1,7 +1,8 @@
-import { ShapeError, ValueError } from "../errors.js";
+import { ShapeError } from "../errors.js";
 import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { zeros } from "../creation.js";
+import { checkReturned } from "./arguments.js";
 import { withBatchedLevel } from "./batching.js";
 import { closeLevel, openLevel } from "./mode.js";
 import type { TensorFunction } from "./transforms.js";
@@ -25,8 +26,7 @@ export function jvpBatch(op: string, f: TensorFunction, primals: readonly Tensor
   try {
     return withBatchedLevel(level, batch, () => {
       const duals = primals.map((x, i) => new Tensor(null, x.shape, x.dtype, { level, primal: x, tangent: tangents[i]! }));
-      const out: unknown = f(...duals);
-      if (!(out instanceof Tensor)) throw new ValueError(op, `the function must return a Tensor, got ${out === null ? "null" : typeof out}`);
+      const out = checkReturned(op, f(...duals));
       const dual = out.dual?.level === level ? out.dual : null;
       const primal = dual ? dual.primal : out;
       return [primal, dual?.tangent ?? zeros([batch, ...primal.shape], { dtype: primal.dtype })];

@@ -3,6 +3,7 @@ import { Tensor, type TensorLike } from "../tensor.js";
 import { zeros } from "../creation.js";
 import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
+import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
 import { jvpBatch } from "./batchedJvp.js";
 import type { TensorFunction } from "./transforms.js";
 
@@ -24,16 +25,11 @@ export interface Problem {
   readonly inputSize: number;
 }
 
-function asTensor(op: string, value: TensorLike | undefined, index: number): Tensor {
-  if (value instanceof Tensor) return value;
-  if (typeof value === "number") return new Tensor(Float32Array.of(value), [], "float32");
-  throw new ValueError(op, `argument ${index} must be a Tensor or a number, got ${value === null ? "null" : typeof value}`);
-}
 
 /** Validates f and the arguments, and fixes the arguments that are not differentiated. */
 export function problem(op: string, f: TensorFunction, args: readonly TensorLike[], argnums: number | readonly number[]): Problem {
-  if (typeof f !== "function") throw new ValueError(op, `expected a function of Tensors, got ${typeof f}`);
-  const tensors = args.map((a, i) => asTensor(op, a, i));
+  checkFunction(op, f);
+  const tensors = args.map((a, i) => tensorArgument(op, `argument ${i}`, a));
   const chosen = typeof argnums === "number" ? [argnums] : [...argnums];
   if (chosen.length === 0) throw new ValueError(op, `argnums must name at least one argument`);
   for (const i of chosen) {
@@ -42,9 +38,7 @@ export function problem(op: string, f: TensorFunction, args: readonly TensorLike
   const g: TensorFunction = (...xs) => {
     const full = [...tensors];
     chosen.forEach((a, k) => (full[a] = xs[k]!));
-    const out: unknown = f(...full);
-    if (!(out instanceof Tensor)) throw new ValueError(op, `the function must return a Tensor, got ${out === null ? "null" : Array.isArray(out) ? "an array" : typeof out}`);
-    return out;
+    return checkReturned(op, f(...full));
   };
   const xs = chosen.map((a) => tensors[a]!);
   return { g, xs, argnums, inputSize: xs.reduce((n, x) => n + x.size, 0) };

@@ -5,6 +5,7 @@ import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
 import { slice } from "../ops/slice.js";
 import { transpose } from "../ops/transpose.js";
+import { checkFunction, checkReturned } from "./arguments.js";
 import { problem, pullRows, pushColumns, range, type Problem } from "./directions.js";
 import { jvp } from "./jvp.js";
 import { grad, vjp, type ArgnumsOption, type GradResult, type TensorFunction } from "./transforms.js";
@@ -87,10 +88,9 @@ export function jacfwd<A extends number | readonly number[] = 0>(f: TensorFuncti
 
 /** f, checked to return one element: the Hessian and H·v are defined for scalar functions only. */
 function scalarValued(op: string, f: TensorFunction): TensorFunction {
-  if (typeof f !== "function") throw new ValueError(op, `expected a function of Tensors, got ${typeof f}`);
+  checkFunction(op, f);
   return (...args) => {
-    const out: unknown = f(...args);
-    if (!(out instanceof Tensor)) throw new ValueError(op, `the function must return a Tensor, got ${out === null ? "null" : typeof out}`);
+    const out = checkReturned(op, f(...args));
     if (out.size !== 1) throw new GradError(op, `the function must return a scalar, got ${out}; take jacfwd(jacrev(f)) for a vector function`);
     return out;
   };

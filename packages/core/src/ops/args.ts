@@ -1,4 +1,4 @@
-import { ValueError } from "../errors.js";
+import { describeValue, notATensor, ValueError } from "../errors.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 
 /**
@@ -17,18 +17,11 @@ export function intList(op: string, what: string, value: unknown): number[] {
 export function argShape(op: string, x: unknown): readonly number[] {
   if (x instanceof Tensor) return x.shape;
   if (typeof x === "number") return [];
-  throw new ValueError(op, `expected a Tensor or a number, got ${describeValue(x)}`);
+  throw notATensor(op, "an input", x);
 }
 
 /** The list of tensor arguments of a variadic op, or a ValueError. */
 export function tensorList(op: string, xs: unknown): readonly TensorLike[] {
   if (!Array.isArray(xs)) throw new ValueError(op, `expected an array of tensors, got ${describeValue(xs)}`);
   return xs as TensorLike[];
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (value instanceof Tensor) return `a ${value} tensor`;
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === "number" ? String(v) : typeof v)).join(",")}]`;
-  return typeof value === "object" ? `a ${value.constructor?.name ?? "object"}` : `${typeof value} ${String(value)}`;
 }

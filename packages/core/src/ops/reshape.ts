@@ -1,12 +1,12 @@
 import { apply } from "../autodiff/apply.js";
-import { ShapeError, ValueError } from "../errors.js";
+import { describeValue, ShapeError, ValueError } from "../errors.js";
 import { sizeOf, type Shape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
 
 /** Resolves one `-1` entry from the element count, or throws naming both shapes. */
 function resolveShape(from: Shape, to: readonly number[]): number[] {
-  if (!Array.isArray(to)) throw new ValueError("reshape", `shape must be an array of integers, got ${String(to)}`);
+  if (!Array.isArray(to)) throw new ValueError("reshape", `shape must be an array of integers, got ${describeValue(to)}`);
   const unknown = to.filter((d) => d === -1).length;
   if (unknown > 1 || to.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new ShapeError("reshape", `target shape must hold non-negative integers and at most one -1`, [from, to]);
