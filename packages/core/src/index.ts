@@ -35,7 +35,7 @@ export { detectAnomaly } from "./autodiff/anomaly.js";
 export { stopGradient } from "./autodiff/stopGradient.js";
 export type { BackwardOptions } from "./autodiff/backward.js";
 export { grad, valueAndGrad, vjp } from "./autodiff/transforms.js";
-export type { TensorFunction, ArgnumsOption, GradResult } from "./autodiff/transforms.js";
+export type { TensorFunction, ArgnumsOption, GradOptions, GradResult } from "./autodiff/transforms.js";
 export { jvp } from "./autodiff/jvp.js";
 export { jacrev, jacfwd, hessian, hvp } from "./autodiff/jacobian.js";
 export type { JacobianOptions } from "./autodiff/jacobian.js";

@@ -1,6 +1,6 @@
 import type { DType, Storage } from "./dtype.js";
 import type { Shape } from "./shape.js";
-import { GradError, ValueError } from "./errors.js";
+import { describeValue, GradError, ValueError } from "./errors.js";
 import type { AnyOpRule } from "./ops/rule.js";
 import * as ops from "./ops/index.js";
 import * as composites from "./composites/index.js";
@@ -37,6 +37,11 @@ export interface TapeNode {
   readonly site: string | undefined;
   /** The last backward walk that reached this node (a walk's number; 0 for none): its visited mark. */
   walk: number;
+  /**
+   * When it was recorded: nodes are numbered in recording order (PyTorch's `sequence_nr`), so that a
+   * transform can tell the nodes its own function recorded from those recorded before it ran.
+   */
+  readonly sequence: number;
 }
 
 /**
@@ -69,14 +74,14 @@ export class Tensor {
   readonly dtype: DType;
   /** Number of elements. */
   readonly size: number;
-  /** The gradient accumulated by `backward()` on a leaf that requires grad (PyTorch semantics). */
-  grad: Tensor | null = null;
   /** @internal The tape record of the op that made this tensor, or null for a leaf. */
   node: TapeNode | null = null;
   /** @internal Set on forward-mode duals only. */
   readonly dual: Dual | null;
   #storage: Storage | null;
   #requiresGrad = false;
+  #grad: Tensor | null = null;
+  #retainsGrad = false;
 
   /** @internal Use `tensor()`, `zeros()` and the other creation functions. */
   constructor(storage: Storage | null, shape: Shape, dtype: DType, dual: Dual | null = null) {
@@ -113,6 +118,49 @@ export class Tensor {
     return this.node === null;
   }
 
+  /**
+   * The gradient that `backward()` accumulated here. As in PyTorch, only leaves that require grad get one,
+   * plus the non-leaves that asked with `retainGrad()`; any other tensor's stays `null`. So `w = w.sub(
+   * w.grad.mul(lr))` makes `w` a non-leaf whose next `.grad` is null: update parameters in place under
+   * `noGrad`, or with an optimizer (see docs/tape.md). Reading `.grad` of such a non-leaf warns once.
+   * @example
+   * ```ts
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.mul(x).sum().backward();
+   * x.grad?.toArray(); // [2, 4]
+   * ```
+   */
+  get grad(): Tensor | null {
+    if (this.#grad === null && this.node !== null && !this.#retainsGrad) warnNonLeafGrad(this);
+    return this.#grad;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null && !(value instanceof Tensor)) throw new GradError("grad", `a gradient must be a Tensor or null, got ${describeValue(value)}`);
+    this.#grad = value;
+  }
+
+  /**
+   * Asks `backward()` to keep this non-leaf's gradient in `.grad`, as PyTorch's `retain_grad()` does
+   * (leaves that require grad keep theirs anyway). Returns the tensor itself, so it can end a chain.
+   * @example
+   * ```ts
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const h = x.mul(3).retainGrad();
+   * h.square().sum().backward();
+   * h.grad?.toArray(); // [6, 12]
+   * ```
+   */
+  retainGrad(): this {
+    if (!this.requiresGrad) throw new GradError("retainGrad", `${this} does not require grad, so backward gives it no gradient to keep`);
+    this.#retainsGrad = true;
+    return this;
+  }
+
+  /** Whether `backward()` keeps this tensor's gradient: a leaf that requires grad, or a non-leaf that asked. */
+  get retainsGrad(): boolean {
+    return this.requiresGrad && (this.node === null || this.#retainsGrad);
+  }
+
   /** `float32[2,3]`: dtype and shape. */
   toString(): string {
     return `${this.dtype}[${this.shape.join(",")}]`;
@@ -137,9 +185,16 @@ export class Tensor {
 
   /**
    * Reverse mode from this tensor: accumulates d(this)/d(leaf) into `.grad` of every leaf that requires
-   * grad. A non-scalar needs a seed cotangent of its shape.
+   * grad (and of non-leaves that called `retainGrad()`). A non-scalar needs a seed cotangent of its
+   * shape. Options may come alone, `y.backward({ createGraph: true })`, or after a seed.
+   * @example
+   * ```ts
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * x.pow(3).sum().backward({ createGraph: true });
+   * x.grad?.sum().backward(); // x.grad is now 3x² + 6x
+   * ```
    */
-  backward(seed?: TensorLike, options?: BackwardOptions): void {
+  backward(seed?: TensorLike | BackwardOptions, options?: BackwardOptions): void {
     backward(this, seed, options);
   }
 
@@ -150,7 +205,7 @@ export class Tensor {
 
   /** Clears the accumulated gradient. */
   zeroGrad(): void {
-    this.grad = null;
+    this.#grad = null;
   }
 
   // Methods are one-line delegations to the free functions of the same name.
@@ -196,4 +251,17 @@ export class Tensor {
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
   slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+}
+
+let warnedNonLeafGrad = false;
+
+/** PyTorch's warning for the same pitfall, given once per process so that a loop does not flood the log. */
+function warnNonLeafGrad(t: Tensor): void {
+  if (warnedNonLeafGrad) return;
+  warnedNonLeafGrad = true;
+  console.warn(
+    `tapegrad: .grad of ${t}, a non-leaf made by ${t.node!.rule.name}, is null: backward() keeps the gradients of leaves only. ` +
+      `Call retainGrad() on it before backward() to keep its gradient; to update a parameter, change its values in place ` +
+      `under noGrad() or use an optimizer, so that it stays a leaf.`,
+  );
 }

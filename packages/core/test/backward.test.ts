@@ -77,6 +77,61 @@ describe("backward()", () => {
     expect(x.grad!.item()).toBeCloseTo(9, 12); // 6x
   });
 
+  it("takes its options alone, as shared/API.md writes it: backward({ createGraph: true })", () => {
+    const x = f64(1.5);
+    x.pow(3).backward({ createGraph: true });
+    const dx = x.grad!; // 3x²
+    expect(dx.requiresGrad).toBe(true);
+    x.zeroGrad();
+    dx.backward();
+    expect(x.grad!.item()).toBeCloseTo(9, 12); // 6x
+    const y = x.mul(x);
+    y.backward({ retainGraph: true });
+    y.backward(tensor(2, { dtype: "float64" }), {});
+    expect(x.grad!.item()).toBeCloseTo(9 + 3 + 6, 12); // 6x, then 2x, then 2·2x
+  });
+
+  it("says what is wrong with a seed or options, showing the seed's real shape and the output's", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(2);
+    expect(() => y.backward(tensor([1, 2, 3]))).toThrow("backward: the seed cotangent [3] must have the output's shape [2] (got [3], [2])");
+    expect(() => y.backward([1, 1] as never)).toThrow("backward: the seed cotangent must be a Tensor or a number, got an array [1, 1] (wrap it with tensor())");
+    expect(() => y.backward({ createGraph: true }, { retainGraph: true })).toThrow("backward: got options twice");
+    expect(() => y.backward({ createGraf: true } as never)).toThrow('backward: unknown option "createGraf"; the options are retainGraph, createGraph, detectAnomaly');
+    expect(() => y.backward(tensor([1, 1]), { retainGraph: "yes" } as never)).toThrow('backward: option retainGraph must be a boolean, got "yes"');
+  });
+
+  it("keeps a non-leaf's gradient after retainGrad(), as PyTorch's retain_grad()", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(3).retainGrad();
+    const other = x.mul(4);
+    h.square().add(other).sum().backward();
+    expect(h.grad!.toArray()).toEqual([6, 12]); // 2h
+    expect(x.grad!.toArray()).toEqual([18 + 4, 36 + 4]);
+    expect(h.retainsGrad && x.retainsGrad && !other.retainsGrad).toBe(true);
+    expect(() => tensor([1]).retainGrad()).toThrow("retainGrad: float32[1] does not require grad");
+  });
+
+  it("warns once, naming retainGrad, when the PyTorch habit w = w.sub(w.grad.mul(lr)) makes w a non-leaf", () => {
+    const warnings: unknown[] = [];
+    const original = console.warn;
+    console.warn = (message: unknown) => void warnings.push(message);
+    try {
+      let w = tensor([1, 2], { requiresGrad: true });
+      w.square().sum().backward();
+      w = w.sub(w.grad!.mul(0.1)); // now computed by sub: a non-leaf
+      w.square().sum().backward();
+      expect(w.isLeaf).toBe(false);
+      expect(w.grad).toBeNull();
+      expect(w.grad).toBeNull();
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0])).toMatch(/float32\[2\], a non-leaf made by \w+, is null/);
+      expect(String(warnings[0])).toContain("retainGrad()");
+    } finally {
+      console.warn = original;
+    }
+  });
+
   it("records nothing under noGrad and after detach", () => {
     const x = tensor([1], { requiresGrad: true });
     expect(noGrad(() => x.mul(2)).requiresGrad).toBe(false);

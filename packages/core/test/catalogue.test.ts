@@ -12,16 +12,52 @@ import { DTypeError, GradError, ShapeError, tensor, ValueError, zeros, type Tens
 
 const x23 = core.randn([2, 3], { rng: new core.Rng(0) });
 const ce = (target: Tensor): Tensor => core.softmaxCrossEntropy(x23, target);
+/** A user's op whose forward returns one element whatever the output's size. */
+const shortForward: core.OpRule = {
+  name: "short",
+  shape: ([x]) => x!.shape,
+  forward: () => new Float32Array(1),
+  jvp: (_, [dx]) => dx!,
+  vjp: (ct) => [ct],
+  cost: () => 0,
+  test: {},
+};
 
 const rows: readonly CatalogueRow[] = [
   // Nested arrays and shapes.
   { bad: "ragged nested array", call: () => tensor([[1, 2], [3]] as never), error: ValueError, op: "tensor", says: "ragged nested array: length 1 at [1], expected 2" },
-  { bad: "string inside nested array", call: () => tensor([[1, "a"]] as never), error: ValueError, op: "tensor", says: "expected a number at [0][1], got string" },
-  { bad: "null inside nested array", call: () => tensor([1, null] as never), error: ValueError, op: "tensor", says: "expected a number at [1], got object" },
+  { bad: "string inside nested array", call: () => tensor([[1, "a"]] as never), error: ValueError, op: "tensor", says: 'expected a number at [0][1], got "a"' },
+  { bad: "null inside nested array", call: () => tensor([1, null] as never), error: ValueError, op: "tensor", says: "expected a number at [1], got null" },
+  { bad: "undefined inside nested array", call: () => tensor([1, undefined, 3] as never), error: ValueError, op: "tensor", says: "expected a number at [1], got undefined" },
+  { bad: "integer typed array", call: () => tensor(new Int32Array(3) as never), error: ValueError, op: "tensor", says: "got an Int32Array of length 3 (convert it with Float32Array.from)" },
+  { bad: "string as the data", call: () => tensor("1, 2" as never), error: ValueError, op: "tensor", says: 'a Float32Array or a Float64Array, got "1, 2"' },
+  { bad: "null as the data", call: () => tensor(null as never), error: ValueError, op: "tensor", says: "got null" },
+  { bad: "requiresGrad that is not a boolean", call: () => tensor([1], { requiresGrad: "yes" as never }), error: ValueError, op: "tensor", says: 'option requiresGrad must be a boolean, got "yes"' },
+  { bad: "options that are not an object", call: () => core.zeros([2], 5 as never), error: ValueError, op: "zeros", says: "options must be an object, got 5" },
+  { bad: "unknown dtype in zeros", call: () => core.zeros([2], { dtype: "int8" as never }), error: DTypeError, op: "zeros", says: 'unknown dtype "int8"' },
+  { bad: "fill value that is not a number", call: () => core.full([2], "7" as never), error: ValueError, op: "full", says: 'the fill value must be a number, got "7"' },
+  { bad: "zerosLike of an array", call: () => core.zerosLike([1, 2] as never), error: ValueError, op: "zerosLike", says: "expected a Tensor to take the shape and dtype of, got an array [1, 2]" },
+  { bad: "rng option that is not an Rng", call: () => core.randn([2], { rng: 5 as never }), error: ValueError, op: "randn", says: "option rng must be an Rng, got 5" },
+  { bad: "arange of a string", call: () => core.arange("5" as never), error: ValueError, op: "arange", says: 'got 0, "5", 1' },
+  { bad: "shape that is not an array", call: () => core.ones(3 as never), error: ValueError, op: "ones", says: "shape must be an array of integers, got 3" },
+  { bad: "shape entry that is a string", call: () => core.rand([2, "3"] as never), error: ValueError, op: "rand", says: 'shape entry 1 must be a non-negative integer, got "3"' },
+  // Arguments of the transforms.
+  { bad: "grad of a nested array", call: () => core.grad((x: Tensor) => x.sum())([1, 2] as never), error: ValueError, op: "grad", says: "argument 0 must be a Tensor or a number, got an array [1, 2] (wrap it with tensor())" },
+  { bad: "jvp of a nested array", call: () => core.jvp((x: Tensor) => x, [[1]] as never, [tensor([1])]), error: ValueError, op: "jvp", says: "primal 0 must be a Tensor or a number, got an array [1] (wrap it with tensor())" },
+  { bad: "vjp cotangent that is a nested array", call: () => core.vjp((x: Tensor) => x.mul(2), tensor([1, 2]))[1]([1, 1] as never), error: ValueError, op: "vjp", says: "the seed cotangent must be a Tensor or a number, got an array [1, 1]" },
+  { bad: "jacrev of a Float32Array", call: () => core.jacrev((x: Tensor) => x)(new Float32Array(2) as never), error: ValueError, op: "jacrev", says: "argument 0 must be a Tensor or a number, got a Float32Array of length 2 (wrap it with tensor())" },
+  { bad: "grad of what is not a function", call: () => core.grad(null as never)(tensor(1)), error: ValueError, op: "grad", says: "expected a function of Tensors, got null" },
+  { bad: "grad whose function returns undefined", call: () => core.grad((() => undefined) as never)(tensor(1)), error: ValueError, op: "grad", says: "the function must return a Tensor, got undefined" },
+  { bad: "grad with createGraph that is not a boolean", call: () => core.grad((x: Tensor) => x, { createGraph: 1 as never })(tensor(1)), error: ValueError, op: "grad", says: "option createGraph must be a boolean, got 1" },
+  { bad: "an op given a string", call: () => x23.add("1" as never), error: ValueError, op: "add", says: 'each input must be a Tensor or a number, got "1"' },
+  // A user's op whose forward breaks its promise.
+  { bad: "custom op whose forward returns too few elements", call: () => core.apply(shortForward, [tensor([1, 2, 3])], undefined), error: ValueError, op: "short", says: "forward must return a Float32Array of 3 elements for its float32[3] output, got a Float32Array of length 1" },
+  { bad: "custom op whose forward returns the other dtype", call: () => core.apply(shortForward, [tensor([1, 2], { dtype: "float64" })], undefined), error: ValueError, op: "short", says: "forward must return a Float64Array of 2 elements for its float64[2] output, got a Float32Array of length 1" },
+  { bad: "custom op whose forward returns a plain array", call: () => core.apply({ ...shortForward, forward: () => [1, 2] as never }, [tensor([1, 2])], undefined), error: ValueError, op: "short", says: "got an array [1, 2]" },
   { bad: "typed array of the wrong size for its shape", call: () => tensor(new Float32Array(5), { shape: [2, 3] }), error: ValueError, op: "tensor", says: "shape [2,3] needs 6 elements, the array has 5" },
-  { bad: "negative shape entry", call: () => zeros([2, -1]), error: ValueError, op: "full", says: "shape entry 1 must be a non-negative integer, got -1 in [2,-1]" },
+  { bad: "negative shape entry", call: () => zeros([2, -1]), error: ValueError, op: "zeros", says: "shape entry 1 must be a non-negative integer, got -1 in [2,-1]" },
   { bad: "fractional shape entry", call: () => core.randn([1.5]), error: ValueError, op: "randn", says: "shape entry 0 must be a non-negative integer, got 1.5" },
-  { bad: "NaN shape entry", call: () => core.ones([Number.NaN]), error: ValueError, op: "full", says: "got NaN in [NaN]" },
+  { bad: "NaN shape entry", call: () => core.ones([Number.NaN]), error: ValueError, op: "ones", says: "got NaN in [NaN]" },
   { bad: "reshape to another size", call: () => x23.reshape([4, 2]), error: ShapeError, op: "reshape", shapes: [[2, 3], [4, 2]], says: "cannot reshape 6 elements" },
   { bad: "reshape with an inferred axis that cannot fit", call: () => x23.reshape([-1, 4]), error: ShapeError, op: "reshape", shapes: [[2, 3], [-1, 4]], says: "cannot reshape 6 elements" },
   { bad: "reshape with two inferred axes", call: () => x23.reshape([-1, -1]), error: ShapeError, op: "reshape", shapes: [[2, 3], [-1, -1]], says: "at most one -1" },
@@ -38,14 +74,14 @@ const rows: readonly CatalogueRow[] = [
   { bad: "concat of shapes that differ off the axis", call: () => core.concat([x23, core.zeros([2, 4])], 0), error: ShapeError, op: "concat", shapes: [[2, 3], [2, 4]], says: "must agree on every axis but 0" },
   { bad: "slice box outside the input", call: () => core.slice(x23, [0, 0], [3, 1]), error: ShapeError, op: "slice", shapes: [[2, 3]], says: "box at [0,0] of size [3,1] is not inside the input" },
   { bad: "negative padding", call: () => core.pad(x23, [-1, 0], [0, 0]), error: ShapeError, op: "pad", shapes: [[2, 3]], says: "before [-1,0]" },
-  { bad: "fractional padding", call: () => core.pad(x23, [0.5, 0], [0, 0]), error: ValueError, op: "pad", says: "[0.5,0]" },
+  { bad: "fractional padding", call: () => core.pad(x23, [0.5, 0], [0, 0]), error: ValueError, op: "pad", says: "got an array [0.5, 0]" },
   // Broadcasting and matmul.
   { bad: "shapes that do not broadcast", call: () => x23.add(core.zeros([4])), error: ShapeError, op: "add", shapes: [[2, 3], [4]], says: "dim -1: 3 vs 4" },
   { bad: "where condition that does not broadcast", call: () => core.where(core.zeros([2]).gt(0), x23, 0), error: ShapeError, op: "where", shapes: [[2], [2, 3]], says: "dim -1: 2 vs 3" },
   { bad: "broadcastTo a smaller shape", call: () => core.broadcastTo(x23, [3, 3]), error: ShapeError, op: "broadcastTo", shapes: [[2, 3], [3, 3]], says: "cannot broadcast" },
   { bad: "matmul inner dimensions differ", call: () => x23.matmul(core.zeros([4, 5])), error: ShapeError, op: "matmul", shapes: [[2, 3], [4, 5]], says: "inner dimensions differ (3 != 4)" },
   { bad: "matmul of a scalar", call: () => tensor(2).matmul(x23), error: ShapeError, op: "matmul", shapes: [[], [2, 3]], says: "rank >= 2" },
-  { bad: "matmul with a transpose flag that is not a boolean", call: () => core.matmul(x23, x23, { transposeA: 1 as unknown as boolean }), error: ValueError, op: "matmul", says: "transposeA must be a boolean, got number 1" },
+  { bad: "matmul with a transpose flag that is not a boolean", call: () => core.matmul(x23, x23, { transposeA: 1 as unknown as boolean }), error: ValueError, op: "matmul", says: "transposeA must be a boolean, got 1" },
   { bad: "matmul with a transposed operand whose inner dimensions differ", call: () => core.matmul(x23, core.zeros([3, 4]), { transposeA: true }), error: ShapeError, op: "matmul", shapes: [[2, 3], [3, 4]], says: "inner dimensions differ (2 != 3)" },
   { bad: "setKernels with an unknown backend", call: () => core.setKernels("gpu" as "fast"), error: ValueError, op: "setKernels", says: 'expected "fast" or "reference", got "gpu"' },
   { bad: "fusedAdam with buffers of different lengths", call: () => core.fusedAdam(new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3), { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3, correction2: 1, decay: 1 }), error: ValueError, op: "fusedAdam", says: "must have one length, got 3, 2, 3, 3" },
@@ -71,7 +107,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "item() of an empty tensor", call: () => zeros([0]).item(), error: ValueError, op: "item", says: "one element, got float32[0]" },
   { bad: "item() of several elements", call: () => zeros([2]).item(), error: ValueError, op: "item", says: "one element, got float32[2]" },
   // Too large to allocate.
-  { bad: "creation too large to allocate", call: () => zeros([1e6, 1e6]), error: ValueError, op: "full", says: "shape [1000000,1000000] has 1000000000000 elements, more than can be allocated" },
+  { bad: "creation too large to allocate", call: () => zeros([1e6, 1e6]), error: ValueError, op: "zeros", says: "shape [1000000,1000000] has 1000000000000 elements, more than can be allocated" },
   { bad: "matmul output too large to allocate", call: () => core.zeros([50000, 1]).matmul(core.zeros([1, 50000])), error: ShapeError, op: "matmul", shapes: [[50000, 1], [1, 50000]], says: "the output [50000,50000] would have 2500000000 elements" },
   { bad: "broadcast too large to allocate", call: () => core.broadcastTo(core.zeros([1]), [1e5, 1e5]), error: ValueError, op: "broadcastTo", says: "shape [100000,100000] has 10000000000 elements" },
   { bad: "arange too long to allocate", call: () => core.arange(0, 1e12), error: ValueError, op: "arange", says: "shape [1000000000000]" },

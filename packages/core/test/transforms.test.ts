@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DTypeError, grad, GradError, hvp, jvp, noGrad, ShapeError, tensor, valueAndGrad, ValueError, vjp, type Tensor } from "@tapegrad/core";
+import { DTypeError, grad, GradError, hvp, jvp, noGrad, ShapeError, tapeStats, tensor, valueAndGrad, ValueError, vjp, type Tensor } from "@tapegrad/core";
 
 const s = (v: number): Tensor => tensor(v, { dtype: "float64" });
 
@@ -37,9 +37,35 @@ describe("function transforms", () => {
   it("differentiate through values captured from an enclosing taped computation", () => {
     // A gradient penalty: the gradient w.r.t. x depends on w, and its size is then differentiated w.r.t. w.
     const w = tensor([1.5, -2], { dtype: "float64", requiresGrad: true });
-    const gx = grad((x: Tensor) => x.mul(w).square().sum())(tensor([1, 1], { dtype: "float64" })); // 2 w² x
+    const gx = grad((x: Tensor) => x.mul(w).square().sum(), { createGraph: true })(tensor([1, 1], { dtype: "float64" })); // 2 w² x
     gx.square().sum().backward(); // Σ 4 w⁴ → 16 w³
     expect(w.grad!.toArray()).toEqual([16 * 1.5 ** 3, 16 * -8]);
+  });
+
+  it("return a plain value when f closes over parameters, and leave nothing on the tape across 500 calls", () => {
+    const w = tensor([[0.5, -1], [2, 0.25]], { requiresGrad: true });
+    const b = tensor([0.1, 0.2], { requiresGrad: true });
+    const loss = (x: Tensor) => x.matmul(w).add(b).tanh().square().sum();
+    const x = tensor([[1, 2]]);
+    const first = grad(loss)(x);
+    expect(first.requiresGrad).toBe(false);
+    expect(first.isLeaf).toBe(true);
+    const before = tapeStats().liveNodes;
+    for (let i = 0; i < 500; i++) grad(loss)(x);
+    expect(tapeStats().liveNodes).toBe(before);
+    const taped = tensor([[1, 2]], { requiresGrad: true });
+    expect(grad(loss)(taped).requiresGrad).toBe(false); // a taped argument does not ask for a graph either
+    expect(tapeStats().liveNodes).toBe(before);
+    expect(w.grad).toBeNull(); // grad never writes .grad
+  });
+
+  it("leave a graph built before them intact, so backward() can still walk it", () => {
+    const w = tensor([1.5, -2], { requiresGrad: true });
+    const h = w.mul(2); // taped outside the transform
+    const g = grad((x: Tensor) => x.mul(h).sum())(tensor([1, 1]));
+    expect(g.toArray()).toEqual([3, -4]);
+    h.sum().backward();
+    expect(w.grad!.toArray()).toEqual([2, 2]);
   });
 
   it("work inside noGrad without taping anything for the outside", () => {
@@ -104,7 +130,7 @@ describe("shape errors name the op and the shapes", () => {
     expect(() => tensor([1, 2]).sum(1)).toThrow("sum: axis 1 is out of range for rank 1 (got [2])");
     expect(() => tensor([[1, 2]]).transpose([0, 0])).toThrow(/transpose: \[0,0\] is not a permutation/);
     expect(() => tensor([1, 2]).slice([1], [2])).toThrow(/slice: box at \[1\] of size \[2\] is not inside the input/);
-    expect(() => tensor([1, 2]).mul("x" as never)).toThrow(/mul: expected a Tensor or a number, got a string/);
+    expect(() => tensor([1, 2]).mul("x" as never)).toThrow('mul: each input must be a Tensor or a number, got "x"');
     try {
       tensor([[1, 2, 3]]).matmul(tensor([[1, 2]]));
     } catch (e) {

@@ -1,6 +1,6 @@
-import type { DType } from "../dtype.js";
+import type { DType, Storage } from "../dtype.js";
 import { promote } from "../dtype.js";
-import { DTypeError, GradError, ShapeError, ValueError } from "../errors.js";
+import { describeValue, DTypeError, GradError, notATensor, ShapeError, ValueError } from "../errors.js";
 import { MAX_ELEMENTS, sameShape, sizeOf } from "../shape.js";
 import type { AnyOpRule, OpRule } from "../ops/rule.js";
 import { Tensor, type TensorLike } from "../tensor.js";
@@ -11,6 +11,14 @@ import { broadcastTo } from "../ops/broadcastTo.js";
 import { cast } from "../ops/cast.js";
 import { batchSizeAt, batchedTangent } from "./batching.js";
 import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
+
+/** How many nodes have been recorded: the last node's `sequence`. */
+let recorded = 0;
+
+/** The `sequence` of the last node recorded so far; every node recorded later has a larger one. */
+export function lastSequence(): number {
+  return recorded;
+}
 
 /**
  * Applies a primitive to its inputs. This is the one place where an op meets the autodiff machinery:
@@ -29,7 +37,7 @@ export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P
   const level = topLevel(rule.name, inputs);
   const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
   if (!rule.constant && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0 };
+    out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0, sequence: ++recorded };
     out.requiresGrad = true;
     noteRecorded(out);
   }
@@ -38,7 +46,7 @@ export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P
 
 function applyKernel<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, outShape: readonly number[]): Tensor {
   const dtype = rule.dtype?.(inputs, params) ?? inputs[0]?.dtype ?? "float32";
-  const out = new Tensor(rule.forward(inputs, params, outShape, dtype), outShape, dtype);
+  const out = new Tensor(checkStorage(rule.name, rule.forward(inputs, params, outShape, dtype), outShape, dtype), outShape, dtype);
   if (hasObservers()) notifyKernel({ rule: rule as AnyOpRule, inputs, out, params, outShape });
   return out;
 }
@@ -56,6 +64,18 @@ function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, lev
   );
   const shape = batch === null ? primal.shape : [batch, ...primal.shape];
   return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal, shape) });
+}
+
+/**
+ * Refuses a forward kernel's result that is not a typed array of the output's dtype and size. Built-in
+ * kernels always pass; a user's op could otherwise make a tensor that reads past its values as undefined.
+ */
+function checkStorage(op: string, storage: unknown, outShape: readonly number[], dtype: DType): Storage {
+  const expected = dtype === "float64" ? Float64Array : Float32Array;
+  if (!(storage instanceof expected) || storage.length !== sizeOf(outShape)) {
+    throw new ValueError(op, `forward must return a ${expected.name} of ${sizeOf(outShape)} elements for its ${dtype}[${outShape.join(",")}] output, got ${describeValue(storage)}`);
+  }
+  return storage;
 }
 
 /** Broadcasts a JVP result to the tangent's shape (rules may leave it in a broadcastable shape) and checks it. */
@@ -92,9 +112,7 @@ function coerce(op: string, args: readonly TensorLike[]): readonly Tensor[] {
   let dtype: DType | null = null;
   for (const a of args) {
     if (a instanceof Tensor) dtype = dtype === null ? a.dtype : promote(dtype, a.dtype);
-    else if (typeof a !== "number") {
-      throw new ValueError(op, `expected a Tensor or a number, got ${describe(a)}`);
-    }
+    else if (typeof a !== "number") throw notATensor(op, "each input", a);
   }
   const common = dtype ?? "float32";
   return args.map((a) => {
@@ -111,10 +129,4 @@ function allTensorsOfOneDType(args: readonly TensorLike[]): args is readonly Ten
     if (!(a instanceof Tensor) || a.dtype !== first.dtype) return false;
   }
   return true;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array (wrap it with tensor())";
-  return typeof value === "object" ? `a ${value.constructor?.name ?? "object"}` : `a ${typeof value}`;
 }

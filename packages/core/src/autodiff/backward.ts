@@ -1,4 +1,4 @@
-import { DTypeError, GradError, NotDifferentiableError, ShapeError, formatShape } from "../errors.js";
+import { describeValue, DTypeError, GradError, NotDifferentiableError, notATensor, ShapeError, ValueError, formatShape } from "../errors.js";
 import { sameShape } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { add } from "../ops/add.js";
@@ -22,6 +22,16 @@ export interface BackwardOptions {
   detectAnomaly?: boolean;
 }
 
+/** Options of the engine that only the transforms set. */
+export interface WalkOptions extends BackwardOptions {
+  /**
+   * Nodes recorded up to this `sequence` (before the transform's function ran) are treated as leaves:
+   * never walked into, and so never released. A transform's walk then cannot free a graph that the
+   * user built outside it and may still walk with `backward()`.
+   */
+  recordedAfter?: number;
+}
+
 /**
  * The reverse-mode engine. From the roots, it orders the taped nodes topologically (iteratively: a chain
  * of a million ops must not overflow JavaScript's stack), then walks them from the outputs back,
@@ -35,9 +45,9 @@ export function computeGradients(
   roots: readonly Tensor[],
   seeds: readonly Tensor[],
   targets: ReadonlySet<Tensor> | null,
-  options: BackwardOptions,
+  options: WalkOptions,
 ): Map<Tensor, Tensor> {
-  const order = topologicalOrder(roots, targets);
+  const order = topologicalOrder(roots, targets, options.recordedAfter ?? 0);
   const reaches = targets ? reachability(order, targets) : null;
   const cotangents = new Map<Tensor, Tensor>();
   roots.forEach((root, i) => accumulate(cotangents, root, seeds[i]!));
@@ -60,7 +70,7 @@ export function computeGradients(
           const g = cts[k];
           if (needed[k] && g) accumulate(cotangents, inputs[k]!, fitCotangent(rule.name, k, g, inputs[k]!));
         }
-        cotangents.delete(out);
+        if (!out.retainsGrad) cotangents.delete(out); // kept for backward() to store in .grad
       }
       if (!(options.retainGraph ?? options.createGraph)) release(out);
     }
@@ -76,10 +86,10 @@ let walks = 0;
  * the next input of each to visit). Leaves and targets end the walk. A tensor without a node needs no
  * mark: it is never pushed, so meeting it twice costs nothing.
  */
-function topologicalOrder(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | null): Tensor[] {
+function topologicalOrder(roots: readonly Tensor[], targets: ReadonlySet<Tensor> | null, recordedAfter: number): Tensor[] {
   const order: Tensor[] = [];
   const walk = ++walks;
-  const expandable = (t: Tensor): boolean => t.node !== null && !(targets?.has(t) ?? false);
+  const expandable = (t: Tensor): boolean => t.node !== null && t.node.sequence > recordedAfter && !(targets?.has(t) ?? false);
   const stack: Tensor[] = [];
   const nextInput: number[] = [];
   for (const root of roots) {
@@ -155,30 +165,57 @@ function release(t: Tensor): void {
  * `y.backward()`: accumulates dy/dx into `x.grad` for every leaf x that requires grad, as PyTorch does.
  * A non-scalar y needs a seed cotangent of its shape.
  */
-export function backward(root: Tensor, seed: TensorLike | undefined, options: BackwardOptions = {}): void {
+export function backward(root: Tensor, seedOrOptions?: TensorLike | BackwardOptions, maybeOptions?: BackwardOptions): void {
+  const [seed, options] = seedAndOptions(seedOrOptions, maybeOptions);
   if (!root.requiresGrad) {
     throw new GradError("backward", `${root} does not require grad: no input of the ops that made it has requiresGrad set`);
   }
   const ct = seedFor(root, seed);
   const walk = (): Map<Tensor, Tensor> => computeGradients([root], [ct], null, options);
-  const leaves = options.detectAnomaly ? detectAnomaly(walk) : walk();
-  for (const [x, g] of leaves) {
-    if (x.node !== null) continue; // intermediate values keep no .grad (PyTorch's retain_grad is not offered)
+  const gradients = options.detectAnomaly ? detectAnomaly(walk) : walk();
+  for (const [x, g] of gradients) {
+    if (!x.retainsGrad) continue; // a non-leaf keeps no .grad unless it called retainGrad(), as in PyTorch
     x.grad = x.grad === null ? g : withGradEnabled(options.createGraph ?? false, () => add(x.grad!, g));
   }
 }
 
+/**
+ * `backward(seed?, options?)` also takes its options alone, `backward({ createGraph: true })`, as
+ * PyTorch's keyword arguments read. A plain object in first place is the options: a seed is a Tensor or
+ * a number, never a plain object.
+ */
+function seedAndOptions(first: TensorLike | BackwardOptions | undefined, second: BackwardOptions | undefined): [TensorLike | undefined, BackwardOptions] {
+  const isOptions = typeof first === "object" && first !== null && !(first instanceof Tensor) && !Array.isArray(first) && !ArrayBuffer.isView(first);
+  if (!isOptions) return [first as TensorLike | undefined, checkOptions(second ?? {})];
+  if (second !== undefined) throw new ValueError("backward", `got options twice: pass them alone, backward(options), or after a seed, backward(seed, options)`);
+  return [undefined, checkOptions(first)];
+}
+
+const optionNames: readonly (keyof BackwardOptions)[] = ["retainGraph", "createGraph", "detectAnomaly"];
+
+function checkOptions(options: BackwardOptions): BackwardOptions {
+  if (typeof options !== "object" || options === null) throw new ValueError("backward", `options must be an object, got ${describeValue(options)}`);
+  for (const [key, value] of Object.entries(options)) {
+    if (!optionNames.includes(key as keyof BackwardOptions)) {
+      throw new ValueError("backward", `unknown option ${JSON.stringify(key)}; the options are ${optionNames.join(", ")}`);
+    }
+    if (value !== undefined && typeof value !== "boolean") throw new ValueError("backward", `option ${key} must be a boolean, got ${describeValue(value)}`);
+  }
+  return options;
+}
+
 /** The cotangent to start from: ones for a one-element output, else the seed the caller gave. */
-export function seedFor(root: Tensor, seed: TensorLike | undefined): Tensor {
+export function seedFor(root: Tensor, seed: TensorLike | undefined, op = "backward"): Tensor {
   if (seed === undefined) {
     if (root.size !== 1) {
-      throw new GradError("backward", `${root} is not a scalar: pass a seed cotangent of shape ${formatShape(root.shape)}, or reduce it first (e.g. .sum())`);
+      throw new GradError(op, `${root} is not a scalar: pass a seed cotangent of shape ${formatShape(root.shape)}, or reduce it first (e.g. .sum())`);
     }
     return full(root.shape, 1, { dtype: root.dtype });
   }
+  if (typeof seed !== "number" && !(seed instanceof Tensor)) throw notATensor(op, "the seed cotangent", seed);
   const ct = typeof seed === "number" ? full(root.shape, seed, { dtype: root.dtype }) : seed;
-  if (!(ct instanceof Tensor) || !sameShape(ct.shape, root.shape)) {
-    throw new ShapeError("backward", `the seed cotangent must have the output's shape`, [ct instanceof Tensor ? ct.shape : [], root.shape]);
+  if (!sameShape(ct.shape, root.shape)) {
+    throw new ShapeError(op, `the seed cotangent ${formatShape(ct.shape)} must have the output's shape ${formatShape(root.shape)}`, [ct.shape, root.shape]);
   }
   return ct.dtype === root.dtype ? ct : ct.cast(root.dtype);
 }

@@ -1,9 +1,11 @@
-import { GradError, ShapeError, ValueError } from "../errors.js";
+import { describeValue, GradError, ShapeError, ValueError } from "../errors.js";
 import { sameShape } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { zerosLike } from "../creation.js";
 import { reshape } from "../ops/reshape.js";
+import { lastSequence } from "./apply.js";
 import { computeGradients, seedFor } from "./backward.js";
+import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
 import { insideTransform, isGradEnabled, withGradEnabled, withinTransform } from "./mode.js";
 
 /** A function of tensors that returns a tensor, as the transforms take. */
@@ -14,72 +16,63 @@ export interface ArgnumsOption<A extends number | readonly number[]> {
   argnums?: A;
 }
 
+/** Options of `grad` and `valueAndGrad`. */
+export interface GradOptions<A extends number | readonly number[]> extends ArgnumsOption<A> {
+  /**
+   * Tape the gradient's own computation, so that a later `backward()` differentiates the gradient with
+   * respect to the parameters that f closes over or the taped arguments it was given (a gradient
+   * penalty), as `torch.autograd.grad(..., create_graph=True)`. Default false: the gradient is a plain
+   * value, and nothing stays on the tape. Inside another transform the graph is made whenever the outer
+   * transform needs it, with no option.
+   */
+  createGraph?: boolean;
+}
+
 /** What `grad` returns for an `argnums` option: one tensor for an index, a list for a list. */
 export type GradResult<A> = A extends readonly number[] ? Tensor[] : Tensor;
 
 /**
- * The argument made into a fresh differentiation variable. An argument that is already taped (by an
- * outer `grad` or `backward`) is passed through a taped reshape, so the outer derivative still flows;
- * otherwise a new leaf shares its values (and its forward-mode tangent, if it has one).
+ * The argument made into a fresh differentiation variable. When the transform makes a graph, an argument
+ * that is already taped (by an outer `grad` or `backward`) is passed through a taped reshape, so the
+ * outer derivative still flows; otherwise a new leaf shares its values (and its forward-mode tangent, if
+ * it has one).
  */
-function variable(op: string, arg: TensorLike, index: number): Tensor {
-  if (typeof arg === "number") arg = new Tensor(Float32Array.of(arg), [], "float32");
-  if (!(arg instanceof Tensor)) throw new ValueError(op, `argument ${index} must be a Tensor or a number, got ${typeof arg}`);
-  if (arg.requiresGrad) return reshape(arg, arg.shape);
+function variable(op: string, value: TensorLike, index: number, linked: boolean): Tensor {
+  const arg = tensorArgument(op, `argument ${index}`, value);
+  if (linked && arg.requiresGrad) return reshape(arg, arg.shape);
   const v = new Tensor(arg.dual ? null : arg.data, arg.shape, arg.dtype, arg.dual);
   v.requiresGrad = true;
   return v;
 }
 
-function checkOutput(op: string, out: unknown): Tensor {
-  if (!(out instanceof Tensor)) throw new ValueError(op, `the function must return a Tensor, got ${out === null ? "null" : typeof out}`);
-  return out;
-}
-
 /**
  * Reverse mode on a function: evaluates `f` on fresh variables and returns its output with a pullback
  * that maps an output cotangent to the cotangents of all arguments. The pullback can be called many
- * times. Its computation is itself taped when anything outside the function's own arguments requires grad
- * (an enclosing `grad`, or parameters captured by the closure), so transforms nest without flags.
+ * times. Its computation is itself taped when an outer derivative will flow through it: inside another
+ * transform (so transforms nest without flags), or when the caller asks with `createGraph`. Otherwise the
+ * result is a plain value, as in JAX and as `torch.autograd.grad` gives by default, also when f closes
+ * over parameters that require grad or is given a taped argument, and the walk releases everything f
+ * recorded, so calling `grad` in a loop leaves nothing on the tape.
  */
-function trace(op: string, f: TensorFunction, args: readonly TensorLike[]): { out: Tensor; pull: (ct: Tensor, retain: boolean) => Tensor[] } {
-  if (typeof f !== "function") throw new ValueError(op, `expected a function, got ${typeof f}`);
+function trace(op: string, f: TensorFunction, args: readonly TensorLike[], createGraphOption = false): { out: Tensor; pull: (ct: Tensor, retain: boolean) => Tensor[] } {
+  checkFunction(op, f);
   const nested = insideTransform();
   const outerGradEnabled = isGradEnabled();
+  const recordedAfter = lastSequence();
+  const createGraph = outerGradEnabled && (nested || createGraphOption);
   return withinTransform(() => {
-    const vars = args.map((a, i) => variable(op, a, i));
+    const vars = args.map((a, i) => variable(op, a, i, createGraph));
     // An enclosing noGrad does not switch the transform off (as with torch.func.grad): it only means
     // that the transform's own computation is not taped for anyone outside.
-    const out = checkOutput(op, withGradEnabled(true, () => f(...vars)));
+    const out = checkReturned(op, withGradEnabled(true, () => f(...vars)));
     const targets = new Set(vars);
     const pull = (ct: Tensor, retain: boolean): Tensor[] => {
       if (!out.requiresGrad) return vars.map((v) => zerosLike(v));
-      const createGraph = outerGradEnabled && (nested || vars.some((v) => v.node !== null) || capturesTapedValues(out, targets));
-      const cts = computeGradients([out], [ct], targets, { retainGraph: retain || createGraph, createGraph });
+      const cts = computeGradients([out], [ct], targets, { retainGraph: retain || createGraph, createGraph, recordedAfter });
       return vars.map((v) => cts.get(v) ?? zerosLike(v));
     };
     return { out, pull };
   });
-}
-
-/** Whether the graph of `out` reaches a leaf that requires grad other than the transform's own variables. */
-function capturesTapedValues(out: Tensor, own: ReadonlySet<Tensor>): boolean {
-  const seen = new Set<Tensor>([out]);
-  const stack = [out];
-  while (stack.length > 0) {
-    const t = stack.pop()!;
-    if (t.node === null) {
-      if (t.requiresGrad && !own.has(t)) return true;
-      continue;
-    }
-    for (const x of t.node.inputs) {
-      if (!seen.has(x) && (x.requiresGrad || x.node !== null)) {
-        seen.add(x);
-        stack.push(x);
-      }
-    }
-  }
-  return false;
 }
 
 function pick(argnums: number | readonly number[], count: number, op: string): number[] {
@@ -102,12 +95,15 @@ function pick(argnums: number | readonly number[], count: number, op: string): n
  */
 export function valueAndGrad<A extends number | readonly number[] = 0>(
   f: TensorFunction,
-  options: ArgnumsOption<A> = {},
+  options: GradOptions<A> = {},
 ): (...args: TensorLike[]) => [Tensor, GradResult<A>] {
   return (...args) => {
-    const { out, pull } = trace("grad", f, args);
+    if (options.createGraph !== undefined && typeof options.createGraph !== "boolean") {
+      throw new ValueError("grad", `option createGraph must be a boolean, got ${describeValue(options.createGraph)}`);
+    }
+    const { out, pull } = trace("grad", f, args, options.createGraph);
     if (out.size !== 1) throw new GradError("grad", `the function must return a scalar, got ${out}; use vjp or jacrev for other outputs`);
-    const grads = pull(seedFor(out, undefined), false);
+    const grads = pull(seedFor(out, undefined, "grad"), false);
     const argnums = options.argnums ?? 0;
     const chosen = pick(argnums, args.length, "grad").map((i) => grads[i]!);
     return [out, (typeof argnums === "number" ? chosen[0]! : chosen) as GradResult<A>];
@@ -124,7 +120,7 @@ export function valueAndGrad<A extends number | readonly number[] = 0>(
  * grad(dsin)(tensor(0)).item();  // -0 (−sin 0)
  * ```
  */
-export function grad<A extends number | readonly number[] = 0>(f: TensorFunction, options: ArgnumsOption<A> = {}): (...args: TensorLike[]) => GradResult<A> {
+export function grad<A extends number | readonly number[] = 0>(f: TensorFunction, options: GradOptions<A> = {}): (...args: TensorLike[]) => GradResult<A> {
   const vg = valueAndGrad(f, options);
   return (...args) => vg(...args)[1];
 }
@@ -140,7 +136,7 @@ export function grad<A extends number | readonly number[] = 0>(f: TensorFunction
  */
 export function vjp(f: TensorFunction, ...primals: TensorLike[]): [Tensor, (ct: TensorLike) => Tensor[]] {
   const { out, pull } = trace("vjp", f, primals);
-  return [out, (ct) => pull(seedFor(out, checkCotangent(out, ct)), true)];
+  return [out, (ct) => pull(seedFor(out, checkCotangent(out, ct), "vjp"), true)];
 }
 
 function checkCotangent(out: Tensor, ct: TensorLike): TensorLike {
