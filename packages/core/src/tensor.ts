@@ -14,11 +14,6 @@ import { formatTensor, type FormatOptions } from "./format.js";
  */
 const inspectCustom: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 
-/** The part of Node's inspect options the hook reads (declared here so core needs no Node types). */
-interface InspectOptions {
-  stylize?: (text: string, style: string) => string;
-}
-
 /** A Tensor, or a plain number that an op treats as a scalar of the other operand's dtype. */
 export type TensorLike = Tensor | number;
 
@@ -156,7 +151,8 @@ export class Tensor {
    * console.log({ w: tensor([1, 2]) }); // { w: tensor([1., 2.]) }
    * ```
    */
-  [inspectCustom](depth: number, options: InspectOptions): string {
+  // The options are typed inline, only the part read, so that core needs no Node types.
+  [inspectCustom](depth: number, options: { stylize?: (text: string, style: string) => string }): string {
     if (depth < 0) {
       const cut = `[Tensor ${this}]`;
       return options.stylize ? options.stylize(cut, "special") : cut;
