@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { inspect } from "node:util";
 import { afterAll, describe, expect, it, vi } from "vitest";
 
 /**
@@ -28,6 +29,16 @@ function examples(markdown: string): Example[] {
   return found;
 }
 
+/**
+ * One console.log argument as the page shows it: a string as it is, a value with its own inspect form (a
+ * tensor) as Node's console.log prints it, anything else as compact JSON.
+ */
+function shown(arg: unknown): string {
+  if (typeof arg === "string") return arg;
+  if (typeof arg === "object" && arg !== null && Symbol.for("nodejs.util.inspect.custom") in arg) return inspect(arg);
+  return JSON.stringify(arg);
+}
+
 mkdirSync(runDir, { recursive: true });
 afterAll(() => rmSync(runDir, { recursive: true, force: true }));
 
@@ -43,7 +54,7 @@ describe.each(pages)("docs/%s", (page, list) => {
     writeFileSync(file, example.code);
     const printed: string[] = [];
     const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-      printed.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      printed.push(args.map(shown).join(" "));
     });
     try {
       await import(pathToFileURL(file).href);

@@ -6,6 +6,13 @@ import * as ops from "./ops/index.js";
 import * as composites from "./composites/index.js";
 import { backward, type BackwardOptions } from "./autodiff/backward.js";
 import { stopGradient } from "./autodiff/stopGradient.js";
+import { formatTensor, type FormatOptions } from "./format.js";
+
+/**
+ * The key Node's `util.inspect` (and so `console.log`) looks up for a custom form. `Symbol.for` finds the
+ * same registered symbol without importing node:util, which core must not do: it also runs in browsers.
+ */
+const inspectCustom: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 
 /** A Tensor, or a plain number that an op treats as a scalar of the other operand's dtype. */
 export type TensorLike = Tensor | number;
@@ -164,6 +171,41 @@ export class Tensor {
   /** `float32[2,3]`: dtype and shape. */
   toString(): string {
     return `${this.dtype}[${this.shape.join(",")}]`;
+  }
+
+  /**
+   * The values as text, the way PyTorch prints a tensor: one number format for the whole tensor, columns
+   * aligned, large tensors summarised with `...`, and suffixes for a dtype other than float32 and for the
+   * autodiff state. `console.log(t)` and `util.inspect(t)` print the same text. The options apply to this
+   * call only, as `torch.set_printoptions` would globally.
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).format();
+   * // tensor([[1., 2.],
+   * //         [3., 4.]])
+   * tensor([0.5, 1e-5], { requiresGrad: true }).format();      // "tensor([5.0000e-01, 1.0000e-05], requiresGrad=true)"
+   * tensor([1 / 3], { dtype: "float64" }).format({ precision: 2 }); // "tensor([0.33], dtype=float64)"
+   * ```
+   */
+  format(options?: FormatOptions): string {
+    return formatTensor(this, options);
+  }
+
+  /**
+   * What `console.log` and `util.inspect` show: `format()`, or `[Tensor float32[2,2]]` where the tensor sits
+   * deeper in an object than the inspect depth allows (Node's convention for a cut-off object).
+   * @example
+   * ```ts
+   * console.log({ w: tensor([1, 2]) }); // { w: tensor([1., 2.]) }
+   * ```
+   */
+  // The options are typed inline, only the part read, so that core needs no Node types.
+  [inspectCustom](depth: number, options: { stylize?: (text: string, style: string) => string }): string {
+    if (depth < 0) {
+      const cut = `[Tensor ${this}]`;
+      return options.stylize ? options.stylize(cut, "special") : cut;
+    }
+    return this.format();
   }
 
   /** The values as nested arrays (a number for a scalar). */

@@ -118,6 +118,8 @@ const rows: readonly CatalogueRow[] = [
   { bad: "fractional seed", call: () => core.manualSeed(1.5), error: ValueError, op: "Rng", says: "seed must be an integer, got 1.5" },
   { bad: "NaN seed", call: () => new core.Rng(Number.NaN), error: ValueError, op: "Rng", says: "seed must be an integer, got NaN" },
   { bad: "generator state of the wrong length", call: () => new core.Rng(0).setState([1, 2]), error: ValueError, op: "Rng", says: "a state has 5 entries, got 2" },
+  { bad: "format precision negative", call: () => x23.format({ precision: -1 }), error: ValueError, op: "format", says: "option precision must be a non-negative integer (got -1)" },
+  { bad: "format threshold fractional", call: () => x23.format({ threshold: 2.5 }), error: ValueError, op: "format", says: "option threshold must be a non-negative integer (got 2.5)" },
   // Differentiation asked of what cannot give it.
   { bad: "backward from a non-scalar without a seed", call: () => core.randn([2], { requiresGrad: true }).mul(2).backward(), error: GradError, op: "backward", says: "float32[2] is not a scalar" },
   { bad: "backward from a tensor that needs no grad", call: () => core.zeros([]).backward(), error: GradError, op: "backward", says: "does not require grad" },
