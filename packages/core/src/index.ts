@@ -44,7 +44,7 @@ export { adviseMode } from "./autodiff/modeAdvisor.js";
 export type { ModeAdvice } from "./autodiff/modeAdvisor.js";
 export { tapeStats } from "./autodiff/tapeStats.js";
 export type { TapeStats } from "./autodiff/tapeStats.js";
-export { setThreads, threads, maxThreads } from "./kernels/threads.js";
+export { setThreads, threads, maxThreads, readyThreads, chunksRunByHelpers } from "./kernels/threads.js";
 export { fusedAdam } from "./kernels/adamFast.js";
 export { setKernels } from "./kernels/active.js";
 export type { KernelBackend } from "./kernels/active.js";

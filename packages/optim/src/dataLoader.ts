@@ -1,11 +1,15 @@
 import { Rng, Tensor, tensor, ShapeError, ValueError } from "@tapegrad/core";
 import { positiveInteger } from "./validate.js";
 
-/** A dataset: named tensors whose first axis indexes the same items (`{ x, y }`). */
-export type Dataset = Readonly<Record<string, Tensor>>;
+/**
+ * A dataset: named tensors whose first axis indexes the same items (`{ x, y }`). `D` is the dataset's own
+ * type: a mapped type over its keys, rather than an index signature, so interfaces with tensor fields
+ * (such as `Split` of `@tapegrad/datasets`) fit as they are; `Dataset` alone is any record of tensors.
+ */
+export type Dataset<D = Record<string, Tensor>> = { readonly [K in keyof D]: Tensor };
 
 /** A mini-batch: the same names, each tensor holding the batch's rows. */
-export type Batch<D extends Dataset> = { [K in keyof D]: Tensor };
+export type Batch<D extends Dataset<D>> = { [K in keyof D]: Tensor };
 
 /** Options of {@link DataLoader}. */
 export interface DataLoaderOptions {
@@ -43,10 +47,11 @@ export interface DataLoaderStateDict {
  * for (const { x, y } of loader) { opt.zeroGrad(); loss(model(x), y).backward(); opt.step(); }
  * ```
  */
-export class DataLoader<D extends Dataset> {
+export class DataLoader<D extends Dataset<D>> {
   /** Number of items D. */
   readonly length: number;
-  readonly #data: D;
+  /** The dataset's names and tensors, in key order. */
+  readonly #columns: readonly (readonly [string, Tensor])[];
   readonly #batchSize: number;
   readonly #shuffle: boolean;
   readonly #dropLast: boolean;
@@ -56,10 +61,12 @@ export class DataLoader<D extends Dataset> {
   #cursor = 0;
 
   constructor(data: D, options: DataLoaderOptions) {
-    const names = Object.keys(data);
+    // Object.keys lists the string keys, the only ones a dataset has (symbols name no tensor).
+    const columns = (Object.keys(data) as (keyof D & string)[]).map((name) => [name, data[name]] as const);
+    const names = columns.map(([name]) => name);
     if (names.length === 0) throw new ValueError("DataLoader", `option data must name at least one tensor (got {})`);
-    const lengths = names.map((n) => {
-      const t = data[n]!;
+    // Typed as tensors, but JavaScript callers can pass anything: checked here, once.
+    const lengths = columns.map(([n, t]) => {
       if (!(t instanceof Tensor) || t.shape.length === 0) {
         throw new ValueError("DataLoader", `data.${n} must be a tensor with an item axis first (got ${String(t)})`);
       }
@@ -68,11 +75,11 @@ export class DataLoader<D extends Dataset> {
     const first = lengths[0]!;
     const bad = lengths.findIndex((n) => n !== first);
     if (bad >= 0) {
-      throw new ShapeError("DataLoader", `data.${names[0]} has ${first} items but data.${names[bad]} has ${lengths[bad]}`, names.map((n) => data[n]!.shape));
+      throw new ShapeError("DataLoader", `data.${names[0]} has ${first} items but data.${names[bad]} has ${lengths[bad]}`, columns.map(([, t]) => t.shape));
     }
     if (first === 0) throw new ValueError("DataLoader", `option data holds no items (data.${names[0]} has length 0)`);
     this.length = first;
-    this.#data = data;
+    this.#columns = columns;
     this.#batchSize = positiveInteger("DataLoader", "batchSize", options.batchSize);
     this.#shuffle = options.shuffle ?? false;
     this.#dropLast = options.dropLast ?? false;
@@ -119,7 +126,7 @@ export class DataLoader<D extends Dataset> {
     const bad = indices.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= this.length);
     if (bad >= 0) throw new ValueError("DataLoader", `gather: index ${indices[bad]} (at ${bad}) is not an item in [0, ${this.length})`);
     const out: Record<string, Tensor> = {};
-    for (const [name, t] of Object.entries(this.#data)) {
+    for (const [name, t] of this.#columns) {
       const row = t.size / t.shape[0]!;
       const src = t.data;
       const dst = t.dtype === "float64" ? new Float64Array(indices.length * row) : new Float32Array(indices.length * row);

@@ -1,8 +1,13 @@
 // The same from CommonJS: Node >= 20.19 can require() an ES module, which is how CJS users load tapegrad.
-const check = require("./smoke-checks.cjs");
+const check = require("./checks.cjs");
 
-check("CommonJS require", require("@tapegrad/core"), {
+const packages = {
+  core: require("@tapegrad/core"),
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
+};
+check("CommonJS require", packages).catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
 });

@@ -1,0 +1,9 @@
+// Type-checked (not run) as a user's CommonJS module: `import = require` of the ES-module packages,
+// which TypeScript allows under module nodenext because Node >= 20.19 can require() them.
+import core = require("@tapegrad/core");
+import optim = require("@tapegrad/optim");
+import datasets = require("@tapegrad/datasets");
+
+const t: core.Tensor = core.tensor([1, 2]);
+const loader = new optim.DataLoader(datasets.moons(), { batchSize: 8 });
+export = { t, loader };

@@ -1,0 +1,17 @@
+// Type-checked (not run) as a user's ES module with moduleResolution nodenext: the published .d.ts
+// files resolve through each package's exports, and the data sets' types fit where data is expected.
+import { grad, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { mlp, type Sequential } from "@tapegrad/nn";
+import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
+import { loadDigits, type Split } from "@tapegrad/datasets";
+
+const g: Tensor = grad((x: Tensor) => x.mul(x).sum())(tensor([1, 2, 3]));
+const model: Sequential = mlp([64, 32, 10]);
+const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+const loader: DataLoader<Split> = new DataLoader(loadDigits().train, { batchSize: 32 });
+for (const { x, y } of loader satisfies Iterable<Batch<Split>>) {
+  optimizer.zeroGrad();
+  softmaxCrossEntropy(model.forward(x), y).backward();
+  optimizer.step();
+}
+export { g };
