@@ -35,7 +35,15 @@ export function promote(a: DType, b: DType): DType {
   return a === "float64" || b === "float64" ? "float64" : "float32";
 }
 
-/** Checks that a user-supplied dtype name is one tapegrad knows. */
+/**
+ * Checks that a user-supplied dtype name is one tapegrad knows, throwing a DTypeError under `op`: the
+ * name of the function the user called, so that a layer's constructor can report its own option.
+ * @example
+ * ```ts
+ * checkDType("Linear", "float64"); // "float64"
+ * checkDType("Linear", "int8");    // throws DTypeError: Linear: unknown dtype "int8"; ...
+ * ```
+ */
 export function checkDType(op: string, dtype: unknown): DType {
   if (dtype === "float32" || dtype === "float64") return dtype;
   throw new DTypeError(op, `unknown dtype ${JSON.stringify(dtype)}; use "float32" or "float64"`);

@@ -16,6 +16,7 @@ export { Tensor } from "./tensor.js";
 export type { TensorLike, NestedArray, Axes, ReduceOptions } from "./tensor.js";
 export type { FormatOptions } from "./format.js";
 export type { DType, Storage } from "./dtype.js";
+export { checkDType } from "./dtype.js";
 export type { Shape } from "./shape.js";
 export { broadcastShapes } from "./shape.js";
 export { TapegradError, ShapeError, DTypeError, ValueError, GradError, NotDifferentiableError, AnomalyError } from "./errors.js";

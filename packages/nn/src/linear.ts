@@ -1,4 +1,4 @@
-import { matmul, ShapeError, Tensor, ValueError, zeros, type DType, type Rng } from "@tapegrad/core";
+import { checkDType, matmul, ShapeError, Tensor, ValueError, zeros, type DType, type Rng } from "@tapegrad/core";
 import { pytorchDefault, uniform, type Init } from "./init.js";
 import { Module } from "./module.js";
 
@@ -40,7 +40,8 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    const { bias = true, init, rng, dtype = "float32" } = options ?? {};
+    const { bias = true, init, rng } = options ?? {};
+    const dtype = checkDType("Linear", options?.dtype ?? "float32");
     for (const [name, n] of [["inFeatures", inFeatures], ["outFeatures", outFeatures]] as const) {
       if (!Number.isInteger(n) || n < 1) throw new ShapeError("Linear", `${name} must be a positive integer, got ${n}`, [[inFeatures, outFeatures]]);
     }

@@ -27,7 +27,7 @@ const rows: readonly CatalogueRow[] = [
   // Layers.
   { bad: "Linear with a negative size", call: () => new Linear(-1, 3), error: ShapeError, op: "Linear", shapes: [[-1, 3]], says: "inFeatures must be a positive integer, got -1" },
   { bad: "Linear with a fractional size", call: () => new Linear(2, 1.5), error: ShapeError, op: "Linear", shapes: [[2, 1.5]], says: "outFeatures must be a positive integer, got 1.5" },
-  { bad: "Linear of an unknown dtype", call: () => new Linear(2, 3, { dtype: "int8" as never }), error: DTypeError, op: "tensor", says: 'unknown dtype "int8"' },
+  { bad: "Linear of an unknown dtype", call: () => new Linear(2, 3, { dtype: "int8" as never }), error: DTypeError, op: "Linear", says: 'unknown dtype "int8"' },
   { bad: "Linear input of the wrong width", call: () => linear().forward(zeros([4, 5])), error: ShapeError, op: "Linear", shapes: [[4, 5], [3, 2]], says: "last dimension must be inFeatures = 2" },
   { bad: "Linear input that is a scalar", call: () => linear().forward(tensor(1)), error: ShapeError, op: "Linear", shapes: [[], [3, 2]], says: "inFeatures = 2" },
   { bad: "Linear input that is not a tensor", call: () => linear().forward([1, 2] as never), error: ValueError, op: "Linear", says: "input must be a Tensor (got 1,2)" },
