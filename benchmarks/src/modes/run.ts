@@ -63,6 +63,17 @@ if (flag("--flops-only")) {
   process.exit(0);
 }
 
+// The commit measured, read before the run starts (the tree may change while it runs).
+const commit = ((): string => {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    // Say so when the code measured is not exactly that commit.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return "unknown";
+  }
+})();
 const started = performance.now();
 const rates = new RateBook();
 const cells: Cell[] = [];
@@ -90,16 +101,7 @@ const skipped = cells.flatMap((c) => [
 const totalS = (performance.now() - started) / 1000;
 // Times are only as good as the machine was quiet: say how busy it was.
 const load = `load average ${loadavg()[1]!.toFixed(1)} over the last 5 minutes on ${availableParallelism()} cores`;
-const commit = ((): string => {
-  try {
-    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    // Say so when the code measured is not exactly that commit.
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
-    return dirty ? `${head} with uncommitted changes` : head;
-  } catch {
-    return "unknown";
-  }
-})();
+
 // The timed part of the page: what depends on the machine and the run, labelled with both.
 const timeSection = [
   `Measured on ${new Date().toISOString().slice(0, 10)} at commit ${commit}, Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"},`,
