@@ -86,7 +86,7 @@ export class RateBook {
 export function measureCell(net: Network, options: GridOptions, rates: RateBook): Cell {
   const params = parameterCount(net);
   const argnums = net.params.map((_, i) => i);
-  const chunkSize = Math.max(1, Math.min(params, Math.floor(options.tangentElements / (net.n * net.n))));
+  const chunkSize = jacfwdChunk(net, options.tangentElements);
   const advice = adviseMode(net.loss, net.params, { argnums, chunkSize });
 
   // Reverse runs take milliseconds: many samples spread over time keep one busy moment from setting the median.
@@ -124,4 +124,30 @@ export function measureCell(net: Network, options: GridOptions, rates: RateBook)
     jvpLoop = { flops: first.flops, predicted: false, ms: median(times), runs: times.length };
   }
   return { n: net.n, s: net.s, params, reverse, jacfwd, jvpLoop };
+}
+
+/** Rows of the tangent batch per jacfwd pass: one layer's tangent holds about `tangentElements` numbers. */
+export const jacfwdChunk = (net: Network, tangentElements: number): number =>
+  Math.max(1, Math.min(parameterCount(net), Math.floor(tangentElements / (net.n * net.n))));
+
+/**
+ * One cell's counted FLOPs only, nothing timed: reverse mode counted by `profile`, jacfwd by `adviseMode`
+ * (which measureCell checks against `profile` in every cell it runs), the loop as one counted JVP times the
+ * parameter count. About a second for the whole grid, so the docs test can recompute the FLOP columns.
+ */
+export function countCell(net: Network, tangentElements: number): Cell {
+  const params = parameterCount(net);
+  const argnums = net.params.map((_, i) => i);
+  const advice = adviseMode(net.loss, net.params, { argnums, chunkSize: jacfwdChunk(net, tangentElements) });
+  const reverseFlops = profile(() => reverseGradient(net)).flops;
+  if (reverseFlops !== advice.reverseFlops) throw new Error(`adviseMode predicted ${advice.reverseFlops} reverse FLOPs, profile counted ${reverseFlops}`);
+  const counted = (flops: number): Measure => ({ flops, predicted: false, ms: null, runs: 0 });
+  return {
+    n: net.n,
+    s: net.s,
+    params,
+    reverse: counted(reverseFlops),
+    jacfwd: counted(advice.forwardFlops),
+    jvpLoop: counted(profile(() => jvpPerParameterGradient(net, 1)).flops * params),
+  };
 }

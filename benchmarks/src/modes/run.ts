@@ -5,17 +5,19 @@
  *
  *   pnpm --filter @tapegrad/benchmarks bench:modes            full grid, writes docs/
  *   pnpm --filter @tapegrad/benchmarks bench:modes --quick    n ≤ 16, s ≤ 2, prints only
+ *   pnpm --filter @tapegrad/benchmarks bench:modes --flops-only   counts only (a second), rewrites the FLOP parts
  *
- * Options: --activation sigmoid|relu (default sigmoid), --budget <seconds per run> (default 60),
- * --no-write (print only).
+ * Options: --activation sigmoid|relu (default sigmoid; relu prints only), --budget <seconds per run> (default 60),
+ * --no-write (print only). The FLOP tables it writes are recomputed by docs/modes-flops.test.ts.
  */
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { execFileSync } from "node:child_process";
 import { threads } from "@tapegrad/core";
 import { measureCell, RateBook, type Cell } from "./measure.js";
 import { lectureNetwork, type Activation } from "./network.js";
-import { cellTable, charts, localSlopeTable, perLayerTable, slopes, slopeTable } from "./report.js";
+import { CHART_AT, countGrid, GRID, QUICK_GRID } from "./grid.js";
+import { flopCharts, flopSection, localSlopeTable, readmeSentence, slopes, slopeTable, timeCharts, timeTable } from "./report.js";
 
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.includes(name);
@@ -28,21 +30,60 @@ const quick = flag("--quick");
 const activation = option("--activation", "sigmoid") as Activation;
 if (activation !== "sigmoid" && activation !== "relu") throw new Error(`--activation must be sigmoid or relu, got ${activation}`);
 const budgetMs = Number(option("--budget", "60")) * 1000;
-const write = !quick && !flag("--no-write");
-const NS = quick ? [4, 8, 16] : [4, 8, 16, 32, 64];
-const SS = quick ? [1, 2] : [1, 2, 4, 8];
+// The page reports the sigmoid network: a relu run prints its tables and writes nothing.
+const write = !quick && !flag("--no-write") && activation === "sigmoid";
+const grid = quick ? QUICK_GRID : GRID;
+const [NS, SS] = [grid.ns, grid.ss];
 
 const docs = new URL("../../../docs/", import.meta.url);
+
+/** Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->` in `file`. */
+function writeBetween(file: URL, name: string, body: string): void {
+  const [begin, end] = [`<!-- ${name}:begin -->`, `<!-- ${name}:end -->`];
+  const text = readFileSync(file, "utf8");
+  const [a, b] = [text.indexOf(begin), text.indexOf(end)];
+  if (a < 0 || b < a) throw new Error(`${file.pathname} lacks the ${begin} … ${end} markers`);
+  writeFileSync(file, text.slice(0, a + begin.length) + "\n" + body + "\n" + text.slice(b));
+}
+
+/** Writes the deterministic part: the FLOP section of the page, the README's sentence and the FLOP charts. */
+function writeFlops(cells: readonly Cell[]): void {
+  writeBetween(new URL("forward-vs-reverse.md", docs), "modes-flops", flopSection(cells));
+  writeBetween(new URL("../README.md", docs), "modes-flops", readmeSentence(cells));
+  mkdirSync(new URL("img/", docs), { recursive: true });
+  for (const [name, svg] of Object.entries(flopCharts(cells, CHART_AT.s, CHART_AT.n))) writeFileSync(new URL(`img/${name}`, docs), svg + "\n");
+}
+
+// --flops-only: count every cell's FLOPs (about a second, nothing timed) and rewrite only what they
+// determine. Run it after a change to the code that changes a count; docs/modes-flops.test.ts says when.
+if (flag("--flops-only")) {
+  if (activation !== "sigmoid") throw new Error("--flops-only writes the page's sigmoid tables; leave out --activation");
+  writeFlops(countGrid("sigmoid"));
+  console.log("wrote the FLOP section of docs/forward-vs-reverse.md, the README's modes sentence and docs/img/modes-flops-*.svg");
+  process.exit(0);
+}
+
+// The commit measured, read before the run starts (the tree may change while it runs).
+const commit = ((): string => {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    // Say so when the code measured is not exactly that commit.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${head} with uncommitted changes` : head;
+  } catch {
+    return "unknown";
+  }
+})();
 const started = performance.now();
 const rates = new RateBook();
 const cells: Cell[] = [];
 
 console.log(`tapegrad modes benchmark: ${activation} network, n ∈ {${NS}}, s ∈ {${SS}}, runs over ${budgetMs / 1000} s skipped`);
 // A throwaway cell first, so that V8's compilation is not timed as part of the smallest cells.
-measureCell(lectureNetwork(4, 1, activation), { budgetMs, repeatMs: 200, tangentElements: 2 ** 21 }, new RateBook());
+measureCell(lectureNetwork(4, 1, activation), { budgetMs, repeatMs: 200, tangentElements: grid.tangentElements }, new RateBook());
 for (const s of SS) {
   for (const n of NS) {
-    const cell = measureCell(lectureNetwork(n, s, activation), { budgetMs, repeatMs: 3000, tangentElements: 2 ** 21 }, rates);
+    const cell = measureCell(lectureNetwork(n, s, activation), { budgetMs, repeatMs: 3000, tangentElements: grid.tangentElements }, rates);
     cells.push(cell);
     const t = (m: Cell["reverse"]): string => (m.ms === null ? `skip(${m.skipped})` : `${m.ms.toFixed(1)}ms`);
     console.log(
@@ -60,58 +101,34 @@ const skipped = cells.flatMap((c) => [
 const totalS = (performance.now() - started) / 1000;
 // Times are only as good as the machine was quiet: say how busy it was.
 const load = `load average ${loadavg()[1]!.toFixed(1)} over the last 5 minutes on ${availableParallelism()} cores`;
-const commit = ((): string => {
-  try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
-})();
-const section = [
-  `Measured on ${new Date().toISOString().slice(0, 10)} at commit ${commit}, Node ${process.version}, ${activation} activations, float64,`,
-  `tapegrad's default kernels with ${threads()} matmul thread(s); whole run ${totalS.toFixed(0)} s, ${load}.`,
-  `FLOPs marked * were not run to the end (time-boxed at ${budgetMs / 1000} s): they are exact extrapolations (adviseMode for`,
-  `jacfwd; one counted JVP × the parameter count for the loop), so the FLOP fits use every cell, and the time fits only`,
-  `the cells that ran.`,
+
+// The timed part of the page: what depends on the machine and the run, labelled with both.
+const timeSection = [
+  `Measured on ${new Date().toISOString().slice(0, 10)} at commit ${commit}, Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"},`,
+  `${activation} activations, float64, tapegrad's default kernels with ${threads()} matmul thread(s); whole run ${totalS.toFixed(0)} s,`,
+  `${load}. Times are medians over the number of runs in parentheses; the FLOP counts above do not depend on any of this.`,
   "",
-  "Skipped: " + (skipped.length > 0 ? skipped.join("; ") + "." : "none."),
+  "Skipped (time box " + `${budgetMs / 1000} s): ` + (skipped.length > 0 ? skipped.join("; ") + "." : "none."),
   "",
-  "### Slopes (joint least-squares fit of log cost = c + α log n + β log s)",
+  "#### Slopes of the times (joint least-squares fit over the cells that ran)",
   "",
-  slopeTable(fits),
+  slopeTable(fits, "time"),
   "",
-  "The last-pair columns are the slopes between n = 32 and 64 (at the largest s) and between s = 4 and 8",
-  "(at the largest n): where the lower-order terms matter least.",
+  "#### Every cell",
   "",
-  "### FLOPs added per extra hidden layer",
+  timeTable(cells),
   "",
-  perLayerTable(cells),
-  "",
-  "### Local FLOP slopes (one fit per row and column of the grid)",
-  "",
-  localSlopeTable(cells),
-  "",
-  "### Every cell",
-  "",
-  cellTable(cells),
-  "",
-  "![FLOPs against n](img/modes-flops-n.svg)",
-  "![FLOPs against s](img/modes-flops-s.svg)",
   "![time against n](img/modes-time-n.svg)",
 ].join("\n");
 
-console.log("\n" + slopeTable(fits) + "\n\n" + localSlopeTable(cells));
+console.log("\n" + slopeTable(fits, "FLOPs") + "\n\n" + slopeTable(fits, "time") + "\n\n" + localSlopeTable(cells));
 if (skipped.length > 0) console.log(`\nskipped: ${skipped.join("; ")}`);
 console.log(`\nwhole run: ${totalS.toFixed(0)} s (${load})`);
 
 if (write) {
   const page = new URL("forward-vs-reverse.md", docs);
-  const [begin, end] = ["<!-- modes-results:begin -->", "<!-- modes-results:end -->"];
-  const text = readFileSync(page, "utf8");
-  const [a, b] = [text.indexOf(begin), text.indexOf(end)];
-  if (a < 0 || b < a) throw new Error(`${page.pathname} lacks the ${begin} … ${end} markers`);
-  writeFileSync(page, text.slice(0, a + begin.length) + "\n" + section + "\n" + text.slice(b));
-  mkdirSync(new URL("img/", docs), { recursive: true });
-  for (const [name, svg] of Object.entries(charts(cells, 2, 16))) writeFileSync(new URL(`img/${name}`, docs), svg + "\n");
-  console.log(`wrote ${page.pathname} and docs/img/modes-*.svg`);
+  writeFlops(cells);
+  writeBetween(page, "modes-times", timeSection);
+  for (const [name, svg] of Object.entries(timeCharts(cells, CHART_AT.s))) writeFileSync(new URL(`img/${name}`, docs), svg + "\n");
+  console.log(`wrote ${page.pathname}, the README's modes sentence and docs/img/modes-*.svg`);
 }

@@ -26,8 +26,8 @@ describe("the decision-boundary PNG", () => {
   it("colours each side by the probability of class 1", () => {
     expect(pixel(png, 10, 150)).toEqual([...fieldColour(0)]);
     expect(pixel(png, 190, 150)).toEqual([...fieldColour(1)]);
-    expect(fieldColour(0)[2]).toBeGreaterThan(fieldColour(0)[0]); // blue side
-    expect(fieldColour(1)[0]).toBeGreaterThan(fieldColour(1)[2]); // red side
+    expect(fieldColour(0)[0]).toBeGreaterThan(fieldColour(0)[2]); // orange side
+    expect(fieldColour(1)[2]).toBeGreaterThan(fieldColour(1)[0]); // blue side
     expect([...fieldColour(0.5)]).toEqual([255, 255, 255]);
   });
 

@@ -9,8 +9,12 @@ export interface Bounds {
   readonly y1: number;
 }
 
-/** Class colours: blue for class 0, red for class 1 (the field fades from one through white to the other). */
-export const CLASS_COLOURS: readonly [Rgb, Rgb] = [[33, 102, 172], [178, 24, 43]];
+/**
+ * Class colours: orange for class 0, blue for class 1, the playground's (packages/playground/src/app/draw.ts),
+ * so that every picture in the docs colours a class the same way. The field fades from one through white
+ * to the other.
+ */
+export const CLASS_COLOURS: readonly [Rgb, Rgb] = [[245, 147, 34], [8, 119, 189]];
 const WHITE: Rgb = [255, 255, 255];
 const INK: Rgb = [30, 30, 30];
 /** How far the field goes from white toward a class colour at p = 0 or 1; lighter than the points. */
@@ -19,7 +23,7 @@ const FIELD_STRENGTH = 0.55;
 const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * t)) as unknown as Rgb;
 
 /**
- * The colour of probability p of class 1: white at ½, toward blue below and red above.
+ * The colour of probability p of class 1: white at ½, toward orange below and blue above.
  * @example
  * ```ts
  * fieldColour(0.5); // [255, 255, 255]

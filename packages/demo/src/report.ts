@@ -46,7 +46,7 @@ export function reportHtml(flags: Flags, results: readonly TaskResult[], files: 
 <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse}
 td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}img{max-width:100%}</style></head>
 <body><h1>tapegrad demo: the lecture's network</h1><p>${escape(settings)}</p>${table}
-${files.boundary === undefined ? "" : `<h2>Decision boundary</h2><p>Colour: the network's probability of class 1 (blue 0, white ½, red 1); dark line: p = ½; dots: training points.</p><img src="${files.boundary}" alt="decision boundary">`}
+${files.boundary === undefined ? "" : `<h2>Decision boundary</h2><p>Colour: the network's probability of class 1 (orange 0, white ½, blue 1); dark line: p = ½; dots: training points.</p><img src="${files.boundary}" alt="decision boundary">`}
 <h2>Loss per epoch</h2><img src="${files.loss}" alt="loss curves">
 ${matrices.join("\n")}
 </body></html>

@@ -112,14 +112,18 @@ runs.forEach(({ name, color, make }, i) => {
   curves.push({ color, f: points.map(([x, y]) => rosenbrock(x, y)) });
 });
 
-// Panel 8: log10 f against the step, every optimizer.
+// Panel 8: log10 f against the step, every optimizer, over the whole range of f that any of them reaches
+// (a fixed floor would hide the methods that go below it).
 const [lx, ly] = corner(runs.length);
-const [lo, hi] = [-4, 3];
-const cy = (f: number): number => ((hi - Math.min(hi, Math.max(lo, Math.log10(f)))) / (hi - lo)) * SIDE;
+const everyF = curves.flatMap(({ f }) => f);
+const [lo, hi] = [Math.floor(Math.log10(Math.min(...everyF))), Math.ceil(Math.log10(Math.max(...everyF)))];
+const cy = (f: number): number => ((hi - Math.log10(f)) / (hi - lo)) * SIDE;
 svg.push(`<g transform="translate(${lx} ${ly})"><rect width="${SIDE}" height="${SIDE}" fill="#fafafa" stroke="#999"/>`);
 svg.push(`<text x="0" y="-8" font-weight="bold">f against the step (log scale)</text>`);
+const labelEvery = Math.ceil((hi - lo) / 8);
 for (let e = lo; e <= hi; e++) {
-  svg.push(`<line x1="0" x2="${SIDE}" y1="${fmt(cy(10 ** e))}" y2="${fmt(cy(10 ** e))}" stroke="#ddd"/><text x="-4" y="${fmt(cy(10 ** e) + 4)}" text-anchor="end" font-size="10">1e${e}</text>`);
+  svg.push(`<line x1="0" x2="${SIDE}" y1="${fmt(cy(10 ** e))}" y2="${fmt(cy(10 ** e))}" stroke="#ddd"/>`);
+  if ((e - lo) % labelEvery === 0) svg.push(`<text x="-4" y="${fmt(cy(10 ** e) + 4)}" text-anchor="end" font-size="10">1e${e}</text>`);
 }
 for (const { color, f } of curves) {
   svg.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${f.map((v, k) => `${fmt((k / STEPS) * SIDE)},${fmt(cy(v))}`).join(" ")}"/>`);
@@ -130,4 +134,8 @@ svg.push(`</svg>`);
 const out = new URL("../../../docs/img/optimizer-paths.svg", import.meta.url);
 mkdirSync(new URL(".", out), { recursive: true });
 writeFileSync(out, svg.join("\n") + "\n");
-console.log(`wrote ${out.pathname}`);
+console.log(`wrote ${out.pathname}; f axis 1e${lo} to 1e${hi}`);
+for (const [i, { f }] of curves.entries()) {
+  const min = Math.min(...f);
+  console.log(`${runs[i]!.name}: f = ${f[STEPS]!.toExponential(2)} at step ${STEPS}, lowest ${min.toExponential(2)} at step ${f.indexOf(min)}`);
+}

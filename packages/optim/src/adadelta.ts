@@ -34,8 +34,10 @@ const defaults: AdaDeltaOptions = { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 }
 
 /**
  * AdaDelta (Zeiler 2012), the lecture's diagonal Newton approximation (§6). The lecture writes
- * s ← ρ s + (1 − ρ) v², t ← ρ t + (1 − ρ) d², d = −(√t / √s) v; the published algorithm puts ε inside
- * both roots and updates t with the NEW step, after computing it:
+ * ① s ← ρ s + (1 − ρ) v², ② t ← ρ t + (1 − ρ) d², ③ d = −(√t / √s) v, one pass of ①②③ per step: ② folds
+ * in the previous step's d before ③ forms the new one. The published algorithm below computes d first and
+ * folds it into t afterwards, which is the same sequence (each d sees the t of all earlier steps). What
+ * differs is ε, inside both roots, and the scale α:
  *
  *     g = v + λ θ
  *     s ← ρ s + (1 − ρ) g²

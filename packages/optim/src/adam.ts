@@ -20,17 +20,20 @@ const decoupledAmsgrad: MomentRules = { decoupled: true, amsgrad: true, statisti
 const adamDefaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
 
 /**
- * Adam (Kingma & Ba 2015), torch's form. The lecture (§6) writes u for the gradient average and s for
- * the squared one, with the decays named the other way round (its ρ2 is β1 here, its ρ1 is β2), and
- * d = −(√(1 − ρ1^k) / (1 − ρ2^k)) u / √s. The published method adds α and ε, ε OUTSIDE the root
- * after bias correction:
+ * Adam (Kingma & Ba 2015), torch's form. The lecture (§6) writes u for the gradient average (decay ρ2)
+ * and s for the squared one (decay ρ1): the decays are named the other way round (its ρ2 is β1 here, its
+ * ρ1 is β2). Its slide writes the step as d = −(√(1 − ρ2^k) / (1 − ρ1^k)) u / √s, which is a slip: bias
+ * correction divides u by 1 − ρ2^k and s by 1 − ρ1^k, so the consistent coefficient is
+ * √(1 − ρ1^k) / (1 − ρ2^k), giving d = −û / √ŝ (at k = 2 with (ρ1, ρ2) = (0.999, 0.9) the slide's
+ * coefficient is 218, the consistent one 0.235). This class computes the corrected form. The published
+ * method adds α and ε, ε OUTSIDE the root after bias correction:
  *
  *     g = v + λ θ
  *     m ← β1 m + (1 − β1) g                  (the lecture's u)
  *     s ← β2 s + (1 − β2) g²                 (the lecture's s)
  *     θ ← θ − α m̂ / (√ŝ + ε),   m̂ = m / (1 − β1^k),  ŝ = s / (1 − β2^k)   (ŝ → running max with amsgrad)
  *
- * With ε = 0 this is the lecture's step times α.
+ * With ε = 0 this is the lecture's step, in its corrected form, times α.
  *
  * @example
  * ```ts

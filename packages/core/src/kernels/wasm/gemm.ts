@@ -24,7 +24,7 @@ export const PACK_B = 1;
  * The 4 × 8 tile lives in 8 f32x4 accumulators; each step of the k loop loads 8 floats of B (two
  * vectors) and broadcasts one float of each of the 4 rows of A (`v128.load32_splat`): four sequential
  * streams, so A needs no packing. That is 11 live vectors: V8 gives
- * WebAssembly 15, and larger tiles spill (see TOOLCHAIN.md; a 6 × 8 tile with FMA measured 20 GFLOP/s
+ * WebAssembly 15, and larger tiles spill (see docs/performance.md; a 6 × 8 tile with FMA measured 20 GFLOP/s
  * at 1024³ against this tile's 32). The k loop is left rolled on purpose: when
  * it is unrolled, V8 hoists the loads and spills. The B panel stays in L1 while the A panels stream past.
  * `fma` picks relaxed SIMD's fused multiply-add, which the caller uses only after feature detection.
