@@ -288,7 +288,11 @@ export class Tensor {
   ne(y: TensorLike): Tensor { return ops.ne(this, y); }
   matmul(y: TensorLike): Tensor { return ops.matmul(this, y); }
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  flatten(): Tensor { return ops.reshape(this, [this.size]); }
+  flatten(startDim = 0, endDim = -1): Tensor { return composites.flatten(this, startDim, endDim); }
+  squeeze(axis?: number | readonly number[]): Tensor { return composites.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return composites.unsqueeze(this, axis); }
+  permute(perm: readonly number[]): Tensor { return composites.permute(this, perm); }
+  split(sizes: number | readonly number[], axis = 0): Tensor[] { return composites.split(this, sizes, axis); }
   transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
   slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }

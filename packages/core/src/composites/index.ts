@@ -2,3 +2,5 @@ export { sub, div, square, minimum } from "./arithmetic.js";
 export { sigmoid, leakyRelu, softplus } from "./activations.js";
 export { mean, min, logSumExp } from "./reductions.js";
 export { softmax, logSoftmax } from "./softmax.js";
+export { squeeze, unsqueeze, flatten, permute } from "./shape.js";
+export { stack, split } from "./joins.js";
