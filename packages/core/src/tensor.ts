@@ -273,6 +273,12 @@ export class Tensor {
   relu(): Tensor { return ops.relu(this); }
   leakyRelu(alpha = 0.01): Tensor { return composites.leakyRelu(this, alpha); }
   softplus(): Tensor { return composites.softplus(this); }
+  logSigmoid(): Tensor { return composites.logSigmoid(this); }
+  silu(): Tensor { return composites.silu(this); }
+  gelu(options?: composites.GeluOptions): Tensor { return composites.gelu(this, options); }
+  erf(): Tensor { return ops.erf(this); }
+  erfc(): Tensor { return ops.erfc(this); }
+  log1p(): Tensor { return ops.log1p(this); }
   softmax(axis = -1): Tensor { return composites.softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return composites.logSoftmax(this, axis); }
   logSumExp(axis?: Axes, options?: ReduceOptions): Tensor { return composites.logSumExp(this, axis, options); }

@@ -127,6 +127,8 @@ const rows: readonly CatalogueRow[] = [
   // Bad options and hyperparameters.
   { bad: "arange step 0", call: () => core.arange(0, 1, 0), error: ValueError, op: "arange", says: "non-zero step, got 0, 1, 0" },
   { bad: "arange to NaN", call: () => core.arange(Number.NaN), error: ValueError, op: "arange", says: "got 0, NaN, 1" },
+  { bad: "gelu approximation that PyTorch does not have", call: () => core.gelu(x23, { approximate: "erf" as never }), error: ValueError, op: "gelu", says: 'option approximate must be "none" or "tanh", got "erf"' },
+  { bad: "gelu options that are not an object", call: () => x23.gelu("tanh" as never), error: ValueError, op: "gelu", says: 'options must be an object, got "tanh"' },
   { bad: "leakyRelu slope NaN", call: () => core.leakyRelu(x23, Number.NaN), error: ValueError, op: "leakyRelu", says: "option alpha must be a finite number (got NaN)" },
   { bad: "fractional seed", call: () => core.manualSeed(1.5), error: ValueError, op: "Rng", says: "seed must be an integer, got 1.5" },
   { bad: "NaN seed", call: () => new core.Rng(Number.NaN), error: ValueError, op: "Rng", says: "seed must be an integer, got NaN" },

@@ -1,5 +1,6 @@
 export { sub, div, square, minimum } from "./arithmetic.js";
-export { sigmoid, leakyRelu, softplus } from "./activations.js";
+export { sigmoid, leakyRelu, softplus, logSigmoid, silu, gelu } from "./activations.js";
+export type { GeluOptions } from "./activations.js";
 export { mean, min, logSumExp } from "./reductions.js";
 export { softmax, logSoftmax } from "./softmax.js";
 export { squeeze, unsqueeze, flatten, permute } from "./shape.js";
