@@ -1,4 +1,4 @@
-import type { DType, Storage } from "./dtype.js";
+import { isFloat, type DType, type Storage } from "./dtype.js";
 import type { Shape } from "./shape.js";
 import { describeValue, GradError, ValueError } from "./errors.js";
 import type { AnyOpRule } from "./ops/rule.js";
@@ -62,7 +62,7 @@ export interface Dual {
 }
 
 /**
- * An n-dimensional array of float32 or float64 numbers in contiguous row-major storage. Tensors are
+ * An n-dimensional array of float32, float64 or int32 numbers in contiguous row-major storage. Tensors are
  * immutable values managed by the garbage collector: nothing is ever freed by hand. Operations on a
  * tensor with `requiresGrad` are recorded on the tape so that `backward()` can differentiate them.
  *
@@ -114,6 +114,9 @@ export class Tensor {
     return this.#requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (value && !isFloat(this.dtype)) {
+      throw new GradError("requiresGrad", `only floating-point tensors can require grad, got ${this} (integers carry no derivative)`);
+    }
     if (this.node !== null && !value) {
       throw new GradError("requiresGrad", `cannot switch off requiresGrad on a ${this} computed by ${this.node.rule.name}; use detach()`);
     }

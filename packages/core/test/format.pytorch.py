@@ -36,6 +36,13 @@ cases = {
     "huge": torch.arange(1e6).reshape(1000, 1000),
     "float64": t([1 / 3, 2], dtype=torch.float64),
     "float64Wrapped": t([(i * 37 % 101 - 50) / 8 for i in range(8)], dtype=torch.float64),
+    "int32": t([1, 2], dtype=torch.int32),
+    "int32Aligned": t([[-1, 20], [300, 4]], dtype=torch.int32),
+    "int32Scalar": t(7, dtype=torch.int32),
+    "int32Empty": t([], dtype=torch.int32),
+    "int32Summarised": torch.arange(2000, dtype=torch.int32),
+    "int32Extremes": t([-2147483648, 0], dtype=torch.int32),
+    "int32ThreeD": torch.arange(24, dtype=torch.int32).reshape(2, 3, 4)[:, :2],
 }
 x = t([[1.0, 2.0], [3.0, 4.5]], requires_grad=True)
 cases["leaf"] = x
@@ -57,7 +64,7 @@ out["narrow"] = printed_with(torch.arange(10.0), linewidth=30)
 out["noSci"] = printed_with(t([1e-5, 1.0]), sci_mode=False)
 out["sci"] = printed_with(t([1.5, 2.0]), sci_mode=True)
 
-rename = [("dtype=torch.float64", "dtype=float64"), ("requires_grad=True", "requiresGrad=true"),
+rename = [("dtype=torch.float64", "dtype=float64"), ("dtype=torch.int32", "dtype=int32"), ("requires_grad=True", "requiresGrad=true"),
           ("grad_fn=<MulBackward0>", "gradFn=<mul>"), ("size=(0, 3)", "shape=[0, 3]"), ("size=(2, 0)", "shape=[2, 0]")]
 for k, v in out.items():
     for a, b in rename:

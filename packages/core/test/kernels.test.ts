@@ -79,6 +79,29 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
   });
 });
 
+/** The drawn values scaled and rounded to integers, as int32: exact in every kernel, so both must agree exactly. */
+const toInt32 = (t: Tensor): Tensor => tensor(Int32Array.from(t.data, (v) => Math.round(v * 5)), { shape: t.shape });
+
+describe.each(primitives.filter((r) => (r as OpRule<unknown>).takesInt32).map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
+  it("matches the reference kernel exactly on int32", () => {
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const gen = caseGen(g);
+        const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
+        const inputs = drawInputs(gen, rule.test, shapes, params).map(toInt32);
+        fc.pre(accepts(rule, inputs, params));
+        const fast = withKernels(fastKernels, () => apply(rule, inputs, params));
+        const ref = withKernels(referenceKernels, () => apply(rule, inputs, params));
+        expect(ref.dtype).toBe(rule.name === "cast" ? "float64" : "int32");
+        expect(fast.dtype).toBe(ref.dtype);
+        expect(fast.shape).toEqual(ref.shape);
+        expect(differingElements(fast.data, ref.data)).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 /** Random float32 values in [-1, 1) from a seeded generator. */
 const randomF32 = (rng: Rng, n: number): Float32Array => Float32Array.from({ length: n }, () => 2 * rng.uniform() - 1);
 

@@ -37,6 +37,7 @@ function asUsed(shape: Shape, transposed: boolean): { rows: number; cols: number
  */
 export const matmulOp: OpRule<MatmulParams> = {
   name: "matmul",
+  takesInt32: true,
   shape: ([x, y], p) => {
     const a = x!.shape;
     const b = y!.shape;

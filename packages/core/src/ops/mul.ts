@@ -5,6 +5,7 @@ import type { OpRule } from "./rule.js";
 
 export const mulOp: OpRule = {
   name: "mul",
+  takesInt32: true,
   ...elementwiseBinary("mul", (x, y) => x * y),
   jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy]) => sumPresent(dx && mul(dx, y!), dy && mul(x!, dy)), // d(xy) = dx·y + x·dy
