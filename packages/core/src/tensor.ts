@@ -306,6 +306,12 @@ export class Tensor {
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
   slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  argmax(axis?: number, options?: ReduceOptions): Tensor { return ops.argmax(this, axis, options); }
+  argmin(axis?: number, options?: ReduceOptions): Tensor { return ops.argmin(this, axis, options); }
+  clamp(min?: TensorLike, max?: TensorLike): Tensor { return composites.clamp(this, min, max); }
+  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
+  indexSelect(axis: number, index: Tensor): Tensor { return composites.indexSelect(this, axis, index); }
+  scatterAdd(axis: number, index: Tensor, src: TensorLike): Tensor { return ops.scatterAdd(this, axis, index, src); }
 }
 
 let warnedNonLeafGrad = false;

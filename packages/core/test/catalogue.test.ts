@@ -11,6 +11,7 @@ import { DTypeError, GradError, ShapeError, tensor, ValueError, zeros, type Tens
 
 
 const x23 = core.randn([2, 3], { rng: new core.Rng(0) });
+const int32 = (values: core.NestedArray): Tensor => tensor(values, { dtype: "int32" });
 const ce = (target: Tensor): Tensor => core.softmaxCrossEntropy(x23, target);
 /** A user's op whose forward returns one element whatever the output's size. */
 const shortForward: core.OpRule = {
@@ -88,6 +89,24 @@ const rows: readonly CatalogueRow[] = [
   { bad: "matmul of a vector whose length differs", call: () => core.matmul(core.zeros([2]), x23.transpose()), error: ShapeError, op: "matmul", shapes: [[1, 2], [3, 2]], says: "inner dimensions differ (2 != 3)" },
   { bad: "negative padding", call: () => core.pad(x23, [-1, 0], [0, 0]), error: ShapeError, op: "pad", shapes: [[2, 3]], says: "before [-1,0]" },
   { bad: "fractional padding", call: () => core.pad(x23, [0.5, 0], [0, 0]), error: ValueError, op: "pad", says: "got an array [0.5, 0]" },
+  // Indices.
+  { bad: "gather with a float index", call: () => x23.gather(1, tensor([[0, 1], [2, 0]])), error: DTypeError, op: "gather", says: 'the index (input 1) must be an int32 tensor, got a float32[2,2] tensor (cast it with .cast("int32"))' },
+  { bad: "gather with a fractional float index", call: () => core.gather(x23, 1, tensor([[0.5]])), error: DTypeError, op: "gather", says: "must be an int32 tensor, got a float32[1,1] tensor" },
+  { bad: "gather with an index past the axis", call: () => x23.gather(1, int32([[0, 3]])), error: ValueError, op: "gather", says: "index 3 at [0,1] is out of range for axis 1 of length 3 (valid: 0 to 2)" },
+  { bad: "gather with a negative index", call: () => x23.gather(-2, int32([[0], [-1]])), error: ValueError, op: "gather", says: "index -1 at [1,0] is out of range for axis 0 of length 2" },
+  { bad: "gather with an index of another rank", call: () => x23.gather(1, int32([0, 1])), error: ShapeError, op: "gather", shapes: [[2, 3], [2]], says: "the index must have the input's rank" },
+  { bad: "gather with an index larger off the axis", call: () => x23.gather(1, int32([[0], [0], [0]])), error: ShapeError, op: "gather", shapes: [[2, 3], [3, 1]], says: "no dim larger than the input's, but along axis 1" },
+  { bad: "gather with a nested array as the index", call: () => core.gather(x23, 0, [[0]] as never), error: DTypeError, op: "gather", says: "must be an int32 tensor, got an array [[…]]" },
+  { bad: "indexSelect with a float index", call: () => x23.indexSelect(0, tensor([1])), error: DTypeError, op: "indexSelect", says: "the index must be an int32 tensor, got a float32[1] tensor" },
+  { bad: "indexSelect with a 2-D index", call: () => x23.indexSelect(0, int32([[1]])), error: ShapeError, op: "indexSelect", shapes: [[2, 3], [1, 1]], says: "the index must be 1-D" },
+  { bad: "indexSelect with an index past the axis", call: () => x23.indexSelect(-1, int32([0, 5])), error: ValueError, op: "indexSelect", says: "index 5 at [1] is out of range for axis 1 of length 3" },
+  { bad: "scatterAdd with an index past the axis", call: () => core.scatterAdd(x23, 0, int32([[2, 0, 0]]), core.ones([1, 3])), error: ValueError, op: "scatterAdd", says: "index 2 at [0,0] is out of range for axis 0 of length 2" },
+  { bad: "scatterAdd with src smaller than the index", call: () => core.scatterAdd(x23, 1, int32([[0, 1]]), core.ones([1, 1])), error: ShapeError, op: "scatterAdd", shapes: [[2, 3], [1, 2], [1, 1]], says: "the index no dim larger than src's" },
+  { bad: "scatterAdd with a float index", call: () => core.scatterAdd(x23, 1, tensor([[0]]), core.ones([1, 1])), error: DTypeError, op: "scatterAdd", says: "must be an int32 tensor" },
+  { bad: "argmax of an empty tensor", call: () => core.argmax(zeros([0, 3])), error: ShapeError, op: "argmax", shapes: [[0, 3]], says: "cannot take the argmax of an empty tensor" },
+  { bad: "argmin axis past the rank", call: () => x23.argmin(2), error: ShapeError, op: "argmin", shapes: [[2, 3]], says: "axis 2 is out of range for rank 2" },
+  { bad: "clamp with neither bound", call: () => x23.clamp(), error: ValueError, op: "clamp", says: "needs a min or a max bound, got neither" },
+  { bad: "clamp with a string bound", call: () => x23.clamp("0" as never, 1), error: ValueError, op: "clamp", says: 'min must be a number, a Tensor or undefined, got "0"' },
   // Broadcasting and matmul.
   { bad: "shapes that do not broadcast", call: () => x23.add(core.zeros([4])), error: ShapeError, op: "add", shapes: [[2, 3], [4]], says: "dim -1: 3 vs 4" },
   { bad: "where condition that does not broadcast", call: () => core.where(core.zeros([2]).gt(0), x23, 0), error: ShapeError, op: "where", shapes: [[2], [2, 3]], says: "dim -1: 2 vs 3" },

@@ -54,6 +54,13 @@ const composites: Record<string, CompositeCase | CompositeCase[]> = {
   unsqueeze: [0, -1].map((axis) => unaryCase((x) => core.unsqueeze(x, axis).mul(x.unsqueeze(axis)))),
   flatten: [[0, -1], [1, -1], [0, 1]].map(([start, end]) => unaryCase((x) => core.flatten(x, start, end).mul(3), { cases: (g) => ({ shapes: [g.shape(2, 3, 3)], params: undefined }) })),
   permute: unaryCase((x) => core.permute(x, [-1, 0, 1]).mul(core.arange(x.shape[0]!, undefined, 1, { dtype: "float64" }).add(1).reshape([1, -1, 1])), { cases: (g) => ({ shapes: [g.shape(3, 3, 3)], params: undefined }) }),
+  clamp: [
+    unaryCase((x) => core.clamp(x, -1, 1), { kinks: [-1, 1] }),
+    unaryCase((x) => core.clamp(x, -0.5), { kinks: [-0.5] }),
+    binaryCase((x, hi) => core.clamp(x, undefined, hi), { values: (g, [a, b]) => [distinct(g, [a!])[0]!, distinct(g, [b!])[0]!.map((v) => v + 0.05)] }),
+  ],
+  // Repeated and out-of-order rows, so the gradient must add the cotangents of repeats.
+  indexSelect: [0, 1].map((axis) => unaryCase((x) => core.indexSelect(x, axis, core.tensor([2, 0, 2, 1], { dtype: "int32" })), { cases: () => ({ shapes: [[3, 3]], params: undefined }) })),
   vectorMatmul: [
     binaryCase((v, m) => core.matmul(v, m), { cases: (g) => ({ shapes: [[3], [g.int(0, 1) ? 2 : 1, 3, 2].slice(g.int(0, 1))], params: undefined }) }),
     binaryCase((m, v) => core.matmul(m, v), { cases: (g) => ({ shapes: [[2, 2, 3].slice(g.int(0, 1)), [3]], params: undefined }) }),

@@ -53,7 +53,8 @@ function accepts(rule: OpRule<unknown>, inputs: readonly Tensor[], params: unkno
   }
 }
 
-const cast32 = (t: Tensor): Tensor => tensor(Float32Array.from(t.data), { shape: t.shape });
+/** A float64 input as float32 (int32 indices stay as they are). */
+const cast32 = (t: Tensor): Tensor => (t.dtype === "int32" ? t : tensor(Float32Array.from(t.data), { shape: t.shape }));
 
 describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
   it.each(["float64", "float32"] as const)("matches the reference kernel (%s)", (dtype) => {
@@ -64,7 +65,7 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
       fc.property(fc.gen(), (g) => {
         const gen = caseGen(g);
         const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
-        const drawn = drawInputs(gen, rule.test, shapes, params);
+        const drawn = drawInputs(gen, rule.test, shapes, params, rule.indexInputs);
         const inputs = dtype === "float64" ? drawn : drawn.map(cast32);
         // Only inputs the op accepts reach a kernel (matmul's spec can draw batch dims that do not broadcast).
         fc.pre(accepts(rule, inputs, params));
@@ -80,7 +81,7 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
 });
 
 /** The drawn values scaled and rounded to integers, as int32: exact in every kernel, so both must agree exactly. */
-const toInt32 = (t: Tensor): Tensor => tensor(Int32Array.from(t.data, (v) => Math.round(v * 5)), { shape: t.shape });
+const toInt32 = (t: Tensor): Tensor => (t.dtype === "int32" ? t : tensor(Int32Array.from(t.data, (v) => Math.round(v * 5)), { shape: t.shape }));
 
 describe.each(primitives.filter((r) => (r as OpRule<unknown>).takesInt32).map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
   it("matches the reference kernel exactly on int32", () => {
@@ -88,11 +89,11 @@ describe.each(primitives.filter((r) => (r as OpRule<unknown>).takesInt32).map((r
       fc.property(fc.gen(), (g) => {
         const gen = caseGen(g);
         const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
-        const inputs = drawInputs(gen, rule.test, shapes, params).map(toInt32);
+        const inputs = drawInputs(gen, rule.test, shapes, params, rule.indexInputs).map(toInt32);
         fc.pre(accepts(rule, inputs, params));
         const fast = withKernels(fastKernels, () => apply(rule, inputs, params));
         const ref = withKernels(referenceKernels, () => apply(rule, inputs, params));
-        expect(ref.dtype).toBe(rule.name === "cast" ? "float64" : "int32");
+        expect(ref.dtype).toBe(rule.name === "cast" ? "float64" : "int32"); // cast's spec casts to float64
         expect(fast.dtype).toBe(ref.dtype);
         expect(fast.shape).toEqual(ref.shape);
         expect(differingElements(fast.data, ref.data)).toBe(0);

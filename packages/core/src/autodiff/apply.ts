@@ -33,8 +33,9 @@ export function lastSequence(): number {
  *    carry no derivative, as in PyTorch, where argmax's result does not require grad).
  */
 export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P): Tensor {
-  const inputs = coerce(rule.name, args);
-  if (!rule.takesInt32) refuseInt32(rule.name, inputs);
+  const indices = rule.indexInputs ?? [];
+  const inputs = indices.length === 0 ? coerce(rule.name, args) : coerceAroundIndices(rule.name, args, indices);
+  if (!rule.takesInt32) refuseInt32(rule.name, inputs.filter((_, i) => !indices.includes(i)));
   const outShape = rule.shape(inputs, params);
   checkAllocatable(rule.name, outShape, inputs);
   const level = topLevel(rule.name, inputs);
@@ -113,6 +114,23 @@ function topLevel(op: string, inputs: readonly Tensor[]): number {
     if (t.dual.level > level) level = t.dual.level;
   }
   return level;
+}
+
+/**
+ * `coerce` for an op with index inputs: each index must already be an int32 tensor, and only the other
+ * inputs are promoted to their common dtype (an index promoted to float would no longer be an index).
+ */
+function coerceAroundIndices(op: string, args: readonly TensorLike[], indices: readonly number[]): readonly Tensor[] {
+  for (const i of indices) {
+    const a = args[i];
+    if (!(a instanceof Tensor) || a.dtype !== "int32") {
+      const hint = a instanceof Tensor ? ` (cast it with .cast("int32"))` : "";
+      throw new DTypeError(op, `the index (input ${i}) must be an int32 tensor, got ${describeValue(a)}${hint}`);
+    }
+  }
+  const values = coerce(op, args.filter((_, i) => !indices.includes(i)));
+  let next = 0;
+  return args.map((a, i) => (indices.includes(i) ? (a as Tensor) : values[next++]!));
 }
 
 /** Turns numbers into scalar tensors and promotes mixed dtypes (see `promote`). */

@@ -5,3 +5,4 @@ export { mean, min, logSumExp } from "./reductions.js";
 export { softmax, logSoftmax } from "./softmax.js";
 export { squeeze, unsqueeze, flatten, permute } from "./shape.js";
 export { stack, split } from "./joins.js";
+export { indexSelect, clamp } from "./indexing.js";

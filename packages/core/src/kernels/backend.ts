@@ -1,5 +1,6 @@
 import type { DType, Storage } from "../dtype.js";
 import type { Shape } from "../shape.js";
+import * as indexing from "./indexing.js";
 import * as reference from "./reference.js";
 
 /**
@@ -25,6 +26,12 @@ export interface Kernels {
   matmul(a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, transposeA?: boolean, transposeB?: boolean): Storage;
   cast(x: Storage, dtype: DType): Storage;
   softmaxCrossEntropy(logits: Storage, rows: number, classes: number, target: Storage, targetIsIndices: boolean, dtype: DType): Storage;
+  /** Positions of the first extreme along `axis` (of the flattened tensor when null). */
+  argReduce(op: "argmax" | "argmin", x: Storage, shape: Shape, axis: number | null): Int32Array;
+  /** `torch.gather` along `axis`; the output has the index's shape. */
+  gather(x: Storage, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, dtype: DType): Storage;
+  /** `torch.scatter_add` along `axis`, out of place. */
+  scatterAdd(x: Storage, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, src: Storage, srcShape: Shape, dtype: DType): Storage;
 }
 
 /**
@@ -48,4 +55,7 @@ export const referenceKernels: Kernels = {
   matmul: reference.matmul,
   cast: reference.cast,
   softmaxCrossEntropy: reference.softmaxCrossEntropy,
+  argReduce: indexing.argReduce,
+  gather: indexing.gather,
+  scatterAdd: indexing.scatterAdd,
 };

@@ -29,3 +29,8 @@ export { relu, reluGrad } from "./relu.js";
 export type { MatmulOptions } from "./matmul.js";
 export { cast } from "./cast.js";
 export { softmaxCrossEntropy } from "./softmaxCrossEntropy.js";
+export { argmax, argmin } from "./argmax.js";
+export type { ArgReduceParams } from "./argmax.js";
+export { gather } from "./gather.js";
+export type { IndexAxisParams } from "./gather.js";
+export { scatterAdd } from "./scatterAdd.js";

@@ -1,4 +1,7 @@
 import { absOp } from "./abs.js";
+import { argmaxOp, argminOp } from "./argmax.js";
+import { gatherOp } from "./gather.js";
+import { scatterAddOp } from "./scatterAdd.js";
 import { addOp } from "./add.js";
 import { broadcastToOp } from "./broadcastTo.js";
 import { castOp } from "./cast.js";
@@ -39,5 +42,6 @@ export const primitives = [
   sumOp, maxOp,
   reshapeOp, broadcastToOp, transposeOp, sliceOp, padOp, concatOp,
   matmulOp, castOp, softmaxCrossEntropyOp,
+  argmaxOp, argminOp, gatherOp, scatterAddOp,
 ] as const;
 

@@ -53,6 +53,12 @@ export interface OpRule<P = undefined> {
    */
   readonly takesInt32?: boolean;
   /**
+   * Positions of the inputs that are int32 indices (gather's index): `apply` requires them to be int32
+   * tensors (a float index gets a DTypeError naming the op), leaves them out of dtype promotion, and
+   * never asks a cotangent of them. Their values are the shape rule's to check against their bounds.
+   */
+  readonly indexInputs?: readonly number[];
+  /**
    * Piecewise-constant ops (comparisons): the output carries no tangent and is never taped, as in JAX and
    * PyTorch, because its derivative is zero wherever it exists.
    */
