@@ -312,6 +312,9 @@ export class Tensor {
   gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
   indexSelect(axis: number, index: Tensor): Tensor { return composites.indexSelect(this, axis, index); }
   scatterAdd(axis: number, index: Tensor, src: TensorLike): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  conv2d(weight: TensorLike, bias?: TensorLike, options?: ops.Conv2dOptions): Tensor { return ops.conv2d(this, weight, bias, options); }
+  maxPool2d(options: composites.Pool2dOptions): Tensor { return composites.maxPool2d(this, options); }
+  avgPool2d(options: composites.Pool2dOptions): Tensor { return composites.avgPool2d(this, options); }
 }
 
 let warnedNonLeafGrad = false;

@@ -61,12 +61,24 @@ const composites: Record<string, CompositeCase | CompositeCase[]> = {
   ],
   // Repeated and out-of-order rows, so the gradient must add the cotangents of repeats.
   indexSelect: [0, 1].map((axis) => unaryCase((x) => core.indexSelect(x, axis, core.tensor([2, 0, 2, 1], { dtype: "int32" })), { cases: () => ({ shapes: [[3, 3]], params: undefined }) })),
+  // Distinct values keep each window's maximum clear of the others, so finite differences see one max.
+  maxPool2d: [{ kernelSize: 2 }, { kernelSize: [3, 2], stride: 1, padding: 1 }].map((options) =>
+    unaryCase((x) => core.maxPool2d(x, options as core.Pool2dOptions), { cases: poolShapes, values: distinct })),
+  avgPool2d: [{ kernelSize: 2 }, { kernelSize: 3, stride: [2, 1], padding: 1 }].map((options) => unaryCase((x) => core.avgPool2d(x, options as core.Pool2dOptions), { cases: poolShapes })),
+  conv2dWithBias: [
+    { cases: (g: core.CaseGen) => ({ shapes: [[g.int(1, 2), 2, g.int(3, 5), g.int(3, 5)], [4, 1, 3, 2], [4]], params: undefined }) },
+  ].map((spec) => ({ f: (x: Tensor, w: Tensor, b: Tensor) => core.conv2d(x, w, b, { groups: 2, padding: "same" }), spec }) as CompositeCase),
   vectorMatmul: [
     binaryCase((v, m) => core.matmul(v, m), { cases: (g) => ({ shapes: [[3], [g.int(0, 1) ? 2 : 1, 3, 2].slice(g.int(0, 1))], params: undefined }) }),
     binaryCase((m, v) => core.matmul(m, v), { cases: (g) => ({ shapes: [[2, 2, 3].slice(g.int(0, 1)), [3]], params: undefined }) }),
     binaryCase((u, v) => core.matmul(u, v), { cases: (g) => { const n = g.int(1, 4); return { shapes: [[n], [n]], params: undefined }; } }),
   ],
 };
+
+/** An [N, C, H, W] input large enough for the poolings above. */
+function poolShapes(g: core.CaseGen): { shapes: Shape[]; params: undefined } {
+  return { shapes: [[g.int(1, 2), g.int(1, 2), g.int(3, 5), g.int(3, 5)]], params: undefined };
+}
 
 /** `count` copies of one random shape of rank 1 or more. */
 function sameShapes(g: core.CaseGen, count: number): { shapes: Shape[]; params: undefined } {

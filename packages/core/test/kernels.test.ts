@@ -297,3 +297,32 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
     );
   });
 });
+
+describe("fast conv2d (im2col and the WebAssembly SIMD matmul)", () => {
+  type Config = { x: number[]; w: number[]; stride: [number, number]; pad: [[number, number], [number, number]]; dil: [number, number]; groups: number };
+  // Large enough that the product takes the WebAssembly path (see matmulFast), with odd sizes, groups,
+  // depthwise, strides, dilations and uneven ("same"-style) padding.
+  const configs: Config[] = [
+    { x: [2, 3, 17, 19], w: [8, 3, 3, 3], stride: [1, 1], pad: [[1, 1], [1, 1]], dil: [1, 1], groups: 1 },
+    { x: [1, 4, 15, 13], w: [6, 2, 5, 3], stride: [2, 1], pad: [[0, 0], [2, 1]], dil: [1, 2], groups: 2 },
+    { x: [3, 8, 12, 12], w: [8, 1, 3, 3], stride: [1, 2], pad: [[1, 2], [0, 1]], dil: [2, 1], groups: 8 },
+    { x: [2, 16, 9, 11], w: [32, 16, 1, 1], stride: [1, 1], pad: [[0, 0], [0, 0]], dil: [1, 1], groups: 1 },
+  ];
+  it.each(configs.map((c) => [`x [${c.x}] ⋆ w [${c.w}], groups ${c.groups}`, c] as const))("%s matches the direct loops (float32 within the dot-product bound, float64 exactly)", (_, c) => {
+    const rng = new Rng(7);
+    const [x, w] = [randomF32(rng, c.x.reduce((a, b) => a * b, 1)), randomF32(rng, c.w.reduce((a, b) => a * b, 1))];
+    const win = { kernel: [c.w[2]!, c.w[3]!] as const, stride: c.stride, padding: c.pad, dilation: c.dil };
+    const size = (d: 0 | 1): number => Math.floor((c.x[2 + d]! + c.pad[d][0] + c.pad[d][1] - c.dil[d] * (c.w[2 + d]! - 1) - 1) / c.stride[d]) + 1;
+    const outShape = [c.x[0]!, c.w[0]!, size(0), size(1)];
+    const got = fastKernels.conv2d(x, c.x, w, c.w, outShape, win, c.groups, "float32");
+    const exact = referenceKernels.conv2d(Float64Array.from(x), c.x, Float64Array.from(w), c.w, outShape, win, c.groups, "float64");
+    const absolute = referenceKernels.conv2d(Float64Array.from(x, Math.abs), c.x, Float64Array.from(w, Math.abs), c.w, outShape, win, c.groups, "float64");
+    expect(got).toBeInstanceOf(Float32Array);
+    const taps = c.w[1]! * c.w[2]! * c.w[3]!;
+    for (let i = 0; i < got.length; i++) {
+      // The float32 error bound of a dot product of `taps` terms computed in any order (as for matmul).
+      expect(Math.abs(got[i]! - exact[i]!), `element ${i}`).toBeLessThanOrEqual((taps + 1) * 2 ** -23 * absolute[i]! + 1e-30);
+    }
+    expect(fastKernels.conv2d(Float64Array.from(x), c.x, Float64Array.from(w), c.w, outShape, win, c.groups, "float64")).toEqual(exact);
+  });
+});

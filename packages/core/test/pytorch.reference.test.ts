@@ -131,3 +131,75 @@ describe("indexing against PyTorch", () => {
     expect(Array.from(grad((t: Tensor) => f(t).sum())(x).data)).toEqual(c.grad);
   });
 });
+
+interface ConvCase {
+  x: number[];
+  xShape: number[];
+  w: number[];
+  wShape: number[];
+  bias: number[] | null;
+  options: core.Conv2dOptions;
+  out: number[];
+  outShape: number[];
+  out32: number[];
+  /** The weights of the loss sum(out * weights) whose gradients gx, gw and gb are. */
+  weights: number[];
+  gx: number[];
+  gw: number[];
+  gb: number[] | null;
+}
+
+interface PoolCase {
+  op: "maxPool2d" | "avgPool2d";
+  x: number[];
+  xShape: number[];
+  options: core.Pool2dOptions;
+  out: number[];
+  outShape: number[];
+  weights: number[];
+  gx: number[];
+}
+
+const convolution = fixture<{ conv2d: ConvCase[]; pools: PoolCase[] }>("convolution.json");
+const describeOptions = (o: object): string => JSON.stringify(o).replace(/"/g, "");
+
+describe("conv2d against PyTorch", () => {
+  it.each(convolution.conv2d.map((c) => [`x [${c.xShape}] ⋆ w [${c.wShape}]${c.bias ? " + bias" : ""} ${describeOptions(c.options)}`, c] as const))(
+    "%s: output and the gradients for input, weight and bias (float64)",
+    (_, c) => {
+      const [x, w] = [f64(c.x, c.xShape), f64(c.w, c.wShape)];
+      const b = c.bias ? f64(c.bias, [c.bias.length]) : undefined;
+      const out = core.conv2d(x, w, b, c.options);
+      expect(out.shape).toEqual(c.outShape);
+      expectClose(out.data, c.out, F64, "out");
+      const weights = f64(c.weights, c.outShape);
+      const loss = (xs: Tensor, ws: Tensor, bs?: Tensor): Tensor => core.conv2d(xs, ws, bs, c.options).mul(weights).sum();
+      const grads = b ? grad(loss, { argnums: [0, 1, 2] })(x, w, b) : grad(loss, { argnums: [0, 1] })(x, w);
+      expectClose(grads[0]!.data, c.gx, F64, "dx");
+      expectClose(grads[1]!.data, c.gw, F64, "dw");
+      if (b) expectClose(grads[2]!.data, c.gb!, F64, "dbias");
+    },
+  );
+
+  it.each(convolution.conv2d.map((c, i) => [i, c] as const))("case %i in float32, within a float32 dot product's rounding", (_, c) => {
+    const x = tensor(Float32Array.from(c.x), { shape: c.xShape });
+    const w = tensor(Float32Array.from(c.w), { shape: c.wShape });
+    const out = core.conv2d(x, w, c.bias ? tensor(c.bias) : undefined, c.options);
+    // Scale: the sum of |x|·|w| over a window, bounded here by the taps times the largest |x|·|w|.
+    const taps = c.wShape[1]! * c.wShape[2]! * c.wShape[3]!;
+    const scale = taps * Math.max(...c.x.map(Math.abs)) * Math.max(...c.w.map(Math.abs));
+    expectClose(out.data, c.out32, F32, "out", () => scale);
+  });
+});
+
+describe("pooling against PyTorch", () => {
+  it.each(convolution.pools.map((c) => [`${c.op} [${c.xShape}] ${describeOptions(c.options)}`, c] as const))("%s: output and gradient (float64)", (_, c) => {
+    const x = f64(c.x, c.xShape);
+    const pool = (t: Tensor): Tensor => (c.op === "maxPool2d" ? core.maxPool2d(t, c.options) : core.avgPool2d(t, c.options));
+    const out = pool(x);
+    expect(out.shape).toEqual(c.outShape);
+    expectClose(out.data, c.out, F64, "out");
+    const weights = f64(c.weights, c.outShape);
+    expectClose(grad((t: Tensor) => pool(t).mul(weights).sum())(x).data, c.gx, F64, "dx");
+  });
+});

@@ -6,3 +6,5 @@ export { softmax, logSoftmax } from "./softmax.js";
 export { squeeze, unsqueeze, flatten, permute } from "./shape.js";
 export { stack, split } from "./joins.js";
 export { indexSelect, clamp } from "./indexing.js";
+export { maxPool2d, avgPool2d } from "./pooling.js";
+export type { Pool2dOptions } from "./pooling.js";

@@ -2,6 +2,8 @@ import type { DType, Storage } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import * as indexing from "./indexing.js";
 import * as reference from "./reference.js";
+import * as windows from "./windows.js";
+import type { Window } from "../ops/windows.js";
 
 /**
  * The one kernel interface that every primitive's forward calls. A backend is a record of these
@@ -32,6 +34,12 @@ export interface Kernels {
   gather(x: Storage, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, dtype: DType): Storage;
   /** `torch.scatter_add` along `axis`, out of place. */
   scatterAdd(x: Storage, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, src: Storage, srcShape: Shape, dtype: DType): Storage;
+  /** im2col: `[..., H, W]` to `[..., kh·kw, Ho, Wo]`, padding read as `padValue`. */
+  unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, padValue: number, dtype: DType): Storage;
+  /** col2im, unfold's adjoint: `[..., kh·kw, Ho, Wo]` summed back into `[..., H, W]`. */
+  fold(cols: Storage, shape: Shape, win: Window, outShape: Shape, dtype: DType): Storage;
+  /** 2-D cross-correlation `[N, C, H, W]` ⋆ `[O, C/groups, kh, kw]` → `[N, O, Ho, Wo]`. */
+  conv2d(x: Storage, xShape: Shape, w: Storage, wShape: Shape, outShape: Shape, win: Window, groups: number, dtype: DType): Storage;
 }
 
 /**
@@ -58,4 +66,7 @@ export const referenceKernels: Kernels = {
   argReduce: indexing.argReduce,
   gather: indexing.gather,
   scatterAdd: indexing.scatterAdd,
+  unfold: windows.unfold,
+  fold: windows.fold,
+  conv2d: windows.conv2d,
 };

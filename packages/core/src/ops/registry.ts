@@ -1,4 +1,7 @@
 import { absOp } from "./abs.js";
+import { col2imOp } from "./col2im.js";
+import { conv2dOp } from "./conv2d.js";
+import { im2colOp } from "./im2col.js";
 import { argmaxOp, argminOp } from "./argmax.js";
 import { gatherOp } from "./gather.js";
 import { scatterAddOp } from "./scatterAdd.js";
@@ -43,5 +46,6 @@ export const primitives = [
   reshapeOp, broadcastToOp, transposeOp, sliceOp, padOp, concatOp,
   matmulOp, castOp, softmaxCrossEntropyOp,
   argmaxOp, argminOp, gatherOp, scatterAddOp,
+  conv2dOp, im2colOp, col2imOp,
 ] as const;
 
