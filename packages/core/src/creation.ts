@@ -146,14 +146,20 @@ export function onesLike(x: Tensor): Tensor {
 }
 
 /**
- * `start, start + step, ...` up to but excluding `stop`; with one argument, `0 .. stop - 1`.
+ * `start, start + step, ...` up to but excluding `stop`; with one number, `0 .. stop - 1`, and then the
+ * options may come second.
  * @example
  * ```ts
- * arange(4).toArray();        // [0, 1, 2, 3]
- * arange(1, 2, 0.5).toArray(); // [1, 1.5]
+ * arange(4).toArray();                      // [0, 1, 2, 3]
+ * arange(1, 2, 0.5).toArray();              // [1, 1.5]
+ * arange(3, { dtype: "int32" }).format();   // "tensor([0, 1, 2], dtype=int32)"
  * ```
  */
-export function arange(start: number, stop?: number, step = 1, options?: CreateOptions): Tensor {
+export function arange(stop: number, options?: CreateOptions): Tensor;
+export function arange(start: number, stop?: number, step?: number, options?: CreateOptions): Tensor;
+export function arange(start: number, stopOrOptions?: number | CreateOptions, step = 1, options?: CreateOptions): Tensor {
+  if (typeof stopOrOptions === "object" && stopOrOptions !== null) return arange(start, undefined, 1, stopOrOptions);
+  const stop = stopOrOptions;
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
   const finite = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
   if (!finite(from) || !finite(to) || !finite(step) || step === 0) {

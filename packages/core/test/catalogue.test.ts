@@ -141,6 +141,8 @@ const rows: readonly CatalogueRow[] = [
   { bad: "requiresGrad switched on for an int32 tensor", call: () => { core.arange(3, undefined, 1, { dtype: "int32" }).requiresGrad = true; }, error: GradError, op: "requiresGrad", says: "got int32[3]" },
   { bad: "random samples as int32", call: () => core.randn([2], { dtype: "int32" }), error: DTypeError, op: "randn", says: "draws floating-point samples; dtype int32 cannot hold them" },
   { bad: "exp of int32", call: () => core.exp(tensor([1, 2], { dtype: "int32" })), error: DTypeError, op: "exp", says: "takes floating-point tensors, got an int32[2] input (cast it to float32 or float64 first)" },
+  { bad: "mean of int32", call: () => tensor([1, 2], { dtype: "int32" }).mean(), error: DTypeError, op: "mean", says: "takes floating-point tensors, got an int32[2] input" },
+  { bad: "mean of one int32", call: () => core.mean(tensor([1], { dtype: "int32" })), error: DTypeError, op: "mean", says: "got an int32[1] input" },
   { bad: "erf of int32", call: () => tensor([1], { dtype: "int32" }).erf(), error: DTypeError, op: "erf", says: "takes floating-point tensors" },
   { bad: "reciprocal of int32", call: () => core.reciprocal(tensor([2], { dtype: "int32" })), error: DTypeError, op: "reciprocal", says: "got an int32[1] input" },
   { bad: "int32 logits", call: () => core.softmaxCrossEntropy(tensor([[1, 2]], { dtype: "int32" }), tensor([0], { dtype: "int32" })), error: DTypeError, op: "softmaxCrossEntropy", says: "takes floating-point tensors" },

@@ -13,6 +13,7 @@ describe("int32 tensors", () => {
     expect(tensor(Int32Array.of(4, 5), { shape: [2, 1] }).dtype).toBe("int32");
     expect(tensor(Int32Array.of(4, 5), { dtype: "float64" }).data).toBeInstanceOf(Float64Array);
     expect(arange(4, undefined, 1, { dtype: "int32" }).toArray()).toEqual([0, 1, 2, 3]);
+    expect(arange(5, { dtype: "int32" }).data).toEqual(Int32Array.of(0, 1, 2, 3, 4));
     expect(core.full([2], 7, { dtype: "int32" }).data).toEqual(Int32Array.of(7, 7));
     expect(core.zerosLike(ints([1, 2])).dtype).toBe("int32");
   });
@@ -61,7 +62,7 @@ describe("int32 tensors", () => {
     expect(ints([1, 2]).mul(0.5).toArray()).toEqual([0.5, 1]);
     expect(ints([1, 2]).add(tensor([0.25, 0.5], { dtype: "float64" })).dtype).toBe("float64");
     expect(ints([1, 2]).add(tensor([0.5, 0.5])).toArray()).toEqual([1.5, 2.5]);
-    expect(ints([3, 4]).mean().dtype).toBe("float32");
+    expect(ints([3, 4]).cast("float32").mean().item()).toBe(3.5);
   });
 
   it("cast to and from floats, truncating toward zero", () => {

@@ -35,7 +35,7 @@ export function lastSequence(): number {
 export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P): Tensor {
   const indices = rule.indexInputs ?? [];
   const inputs = indices.length === 0 ? coerce(rule.name, args) : coerceAroundIndices(rule.name, args, indices);
-  if (!rule.takesInt32) refuseInt32(rule.name, inputs.filter((_, i) => !indices.includes(i)));
+  if (!rule.takesInt32) refuseInt32(rule.name, inputs, indices);
   const outShape = rule.shape(inputs, params);
   checkAllocatable(rule.name, outShape, inputs);
   const level = topLevel(rule.name, inputs);
@@ -93,10 +93,17 @@ function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly nu
   }
 }
 
-/** The DTypeError for an int32 input of an op that needs floating-point inputs. */
-function refuseInt32(op: string, inputs: readonly Tensor[]): void {
-  const int = inputs.find((t) => t.dtype === "int32");
-  if (int) throw new DTypeError(op, `takes floating-point tensors, got an ${int} input (cast it to float32 or float64 first)`);
+/**
+ * Throws the DTypeError for an int32 input (other than an index) of an op that needs floating-point
+ * inputs. Exported for composites that must refuse integers under their own name (mean).
+ */
+export function refuseInt32(op: string, inputs: readonly TensorLike[], indices: readonly number[] = []): void {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t instanceof Tensor && t.dtype === "int32" && !indices.includes(i)) {
+      throw new DTypeError(op, `takes floating-point tensors, got an ${t} input (cast it to float32 or float64 first)`);
+    }
+  }
 }
 
 /** Refuses an output too large for a typed array before any kernel tries to allocate it. */
