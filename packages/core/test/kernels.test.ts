@@ -326,3 +326,49 @@ describe("fast conv2d (im2col and the WebAssembly SIMD matmul)", () => {
     expect(fastKernels.conv2d(Float64Array.from(x), c.x, Float64Array.from(w), c.w, outShape, win, c.groups, "float64")).toEqual(exact);
   });
 });
+
+describe("im2col and col2im kernels", () => {
+  const geometry = fc.record({
+    kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    padding: fc.tuple(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })), fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }))),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    size: fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
+    planes: fc.integer({ min: 1, max: 3 }),
+    seed: fc.integer(),
+  });
+
+  it("im2col reads each tap from where the window formula says (padding included), and col2im is its exact adjoint", () => {
+    fc.assert(
+      fc.property(geometry, ({ kernel, stride, padding, dilation, size, planes, seed }) => {
+        const win = { kernel, stride, padding, dilation };
+        const outSize = [0, 1].map((d) => Math.floor((size[d]! + padding[d]![0] + padding[d]![1] - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1);
+        fc.pre(outSize.every((n) => n >= 1));
+        const [H, W, Ho, Wo] = [size[0], size[1], outSize[0]!, outSize[1]!];
+        const rng = new Rng(seed);
+        const x = Float64Array.from({ length: planes * H * W }, () => Math.round(8 * rng.uniform()) - 4);
+        const cols = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], -7, "float64");
+        let k = 0;
+        for (let p = 0; p < planes; p++) {
+          for (let i = 0; i < kernel[0]; i++) {
+            for (let j = 0; j < kernel[1]; j++) {
+              for (let oh = 0; oh < Ho; oh++) {
+                for (let ow = 0; ow < Wo; ow++) {
+                  const [h, w] = [oh * stride[0] - padding[0][0] + i * dilation[0], ow * stride[1] - padding[1][0] + j * dilation[1]];
+                  expect(cols[k++]).toBe(h >= 0 && h < H && w >= 0 && w < W ? x[(p * H + h) * W + w] : -7);
+                }
+              }
+            }
+          }
+        }
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ (exact: small integers), with zero padding.
+        const c = Float64Array.from({ length: cols.length }, () => Math.round(8 * rng.uniform()) - 4);
+        const zeroPadded = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], 0, "float64");
+        const back = referenceKernels.fold(c, [planes, kernel[0] * kernel[1], Ho, Wo], win, [planes, H, W], "float64");
+        const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
+        expect(dot(zeroPadded, c)).toBe(dot(x, back));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -9,37 +9,49 @@ import type { Window } from "../ops/windows.js";
  * direct 2-D convolution, as plain loops. The fast backend's conv2d is im2col and one matmul (fast.ts).
  */
 
-/** Calls `visit(i, j, oh, ow, h, w)` for each kernel tap and output position, with (h, w) its input position (may be outside). */
-function forEachTap(win: Window, outH: number, outW: number, visit: (tap: number, oh: number, ow: number, h: number, w: number) => void): void {
-  const [[kh, kw], [sh, sw], [[pt], [pl]], [dh, dw]] = [win.kernel, win.stride, win.padding, win.dilation];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      for (let oh = 0; oh < outH; oh++) {
-        for (let ow = 0; ow < outW; ow++) visit(i * kw + j, oh, ow, oh * sh - pt + i * dh, ow * sw - pl + j * dw);
-      }
-    }
-  }
+/**
+ * The output columns `[owFrom, owTo)` whose input column `ow·sw − left + j·dw` lies inside `[0, W)`: the
+ * rest of a row reads the padding. Computing the range once per row keeps the inner loops free of tests.
+ */
+function insideColumns(W: number, Wo: number, sw: number, left: number, offset: number): [number, number] {
+  const from = Math.min(Wo, Math.max(0, Math.ceil((left - offset) / sw)));
+  const to = Math.max(from, Math.min(Wo, Math.ceil((W + left - offset) / sw)));
+  return [from, to];
 }
 
 /**
  * im2col: `x` `[..., H, W]` to `[..., kh·kw, Ho, Wo]`, each output position's window laid out along the
- * new axis; positions in the padding read `padValue`.
+ * new axis: tap `i·kw + j` at (oh, ow) reads `x[..., oh·sh − top + i·dh, ow·sw − left + j·dw]`, and
+ * positions in the padding read `padValue`.
  * @example
  * ```ts
- * unfold(Float32Array.of(1, 2, 3), [1, 3], win2x1, [2, 1, 2], 0, "float32"); // windows [1,2] and [2,3]
+ * const win = { kernel: [1, 2], stride: [1, 1], padding: [[0, 0], [0, 0]], dilation: [1, 1] } as const;
+ * unfold(Float32Array.of(1, 2, 3), [1, 3], win, [2, 1, 2], 0, "float32"); // [1, 2, 2, 3]
  * ```
  */
 export function unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, padValue: number, dtype: DType): Storage {
   const [H, W] = [shape[shape.length - 2]!, shape[shape.length - 1]!];
   const [Ho, Wo] = [outShape[outShape.length - 2]!, outShape[outShape.length - 1]!];
-  const taps = win.kernel[0] * win.kernel[1];
+  const [[kh, kw], [sh, sw], [[top], [left]], [dh, dw]] = [win.kernel, win.stride, win.padding, win.dilation];
   const planes = sizeOf(shape.slice(0, -2));
   const out = allocate(dtype, sizeOf(outShape));
+  let o = 0;
   for (let p = 0; p < planes; p++) {
-    const [src, dst] = [p * H * W, p * taps * Ho * Wo];
-    forEachTap(win, Ho, Wo, (tap, oh, ow, h, w) => {
-      out[dst + (tap * Ho + oh) * Wo + ow] = h >= 0 && h < H && w >= 0 && w < W ? x[src + h * W + w]! : padValue;
-    });
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const [from, to] = insideColumns(W, Wo, sw, left, j * dw);
+        for (let oh = 0; oh < Ho; oh++, o += Wo) {
+          const h = oh * sh - top + i * dh;
+          if (h < 0 || h >= H) {
+            out.fill(padValue, o, o + Wo);
+            continue;
+          }
+          out.fill(padValue, o, o + from);
+          for (let ow = from, at = p * H * W + h * W + from * sw - left + j * dw; ow < to; ow++, at += sw) out[o + ow] = x[at]!;
+          out.fill(padValue, o + to, o + Wo);
+        }
+      }
+    }
   }
   return out;
 }
@@ -49,20 +61,28 @@ export function unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, p
  * element into the input position it was read from (those in the padding are dropped).
  * @example
  * ```ts
- * fold(Float32Array.of(1, 2, 3, 4), [2, 1, 2], win2x1, [1, 3], "float32"); // [1, 5, 4]
+ * const win = { kernel: [1, 2], stride: [1, 1], padding: [[0, 0], [0, 0]], dilation: [1, 1] } as const;
+ * fold(Float32Array.of(1, 2, 3, 4), [2, 1, 2], win, [1, 3], "float32"); // [1, 5, 4]
  * ```
  */
 export function fold(cols: Storage, shape: Shape, win: Window, outShape: Shape, dtype: DType): Storage {
   const [H, W] = [outShape[outShape.length - 2]!, outShape[outShape.length - 1]!];
   const [Ho, Wo] = [shape[shape.length - 2]!, shape[shape.length - 1]!];
-  const taps = win.kernel[0] * win.kernel[1];
+  const [[kh, kw], [sh, sw], [[top], [left]], [dh, dw]] = [win.kernel, win.stride, win.padding, win.dilation];
   const planes = sizeOf(outShape.slice(0, -2));
   const out = allocate(dtype, sizeOf(outShape));
+  let c = 0;
   for (let p = 0; p < planes; p++) {
-    const [src, dst] = [p * taps * Ho * Wo, p * H * W];
-    forEachTap(win, Ho, Wo, (tap, oh, ow, h, w) => {
-      if (h >= 0 && h < H && w >= 0 && w < W) out[dst + h * W + w] = out[dst + h * W + w]! + cols[src + (tap * Ho + oh) * Wo + ow]!;
-    });
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const [from, to] = insideColumns(W, Wo, sw, left, j * dw);
+        for (let oh = 0; oh < Ho; oh++, c += Wo) {
+          const h = oh * sh - top + i * dh;
+          if (h < 0 || h >= H) continue;
+          for (let ow = from, at = p * H * W + h * W + from * sw - left + j * dw; ow < to; ow++, at += sw) out[at] = out[at]! + cols[c + ow]!;
+        }
+      }
+    }
   }
   return out;
 }
