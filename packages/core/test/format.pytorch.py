@@ -26,6 +26,13 @@ cases = {
     "empty03": torch.zeros(0, 3),
     "empty20": torch.zeros(2, 0),
     "emptyFloat64": t([], dtype=torch.float64),
+    "int32": t([1, 2], dtype=torch.int32),
+    "int32Aligned": t([[-1, 20], [300, 4]], dtype=torch.int32),
+    "int32Scalar": t(7, dtype=torch.int32),
+    "int32Empty": t([], dtype=torch.int32),
+    "int32Summarised": torch.arange(2000, dtype=torch.int32),
+    "int32Extremes": t([-2147483648, 0], dtype=torch.int32),
+    "int32ThreeD": torch.arange(24, dtype=torch.int32).reshape(2, 3, 4)[:, :2],
     "oneD": t([1.25, 2.5, -3.75]),
     "threeD": torch.arange(24.0).reshape(2, 3, 4),
     "fourD": torch.arange(8.0).reshape(2, 1, 2, 2),
@@ -36,13 +43,6 @@ cases = {
     "huge": torch.arange(1e6).reshape(1000, 1000),
     "float64": t([1 / 3, 2], dtype=torch.float64),
     "float64Wrapped": t([(i * 37 % 101 - 50) / 8 for i in range(8)], dtype=torch.float64),
-    "int32": t([1, 2], dtype=torch.int32),
-    "int32Aligned": t([[-1, 20], [300, 4]], dtype=torch.int32),
-    "int32Scalar": t(7, dtype=torch.int32),
-    "int32Empty": t([], dtype=torch.int32),
-    "int32Summarised": torch.arange(2000, dtype=torch.int32),
-    "int32Extremes": t([-2147483648, 0], dtype=torch.int32),
-    "int32ThreeD": torch.arange(24, dtype=torch.int32).reshape(2, 3, 4)[:, :2],
 }
 x = t([[1.0, 2.0], [3.0, 4.5]], requires_grad=True)
 cases["leaf"] = x
