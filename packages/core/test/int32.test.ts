@@ -32,6 +32,8 @@ describe("int32 tensors", () => {
 
   it("wrap on overflow as PyTorch's int32 does", () => {
     expect(ints([2147483647]).add(1).toArray()).toEqual([-2147483648]);
+    // (2^31 − 1)² = 2^62 − 2^32 + 1: only 1 is left modulo 2^32, a bit that a double-precision product loses.
+    expect(ints([2147483647, 65537]).mul(ints([2147483647, 65537])).toArray()).toEqual([1, 131073]);
   });
 
   it("reduce in int32: sum, and max and min of negative values", () => {
