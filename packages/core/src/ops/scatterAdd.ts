@@ -5,7 +5,7 @@ import { kernels } from "../kernels/active.js";
 import { normalizeAxis, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { checkIndices } from "./args.js";
-import { gather, batchedIndex, indexValues, type IndexAxisParams } from "./gather.js";
+import { batchedIndex, gather, indexCases, indexValues, type IndexAxisParams } from "./gather.js";
 import { pad } from "./pad.js";
 import type { CaseGen, OpRule } from "./rule.js";
 
@@ -45,10 +45,8 @@ export const scatterAddOp: OpRule<IndexAxisParams> = {
 
 /** gather's cases with a src at least as large as the index. */
 function scatterCases(g: CaseGen): { shapes: number[][]; params: IndexAxisParams } {
-  const shape = g.shape(1, 3, 4);
-  const axis = g.int(0, shape.length - 1);
-  const index = shape.map((d, i) => (i === axis ? g.int(1, 5) : g.int(1, d)));
-  return { shapes: [shape, index, index.map((d) => d + g.int(0, 1))], params: { axis: g.bool() ? axis : axis - shape.length } };
+  const { shapes: [shape, index], params } = indexCases(g);
+  return { shapes: [shape!, index!, index!.map((d) => d + g.int(0, 1))], params };
 }
 
 /**
