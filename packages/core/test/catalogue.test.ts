@@ -123,6 +123,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "maxPool2d padding more than half the kernel", call: () => core.maxPool2d(zeros([1, 1, 5, 5]), { kernelSize: 2, padding: 2 }), error: ValueError, op: "maxPool2d", says: "padding [2, 2] must be at most half the kernel [2, 2]" },
   { bad: "maxPool2d without a kernel size", call: () => core.maxPool2d(zeros([1, 1, 5, 5]), {} as never), error: ValueError, op: "maxPool2d", says: "option kernelSize must be an integer of at least 1 or a pair [h, w] of them, got undefined" },
   { bad: "avgPool2d kernel larger than the input", call: () => core.avgPool2d(zeros([1, 1, 2, 5]), { kernelSize: 3 }), error: ShapeError, op: "avgPool2d", shapes: [[1, 1, 2, 5]], says: "is larger than the padded input (2 along height)" },
+  { bad: "maxPool2d of an int32 input", call: () => core.maxPool2d(core.zeros([1, 1, 2, 2], { dtype: "int32" }), { kernelSize: 2 }), error: DTypeError, op: "maxPool2d", says: "takes floating-point tensors, got an int32[1,1,2,2] input" },
   { bad: "avgPool2d of a 2-D input", call: () => core.avgPool2d(zeros([4, 4]), { kernelSize: 2 }), error: ShapeError, op: "avgPool2d", shapes: [[4, 4]], says: "input must be [N, C, H, W] or [C, H, W]" },
   // Broadcasting and matmul.
   { bad: "shapes that do not broadcast", call: () => x23.add(core.zeros([4])), error: ShapeError, op: "add", shapes: [[2, 3], [4]], says: "dim -1: 3 vs 4" },

@@ -1,3 +1,4 @@
+import { refuseInt32 } from "../autodiff/apply.js";
 import { describeValue, ShapeError, ValueError } from "../errors.js";
 import { argShape } from "../ops/args.js";
 import { im2col } from "../ops/im2col.js";
@@ -21,6 +22,7 @@ export interface Pool2dOptions {
 function poolWindow(op: string, x: TensorLike, options: Pool2dOptions): Window {
   if (typeof options !== "object" || options === null) throw new ValueError(op, `options must be an object with kernelSize, got ${describeValue(options)}`);
   const shape = argShape(op, x);
+  refuseInt32(op, [x]); // else the refusal would name im2col, the primitive inside
   if (shape.length !== 3 && shape.length !== 4) throw new ShapeError(op, `input must be [N, C, H, W] or [C, H, W]`, [shape]);
   const kernel = pair(op, "kernelSize", options.kernelSize, 1);
   const stride = pair(op, "stride", options.stride ?? kernel, 1);
