@@ -1,12 +1,12 @@
-import { allocate, checkDType, type DType, type Storage } from "./dtype.js";
-import { describeValue, ValueError } from "./errors.js";
+import { allocate, checkDType, dtypeOf, isFloat, type DType, type Storage } from "./dtype.js";
+import { describeValue, DTypeError, ValueError } from "./errors.js";
 import { checkShape, sizeOf, type Shape } from "./shape.js";
 import { defaultRng, Rng } from "./rng.js";
 import { Tensor, type NestedArray } from "./tensor.js";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
-  /** Element type; float32 by default (a Float64Array input defaults to float64). */
+  /** Element type; float32 by default (a Float64Array input defaults to float64, an Int32Array to int32). */
   dtype?: DType;
   /** Record ops on this tensor for reverse mode. */
   requiresGrad?: boolean;
@@ -19,7 +19,7 @@ export interface RandomOptions extends CreateOptions {
 }
 
 function make(storage: Storage, shape: Shape, options: CreateOptions | undefined): Tensor {
-  const t = new Tensor(storage, shape, storage instanceof Float64Array ? "float64" : "float32");
+  const t = new Tensor(storage, shape, dtypeOf(storage));
   if (options?.requiresGrad) t.requiresGrad = true;
   return t;
 }
@@ -37,20 +37,23 @@ function dtypeFrom(op: string, options: CreateOptions | undefined, fallback: DTy
 }
 
 /**
- * Makes a tensor from a number, nested arrays, or a typed array (with `shape`, or flat).
+ * Makes a tensor from a number, nested arrays, or a typed array (with `shape`, or flat). A typed array
+ * gives its own dtype unless `dtype` says otherwise; values stored as int32 are truncated toward zero.
  * @example
  * ```ts
  * tensor([[1, 2], [3, 4]]).shape;               // [2, 2]
  * tensor(3, { dtype: "float64" }).shape;         // []
  * tensor(new Float32Array(6), { shape: [2, 3] }); // float32[2,3]
+ * tensor([0, 2, 1], { dtype: "int32" }).format(); // "tensor([0, 2, 1], dtype=int32)"
+ * tensor(Int32Array.of(3, 4)).dtype;              // "int32"
  * ```
  */
 export function tensor(
-  data: NestedArray | Float32Array | Float64Array | readonly number[],
+  data: NestedArray | Float32Array | Float64Array | Int32Array | readonly number[],
   options?: CreateOptions & { shape?: readonly number[] },
 ): Tensor {
-  if (data instanceof Float32Array || data instanceof Float64Array) {
-    const dtype = dtypeFrom("tensor", options, data instanceof Float64Array ? "float64" : "float32");
+  if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array) {
+    const dtype = dtypeFrom("tensor", options, dtypeOf(data));
     const shape = options?.shape === undefined ? [data.length] : checkShape("tensor", options.shape);
     if (sizeOf(shape) !== data.length) {
       throw new ValueError("tensor", `shape [${shape.join(",")}] needs ${sizeOf(shape)} elements, the array has ${data.length}`);
@@ -60,9 +63,9 @@ export function tensor(
     return make(storage, shape, options);
   }
   if (typeof data !== "number" && !Array.isArray(data)) {
-    // Integer typed arrays are refused rather than silently made float: a later int32 dtype will take them.
-    const hint = ArrayBuffer.isView(data) ? " (convert it with Float32Array.from)" : "";
-    throw new ValueError("tensor", `expected a number, nested arrays of numbers, a Float32Array or a Float64Array, got ${describeValue(data)}${hint}`);
+    // Other typed arrays (Uint8Array, BigInt64Array, ...) are refused rather than guessed at.
+    const hint = ArrayBuffer.isView(data) ? " (convert it with Int32Array.from or Float32Array.from)" : "";
+    throw new ValueError("tensor", `expected a number, nested arrays of numbers, a Float32Array, a Float64Array or an Int32Array, got ${describeValue(data)}${hint}`);
   }
   const dtype = dtypeFrom("tensor", options);
   const shape = inferShape(data);
@@ -143,14 +146,20 @@ export function onesLike(x: Tensor): Tensor {
 }
 
 /**
- * `start, start + step, ...` up to but excluding `stop`; with one argument, `0 .. stop - 1`.
+ * `start, start + step, ...` up to but excluding `stop`; with one number, `0 .. stop - 1`, and then the
+ * options may come second.
  * @example
  * ```ts
- * arange(4).toArray();        // [0, 1, 2, 3]
- * arange(1, 2, 0.5).toArray(); // [1, 1.5]
+ * arange(4).toArray();                      // [0, 1, 2, 3]
+ * arange(1, 2, 0.5).toArray();              // [1, 1.5]
+ * arange(3, { dtype: "int32" }).format();   // "tensor([0, 1, 2], dtype=int32)"
  * ```
  */
-export function arange(start: number, stop?: number, step = 1, options?: CreateOptions): Tensor {
+export function arange(stop: number, options?: CreateOptions): Tensor;
+export function arange(start: number, stop?: number, step?: number, options?: CreateOptions): Tensor;
+export function arange(start: number, stopOrOptions?: number | CreateOptions, step = 1, options?: CreateOptions): Tensor {
+  if (typeof stopOrOptions === "object" && stopOrOptions !== null) return arange(start, undefined, 1, stopOrOptions);
+  const stop = stopOrOptions;
   const [from, to] = stop === undefined ? [0, start] : [start, stop];
   const finite = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
   if (!finite(from) || !finite(to) || !finite(step) || step === 0) {
@@ -182,6 +191,7 @@ export function rand(shape: readonly number[], options?: RandomOptions): Tensor 
 function random(op: string, shape: readonly number[], options: RandomOptions | undefined, draw: (rng: Rng) => number): Tensor {
   const s = checkShape(op, shape);
   const dtype = dtypeFrom(op, options);
+  if (!isFloat(dtype)) throw new DTypeError(op, `draws floating-point samples; dtype ${dtype} cannot hold them`);
   const rng = options?.rng ?? defaultRng;
   if (!(rng instanceof Rng)) throw new ValueError(op, `option rng must be an Rng, got ${describeValue(rng)}`);
   const storage = allocate(dtype, sizeOf(s));

@@ -1,14 +1,30 @@
 import { DTypeError } from "./errors.js";
 
-/** The element types a tensor can hold. `float32` is the default; `float64` is for exact checks. */
-export type DType = "float32" | "float64";
+/**
+ * The element types a tensor can hold. `float32` is the default; `float64` is for exact checks; `int32`
+ * holds indices, class labels and counts (it never requires grad, and ops that need floats refuse it).
+ */
+export type DType = "float32" | "float64" | "int32";
 
 /** The typed array behind a tensor of each dtype. */
-export type Storage = Float32Array | Float64Array;
+export type Storage = Float32Array | Float64Array | Int32Array;
 
 /** Allocates zeroed storage for `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): Storage {
-  return dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
+  if (dtype === "float64") return new Float64Array(size);
+  return dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
+}
+
+/** One-element storage of `dtype` holding `value` (an int32 truncates it toward zero, as a cast does). */
+export function scalarStorage(dtype: DType, value: number): Storage {
+  const out = allocate(dtype, 1);
+  out[0] = value;
+  return out;
+}
+
+/** Whether a dtype is a floating-point one (float32 or float64): the ones that can carry gradients. */
+export function isFloat(dtype: DType): boolean {
+  return dtype !== "int32";
 }
 
 /**
@@ -23,15 +39,18 @@ export const words = (x: Storage): Int32Array => new Int32Array(x.buffer, x.byte
 
 /** The dtype of a typed array. */
 export function dtypeOf(storage: Storage): DType {
-  return storage instanceof Float64Array ? "float64" : "float32";
+  if (storage instanceof Float64Array) return "float64";
+  return storage instanceof Int32Array ? "int32" : "float32";
 }
 
 /**
- * Promotion rule for ops that mix dtypes: the wider type wins, as in NumPy, PyTorch and JAX. Mixing is
- * promoted rather than refused because float64 checks routinely combine float32 constants; the cast is a
- * recorded op, so gradients come back in each input's own dtype.
+ * Promotion rule for ops that mix dtypes: the wider type wins, and an integer meeting a float becomes that
+ * float, as in NumPy, PyTorch and JAX. Mixing is promoted rather than refused because float64 checks
+ * routinely combine float32 constants; the cast is a recorded op, so gradients come back in each input's
+ * own dtype.
  */
 export function promote(a: DType, b: DType): DType {
+  if (a === b) return a;
   return a === "float64" || b === "float64" ? "float64" : "float32";
 }
 
@@ -45,6 +64,6 @@ export function promote(a: DType, b: DType): DType {
  * ```
  */
 export function checkDType(op: string, dtype: unknown): DType {
-  if (dtype === "float32" || dtype === "float64") return dtype;
-  throw new DTypeError(op, `unknown dtype ${JSON.stringify(dtype)}; use "float32" or "float64"`);
+  if (dtype === "float32" || dtype === "float64" || dtype === "int32") return dtype;
+  throw new DTypeError(op, `unknown dtype ${JSON.stringify(dtype)}; use "float32", "float64" or "int32"`);
 }

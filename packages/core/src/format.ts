@@ -7,7 +7,8 @@ import { fixed, scientific } from "./decimal.js";
  * (torch/_tensor_str.py), followed rule for rule so that a PyTorch or NumPy user reads it at a glance:
  *
  * - `tensor(` + values + suffixes + `)`; a scalar is `tensor(3.)`, an empty tensor `tensor([])`.
- * - One number format for the whole tensor, chosen from its nonzero finite values: if all are integers,
+ * - An int32 tensor prints its values as integers (`tensor([1, 2], dtype=int32)`), right-aligned.
+ * - One number format for the whole float tensor, chosen from its nonzero finite values: if all are integers,
  *   `1.` style (a trailing point says "float"); otherwise `precision` (4) digits after the point; and
  *   scientific `1.0000e+08` when the largest magnitude is over 1000 times the smallest, over 1e8, or (for
  *   non-integers) the smallest is under 1e-4. Every number is right-aligned to the widest, so columns line up.
@@ -75,10 +76,13 @@ class NumberFormat {
   private sciMode = false;
   readonly width: number;
 
-  constructor(values: readonly number[], private readonly precision: number, sciMode: boolean | undefined) {
+  constructor(values: readonly number[], private readonly precision: number, sciMode: boolean | undefined, private readonly integer = false) {
     const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
     let width = 1;
-    if (finite.length > 0) {
+    if (integer) {
+      // An integer dtype prints each value as it is, with no point and never in scientific notation.
+      for (const v of values) width = Math.max(width, String(v).length);
+    } else if (finite.length > 0) {
       let min = Infinity;
       let max = 0;
       for (const v of finite) {
@@ -98,7 +102,8 @@ class NumberFormat {
   /** The number right-aligned to the common width (a wider nan or inf is left as it is, as in PyTorch). */
   format(v: number): string {
     let s: string;
-    if (this.sciMode) s = scientific(v, this.precision);
+    if (this.integer) s = String(v);
+    else if (this.sciMode) s = scientific(v, this.precision);
     else if (this.intMode) s = fixed(v, 0) + (Number.isFinite(v) ? "." : "");
     else s = fixed(v, this.precision);
     return s.padStart(this.width);
@@ -120,7 +125,7 @@ function body(t: Tensor, o: Resolved, indent: number): string {
     else for (const i of shown[d]!) if (i !== null) collect(d + 1, offset + i * strides[d]!);
   };
   collect(0, 0);
-  const numbers = new NumberFormat(visible, o.precision, o.sciMode);
+  const numbers = new NumberFormat(visible, o.precision, o.sciMode, t.dtype === "int32");
 
   const vector = (offset: number, indent: number): string => {
     // With no edge items at all a summarised row is a bare "..."; beside numbers it takes a column's space.

@@ -1,4 +1,4 @@
-import type { DType, Storage } from "./dtype.js";
+import { isFloat, type DType, type Storage } from "./dtype.js";
 import type { Shape } from "./shape.js";
 import { describeValue, GradError, ValueError } from "./errors.js";
 import type { AnyOpRule } from "./ops/rule.js";
@@ -62,7 +62,7 @@ export interface Dual {
 }
 
 /**
- * An n-dimensional array of float32 or float64 numbers in contiguous row-major storage. Tensors are
+ * An n-dimensional array of float32, float64 or int32 numbers in contiguous row-major storage. Tensors are
  * immutable values managed by the garbage collector: nothing is ever freed by hand. Operations on a
  * tensor with `requiresGrad` are recorded on the tape so that `backward()` can differentiate them.
  *
@@ -114,6 +114,9 @@ export class Tensor {
     return this.#requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (value && !isFloat(this.dtype)) {
+      throw new GradError("requiresGrad", `only floating-point tensors can require grad, got ${this} (integers carry no derivative)`);
+    }
     if (this.node !== null && !value) {
       throw new GradError("requiresGrad", `cannot switch off requiresGrad on a ${this} computed by ${this.node.rule.name}; use detach()`);
     }
@@ -273,6 +276,12 @@ export class Tensor {
   relu(): Tensor { return ops.relu(this); }
   leakyRelu(alpha = 0.01): Tensor { return composites.leakyRelu(this, alpha); }
   softplus(): Tensor { return composites.softplus(this); }
+  logSigmoid(): Tensor { return composites.logSigmoid(this); }
+  silu(): Tensor { return composites.silu(this); }
+  gelu(options?: composites.GeluOptions): Tensor { return composites.gelu(this, options); }
+  erf(): Tensor { return ops.erf(this); }
+  erfc(): Tensor { return ops.erfc(this); }
+  log1p(): Tensor { return ops.log1p(this); }
   softmax(axis = -1): Tensor { return composites.softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return composites.logSoftmax(this, axis); }
   logSumExp(axis?: Axes, options?: ReduceOptions): Tensor { return composites.logSumExp(this, axis, options); }
@@ -288,11 +297,24 @@ export class Tensor {
   ne(y: TensorLike): Tensor { return ops.ne(this, y); }
   matmul(y: TensorLike): Tensor { return ops.matmul(this, y); }
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  flatten(): Tensor { return ops.reshape(this, [this.size]); }
+  flatten(startDim = 0, endDim = -1): Tensor { return composites.flatten(this, startDim, endDim); }
+  squeeze(axis?: number | readonly number[]): Tensor { return composites.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return composites.unsqueeze(this, axis); }
+  permute(perm: readonly number[]): Tensor { return composites.permute(this, perm); }
+  split(sizes: number | readonly number[], axis = 0): Tensor[] { return composites.split(this, sizes, axis); }
   transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
   slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
   cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  argmax(axis?: number, options?: ReduceOptions): Tensor { return ops.argmax(this, axis, options); }
+  argmin(axis?: number, options?: ReduceOptions): Tensor { return ops.argmin(this, axis, options); }
+  clamp(min?: TensorLike, max?: TensorLike): Tensor { return composites.clamp(this, min, max); }
+  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
+  indexSelect(axis: number, index: Tensor): Tensor { return composites.indexSelect(this, axis, index); }
+  scatterAdd(axis: number, index: Tensor, src: TensorLike): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  conv2d(weight: TensorLike, bias?: TensorLike, options?: ops.Conv2dOptions): Tensor { return ops.conv2d(this, weight, bias, options); }
+  maxPool2d(options: composites.Pool2dOptions): Tensor { return composites.maxPool2d(this, options); }
+  avgPool2d(options: composites.Pool2dOptions): Tensor { return composites.avgPool2d(this, options); }
 }
 
 let warnedNonLeafGrad = false;

@@ -37,13 +37,16 @@ export function caseGen(g: GenerateValue): CaseGen {
 
 const sizeOf = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
-/** Draws float64 inputs for a spec: its own value generator, or its domain kept away from its kinks. */
-export function drawInputs<P>(g: CaseGen, spec: OpTestSpec<P>, shapes: readonly Shape[], params: P): Tensor[] {
+/**
+ * Draws inputs for a spec: its own value generator, or its domain kept away from its kinks. Inputs are
+ * float64, but those at `indexInputs` (an op's int32 indices), which are int32.
+ */
+export function drawInputs<P>(g: CaseGen, spec: OpTestSpec<P>, shapes: readonly Shape[], params: P, indexInputs: readonly number[] = []): Tensor[] {
   const values = spec.values?.(g, shapes, params) ?? shapes.map((s, i) => {
     const domain = domainOf(spec.domain, i);
     return Array.from({ length: sizeOf(s) }, () => awayFromKinks(g.real(domain[0], domain[1]), spec.kinks ?? []));
   });
-  return values.map((v, i) => tensor(Float64Array.from(v), { shape: shapes[i]! }));
+  return values.map((v, i) => tensor(indexInputs.includes(i) ? Int32Array.from(v) : Float64Array.from(v), { shape: shapes[i]! }));
 }
 
 function domainOf(domain: OpTestSpec<unknown>["domain"], i: number): Domain {

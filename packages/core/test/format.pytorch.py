@@ -26,6 +26,13 @@ cases = {
     "empty03": torch.zeros(0, 3),
     "empty20": torch.zeros(2, 0),
     "emptyFloat64": t([], dtype=torch.float64),
+    "int32": t([1, 2], dtype=torch.int32),
+    "int32Aligned": t([[-1, 20], [300, 4]], dtype=torch.int32),
+    "int32Scalar": t(7, dtype=torch.int32),
+    "int32Empty": t([], dtype=torch.int32),
+    "int32Summarised": torch.arange(2000, dtype=torch.int32),
+    "int32Extremes": t([-2147483648, 0], dtype=torch.int32),
+    "int32ThreeD": torch.arange(24, dtype=torch.int32).reshape(2, 3, 4)[:, :2],
     "oneD": t([1.25, 2.5, -3.75]),
     "threeD": torch.arange(24.0).reshape(2, 3, 4),
     "fourD": torch.arange(8.0).reshape(2, 1, 2, 2),
@@ -57,7 +64,7 @@ out["narrow"] = printed_with(torch.arange(10.0), linewidth=30)
 out["noSci"] = printed_with(t([1e-5, 1.0]), sci_mode=False)
 out["sci"] = printed_with(t([1.5, 2.0]), sci_mode=True)
 
-rename = [("dtype=torch.float64", "dtype=float64"), ("requires_grad=True", "requiresGrad=true"),
+rename = [("dtype=torch.float64", "dtype=float64"), ("dtype=torch.int32", "dtype=int32"), ("requires_grad=True", "requiresGrad=true"),
           ("grad_fn=<MulBackward0>", "gradFn=<mul>"), ("size=(0, 3)", "shape=[0, 3]"), ("size=(2, 0)", "shape=[2, 0]")]
 for k, v in out.items():
     for a, b in rename:

@@ -39,6 +39,20 @@ const pytorch: [string, () => Tensor, FormatOptions | undefined, string][] = [
   ["an empty [0, 3] shows its shape", () => zeros([0, 3]), undefined, "tensor([], shape=[0, 3])"],
   ["an empty [2, 0] shows its shape", () => zeros([2, 0]), undefined, "tensor([], shape=[2, 0])"],
   ["an empty float64 shows its dtype", () => tensor([], { dtype: "float64" }), undefined, "tensor([], dtype=float64)"],
+  ["int32 prints integers without a point", () => tensor([1, 2], { dtype: "int32" }), undefined, "tensor([1, 2], dtype=int32)"],
+  ["int32 right-aligns to the widest value", () => tensor([[-1, 20], [300, 4]], { dtype: "int32" }), undefined,
+      "tensor([[ -1,  20],\n" +
+      "        [300,   4]], dtype=int32)"],
+  ["an int32 scalar", () => tensor(7, { dtype: "int32" }), undefined, "tensor(7, dtype=int32)"],
+  ["an empty int32", () => tensor([], { dtype: "int32" }), undefined, "tensor([], dtype=int32)"],
+  ["a summarised int32 never goes scientific", () => arange(2000, undefined, 1, { dtype: "int32" }), undefined, "tensor([   0,    1,    2,  ..., 1997, 1998, 1999], dtype=int32)"],
+  ["int32 extremes", () => tensor(Int32Array.of(-2147483648, 0)), undefined, "tensor([-2147483648,           0], dtype=int32)"],
+  ["3-D int32", () => arange(24, undefined, 1, { dtype: "int32" }).reshape([2, 3, 4]).slice([0, 0, 0], [2, 2, 4]), undefined,
+      "tensor([[[ 0,  1,  2,  3],\n" +
+      "         [ 4,  5,  6,  7]],\n" +
+      "\n" +
+      "        [[12, 13, 14, 15],\n" +
+      "         [16, 17, 18, 19]]], dtype=int32)"],
   ["1-D", () => tensor([1.25, 2.5, -3.75]), undefined, "tensor([ 1.2500,  2.5000, -3.7500])"],
   ["3-D: a blank line between blocks", () => arange(24).reshape([2, 3, 4]), undefined,
       "tensor([[[ 0.,  1.,  2.,  3.],\n" +

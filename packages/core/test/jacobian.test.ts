@@ -198,7 +198,7 @@ describe("jacfwd and jacrev on random compositions (float64)", () => {
 function opCase(rule: OpRule<unknown>, gen: Gen): { f: Fn; free: Tensor[] } {
   const g = caseGen(gen);
   const { shapes, params } = rule.test.cases?.(g) ?? { shapes: [g.shape()], params: undefined };
-  const all = drawInputs(g, rule.test, shapes, params);
+  const all = drawInputs(g, rule.test, shapes, params, rule.indexInputs);
   const fixed = rule.test.fixed?.(shapes) ?? [];
   const f: Fn = (...free) => {
     let k = 0;

@@ -53,7 +53,8 @@ function accepts(rule: OpRule<unknown>, inputs: readonly Tensor[], params: unkno
   }
 }
 
-const cast32 = (t: Tensor): Tensor => tensor(Float32Array.from(t.data), { shape: t.shape });
+/** A float64 input as float32 (int32 indices stay as they are). */
+const cast32 = (t: Tensor): Tensor => (t.dtype === "int32" ? t : tensor(Float32Array.from(t.data), { shape: t.shape }));
 
 describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
   it.each(["float64", "float32"] as const)("matches the reference kernel (%s)", (dtype) => {
@@ -64,7 +65,7 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
       fc.property(fc.gen(), (g) => {
         const gen = caseGen(g);
         const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
-        const drawn = drawInputs(gen, rule.test, shapes, params);
+        const drawn = drawInputs(gen, rule.test, shapes, params, rule.indexInputs);
         const inputs = dtype === "float64" ? drawn : drawn.map(cast32);
         // Only inputs the op accepts reach a kernel (matmul's spec can draw batch dims that do not broadcast).
         fc.pre(accepts(rule, inputs, params));
@@ -73,6 +74,29 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
         expect(fast.dtype).toBe(ref.dtype);
         expect(fast.shape).toEqual(ref.shape);
         expect(maxRelDiff(fast.data, ref.data)).toBeLessThanOrEqual(tol);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+/** The drawn values scaled and rounded to integers, as int32: exact in every kernel, so both must agree exactly. */
+const toInt32 = (t: Tensor): Tensor => (t.dtype === "int32" ? t : tensor(Int32Array.from(t.data, (v) => Math.round(v * 5)), { shape: t.shape }));
+
+describe.each(primitives.filter((r) => (r as OpRule<unknown>).takesInt32).map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
+  it("matches the reference kernel exactly on int32", () => {
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const gen = caseGen(g);
+        const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
+        const inputs = drawInputs(gen, rule.test, shapes, params, rule.indexInputs).map(toInt32);
+        fc.pre(accepts(rule, inputs, params));
+        const fast = withKernels(fastKernels, () => apply(rule, inputs, params));
+        const ref = withKernels(referenceKernels, () => apply(rule, inputs, params));
+        expect(ref.dtype).toBe(rule.name === "cast" ? "float64" : "int32"); // cast's spec casts to float64
+        expect(fast.dtype).toBe(ref.dtype);
+        expect(fast.shape).toEqual(ref.shape);
+        expect(differingElements(fast.data, ref.data)).toBe(0);
       }),
       { numRuns: 40 },
     );
@@ -270,6 +294,81 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("fast conv2d (im2col and the WebAssembly SIMD matmul)", () => {
+  type Config = { x: number[]; w: number[]; stride: [number, number]; pad: [[number, number], [number, number]]; dil: [number, number]; groups: number };
+  // Large enough that the product takes the WebAssembly path (see matmulFast), with odd sizes, groups,
+  // depthwise, strides, dilations and uneven ("same"-style) padding.
+  const configs: Config[] = [
+    { x: [2, 3, 17, 19], w: [8, 3, 3, 3], stride: [1, 1], pad: [[1, 1], [1, 1]], dil: [1, 1], groups: 1 },
+    { x: [1, 4, 15, 13], w: [6, 2, 5, 3], stride: [2, 1], pad: [[0, 0], [2, 1]], dil: [1, 2], groups: 2 },
+    { x: [3, 8, 12, 12], w: [8, 1, 3, 3], stride: [1, 2], pad: [[1, 2], [0, 1]], dil: [2, 1], groups: 8 },
+    { x: [2, 16, 9, 11], w: [32, 16, 1, 1], stride: [1, 1], pad: [[0, 0], [0, 0]], dil: [1, 1], groups: 1 },
+  ];
+  it.each(configs.map((c) => [`x [${c.x}] ⋆ w [${c.w}], groups ${c.groups}`, c] as const))("%s matches the direct loops (float32 within the dot-product bound, float64 exactly)", (_, c) => {
+    const rng = new Rng(7);
+    const [x, w] = [randomF32(rng, c.x.reduce((a, b) => a * b, 1)), randomF32(rng, c.w.reduce((a, b) => a * b, 1))];
+    const win = { kernel: [c.w[2]!, c.w[3]!] as const, stride: c.stride, padding: c.pad, dilation: c.dil };
+    const size = (d: 0 | 1): number => Math.floor((c.x[2 + d]! + c.pad[d][0] + c.pad[d][1] - c.dil[d] * (c.w[2 + d]! - 1) - 1) / c.stride[d]) + 1;
+    const outShape = [c.x[0]!, c.w[0]!, size(0), size(1)];
+    const got = fastKernels.conv2d(x, c.x, w, c.w, outShape, win, c.groups, "float32");
+    const exact = referenceKernels.conv2d(Float64Array.from(x), c.x, Float64Array.from(w), c.w, outShape, win, c.groups, "float64");
+    const absolute = referenceKernels.conv2d(Float64Array.from(x, Math.abs), c.x, Float64Array.from(w, Math.abs), c.w, outShape, win, c.groups, "float64");
+    expect(got).toBeInstanceOf(Float32Array);
+    const taps = c.w[1]! * c.w[2]! * c.w[3]!;
+    for (let i = 0; i < got.length; i++) {
+      // The float32 error bound of a dot product of `taps` terms computed in any order (as for matmul).
+      expect(Math.abs(got[i]! - exact[i]!), `element ${i}`).toBeLessThanOrEqual((taps + 1) * 2 ** -23 * absolute[i]! + 1e-30);
+    }
+    expect(fastKernels.conv2d(Float64Array.from(x), c.x, Float64Array.from(w), c.w, outShape, win, c.groups, "float64")).toEqual(exact);
+  });
+});
+
+describe("im2col and col2im kernels", () => {
+  const geometry = fc.record({
+    kernel: fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })),
+    stride: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    padding: fc.tuple(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 })), fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }))),
+    dilation: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+    size: fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
+    planes: fc.integer({ min: 1, max: 3 }),
+    seed: fc.integer(),
+  });
+
+  it("im2col reads each tap from where the window formula says (padding included), and col2im is its exact adjoint", () => {
+    fc.assert(
+      fc.property(geometry, ({ kernel, stride, padding, dilation, size, planes, seed }) => {
+        const win = { kernel, stride, padding, dilation };
+        const outSize = [0, 1].map((d) => Math.floor((size[d]! + padding[d]![0] + padding[d]![1] - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1);
+        fc.pre(outSize.every((n) => n >= 1));
+        const [H, W, Ho, Wo] = [size[0], size[1], outSize[0]!, outSize[1]!];
+        const rng = new Rng(seed);
+        const x = Float64Array.from({ length: planes * H * W }, () => Math.round(8 * rng.uniform()) - 4);
+        const cols = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], -7, "float64");
+        let k = 0;
+        for (let p = 0; p < planes; p++) {
+          for (let i = 0; i < kernel[0]; i++) {
+            for (let j = 0; j < kernel[1]; j++) {
+              for (let oh = 0; oh < Ho; oh++) {
+                for (let ow = 0; ow < Wo; ow++) {
+                  const [h, w] = [oh * stride[0] - padding[0][0] + i * dilation[0], ow * stride[1] - padding[1][0] + j * dilation[1]];
+                  expect(cols[k++]).toBe(h >= 0 && h < H && w >= 0 && w < W ? x[(p * H + h) * W + w] : -7);
+                }
+              }
+            }
+          }
+        }
+        // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ (exact: small integers), with zero padding.
+        const c = Float64Array.from({ length: cols.length }, () => Math.round(8 * rng.uniform()) - 4);
+        const zeroPadded = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], 0, "float64");
+        const back = referenceKernels.fold(c, [planes, kernel[0] * kernel[1], Ho, Wo], win, [planes, H, W], "float64");
+        const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
+        expect(dot(zeroPadded, c)).toBe(dot(x, back));
+      }),
+      { numRuns: 300 },
     );
   });
 });

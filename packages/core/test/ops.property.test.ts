@@ -24,7 +24,7 @@ function withFixed(rule: OpRule<unknown>, all: readonly Tensor[], params: unknow
 function drawCase(rule: OpRule<unknown>, g: Parameters<typeof caseGen>[0]) {
   const gen = caseGen(g);
   const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
-  const all = drawInputs(gen, rule.test, shapes, params);
+  const all = drawInputs(gen, rule.test, shapes, params, rule.indexInputs);
   lastParams = params;
   drawnAll = all;
   return { f: withFixed(rule, all, params), inputs: all.filter((_, i) => !fixedOf(rule, all).includes(i)) };

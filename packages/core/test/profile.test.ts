@@ -1,3 +1,4 @@
+import * as core from "@tapegrad/core";
 import { describe, expect, it } from "vitest";
 import {
   adviseMode, grad, jacfwd, jacrev, jvp, profile, Rng, randn, tapeStats, tensor, where, type Tensor,
@@ -14,6 +15,13 @@ describe("profile counts FLOPs exactly", () => {
     expect(p.byOp).toEqual({ matmul: { calls: 1, flops: 2 * m * k * n } });
     expect(p.result.shape).toEqual([m, n]);
     expect(p.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a conv2d costs 2·(C/groups)·kh·kw per output element (docs/cost.md), one call", () => {
+    // x [2, 4, 5, 5] ⋆ w [6, 2, 3, 3] with groups 2 and padding 1: out [2, 6, 5, 5], 2·3·3 taps each.
+    const p = profile(() => core.conv2d(randn([2, 4, 5, 5], f64), randn([6, 2, 3, 3], f64), undefined, { groups: 2, padding: 1 }));
+    expect(p.result.shape).toEqual([2, 6, 5, 5]);
+    expect(p.byOp).toEqual({ conv2d: { calls: 1, flops: 2 * 2 * 3 * 3 * (2 * 6 * 5 * 5) } });
   });
 
   it("forward mode counts the primal and the tangent work: a matvec's JVP is two matvecs", () => {

@@ -5,7 +5,7 @@ import { primitives, type OpRule } from "@tapegrad/core";
 
 const opsDir = fileURLToPath(new URL("../src/ops/", import.meta.url));
 /** Files in ops/ that hold helpers rather than primitives. */
-const helpers = new Set(["define.ts", "rule.ts", "index.ts", "registry.ts", "reduceParams.ts", "args.ts"]);
+const helpers = new Set(["define.ts", "rule.ts", "index.ts", "registry.ts", "reduceParams.ts", "args.ts", "windows.ts"]);
 
 const isRule = (v: unknown): v is OpRule<unknown> =>
   typeof v === "object" && v !== null && typeof (v as OpRule<unknown>).name === "string" && typeof (v as OpRule<unknown>).forward === "function";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { Rng, tensor, ValueError, zeros } from "@tapegrad/core";
+import { Rng, tensor, ValueError, zeros, type Storage } from "@tapegrad/core";
 import { Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh } from "./activations.js";
 import { Linear } from "./linear.js";
 import { mlp } from "./mlp.js";
 import { Sequential } from "./sequential.js";
 
 const x = tensor([[-2, -0.5, 0, 0.5, 2]], { dtype: "float64" });
-const values = (t: { data: Float32Array | Float64Array }): number[] => Array.from(t.data);
+const values = (t: { data: Storage }): number[] => Array.from(t.data);
 
 describe("activation modules", () => {
   it.each([

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Rng, ShapeError, tensor, zeros } from "@tapegrad/core";
+import { Rng, ShapeError, tensor, zeros, type Storage } from "@tapegrad/core";
 import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
 
 /** x Wᵀ + b with plain loops, in float64. */
-function reference(x: number[][], w: Float32Array | Float64Array, b: Float32Array | Float64Array | null, out: number): number[][] {
+function reference(x: number[][], w: Storage, b: Storage | null, out: number): number[][] {
   return x.map((row) => Array.from({ length: out }, (_, o) => row.reduce((s, v, i) => s + v * w[o * row.length + i]!, b?.[o] ?? 0)));
 }
 

@@ -27,7 +27,7 @@ describe("loss values against plain formulas", () => {
     expect(squaredError(f64([3]), f64([1])).item()).toBe(2); // a batch of one scalar output
   });
 
-  it("crossEntropy is −Σ y log ŷ per example averaged, for indices and for probability rows", () => {
+  it("crossEntropy is −Σ y log ŷ per example averaged, for indices (int32 or float) and for probability rows", () => {
     fc.assert(
       fc.property(shapes, ([b, c, seed]) => {
         const rng = new Rng(seed);
@@ -35,6 +35,7 @@ describe("loss values against plain formulas", () => {
         const labels = Array.from({ length: b }, () => rng.int(c));
         const byIndex = -labels.reduce((s, k, i) => s + Math.log(p[i]![k]!), 0) / b;
         expect(crossEntropy(f64(p), f64(labels)).item()).toBeCloseTo(byIndex, 12);
+        expect(crossEntropy(f64(p), tensor(labels, { dtype: "int32" })).item()).toBe(crossEntropy(f64(p), f64(labels)).item());
         const y = softmaxRows(matrix(rng, b, c));
         const byRows = -y.reduce((s, row, i) => s + row.reduce((t, v, j) => t + v * Math.log(p[i]![j]!), 0), 0) / b;
         expect(crossEntropy(f64(p), f64(y)).item()).toBeCloseTo(byRows, 12);

@@ -11,7 +11,20 @@ export interface EncodedTensor {
   readonly data: string;
 }
 
-const WIDTH: Record<DType, number> = { float32: 4, float64: 8 };
+const WIDTH: Record<DType, number> = { float32: 4, float64: 8, int32: 4 };
+
+/** Writes one element of `dtype` at byte `at`, little-endian. */
+function setElement(view: DataView, dtype: DType, at: number, v: number): void {
+  if (dtype === "float64") view.setFloat64(at, v, true);
+  else if (dtype === "int32") view.setInt32(at, v, true);
+  else view.setFloat32(at, v, true);
+}
+
+/** Reads one element of `dtype` at byte `at`, little-endian. */
+function getElement(view: DataView, dtype: DType, at: number): number {
+  if (dtype === "float64") return view.getFloat64(at, true);
+  return dtype === "int32" ? view.getInt32(at, true) : view.getFloat32(at, true);
+}
 
 /** A tensor as {@link EncodedTensor}. @internal */
 export function encodeTensor(t: Tensor): EncodedTensor {
@@ -19,7 +32,7 @@ export function encodeTensor(t: Tensor): EncodedTensor {
   const bytes = new Uint8Array(t.size * width);
   const view = new DataView(bytes.buffer);
   // Written element by element through a DataView so the file is little-endian on every host.
-  t.data.forEach((v, i) => (t.dtype === "float64" ? view.setFloat64(i * width, v, true) : view.setFloat32(i * width, v, true)));
+  t.data.forEach((v, i) => setElement(view, t.dtype, i * width, v));
   return { dtype: t.dtype, shape: [...t.shape], data: Buffer.from(bytes).toString("base64") };
 }
 
@@ -35,7 +48,7 @@ export function decodeTensor(where: string, value: unknown): Tensor {
   };
   if (!isRecord(value)) return fail(`expected { dtype, shape, data }, got ${JSON.stringify(value)?.slice(0, 80)}`);
   const { dtype, shape, data } = value;
-  if (dtype !== "float32" && dtype !== "float64") return fail(`unknown dtype ${JSON.stringify(dtype)}`);
+  if (dtype !== "float32" && dtype !== "float64" && dtype !== "int32") return fail(`unknown dtype ${JSON.stringify(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) return fail(`shape must be non-negative integers, got ${JSON.stringify(shape)}`);
   if (typeof data !== "string") return fail(`data must be a base64 string`);
   const bytes = Buffer.from(data, "base64");
@@ -43,7 +56,7 @@ export function decodeTensor(where: string, value: unknown): Tensor {
   const size = (shape as number[]).reduce((n, d) => n * d, 1);
   if (bytes.length !== size * width) return fail(`shape [${shape.join(",")}] of ${dtype} needs ${size * width} bytes, the entry holds ${bytes.length}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const values = dtype === "float64" ? new Float64Array(size) : new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = dtype === "float64" ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+  const values = dtype === "float64" ? new Float64Array(size) : dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = getElement(view, dtype, i * width);
   return tensor(values, { shape: shape as number[] });
 }

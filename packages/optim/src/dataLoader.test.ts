@@ -20,6 +20,15 @@ describe("DataLoader", () => {
     }
   });
 
+  it("keeps each column's dtype: int32 labels stay int32, float32 inputs float32", () => {
+    const loader = new DataLoader({ x: tensor([[1, 2], [3, 4], [5, 6]]), y: tensor([2, 0, 1], { dtype: "int32" }) }, { batchSize: 2, shuffle: false });
+    const [first] = loader;
+    expect(first!.y.dtype).toBe("int32");
+    expect(first!.y.toArray()).toEqual([2, 0]);
+    expect(first!.x.dtype).toBe("float32");
+    expect(first!.x.toArray()).toEqual([[1, 2], [3, 4]]);
+  });
+
   it("without shuffle gives items in order, the last batch short unless dropLast", () => {
     expect([...new DataLoader(indexed(7), { batchSize: 3 })].map(itemsOf)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
     expect([...new DataLoader(indexed(7), { batchSize: 3, dropLast: true })].map(itemsOf)).toEqual([[0, 1, 2], [3, 4, 5]]);

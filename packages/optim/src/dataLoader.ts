@@ -1,4 +1,4 @@
-import { Rng, Tensor, tensor, ShapeError, ValueError } from "@tapegrad/core";
+import { Rng, Tensor, tensor, ShapeError, ValueError, zeros } from "@tapegrad/core";
 import { positiveInteger } from "./validate.js";
 
 /**
@@ -129,7 +129,8 @@ export class DataLoader<D extends Dataset<D>> {
     for (const [name, t] of this.#columns) {
       const row = t.size / t.shape[0]!;
       const src = t.data;
-      const dst = t.dtype === "float64" ? new Float64Array(indices.length * row) : new Float32Array(indices.length * row);
+      // Each column keeps its dtype: int32 class labels stay int32 indices.
+      const dst = zeros([indices.length * row], { dtype: t.dtype }).data;
       indices.forEach((item, b) => dst.set(src.subarray(item * row, (item + 1) * row), b * row));
       out[name] = tensor(dst, { shape: [indices.length, ...t.shape.slice(1)] });
     }

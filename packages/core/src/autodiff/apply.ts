@@ -1,5 +1,5 @@
 import type { DType, Storage } from "../dtype.js";
-import { promote } from "../dtype.js";
+import { isFloat, promote, scalarStorage } from "../dtype.js";
 import { describeValue, DTypeError, GradError, notATensor, ShapeError, ValueError } from "../errors.js";
 import { MAX_ELEMENTS, sameShape, sizeOf } from "../shape.js";
 import type { AnyOpRule, OpRule } from "../ops/rule.js";
@@ -24,19 +24,23 @@ export function lastSequence(): number {
  * Applies a primitive to its inputs. This is the one place where an op meets the autodiff machinery:
  *
  * 1. numbers become scalars of the inputs' common dtype, and mixed dtypes are promoted by a taped cast;
- * 2. the op's shape rule validates the inputs before any kernel runs;
+ * 2. an int32 input of an op that does not take integers is refused, then the op's shape rule validates
+ *    the inputs, all before any kernel runs;
  * 3. if any input is a forward-mode dual, the inputs are unpacked at the highest level present, the op is
  *    applied to the primals (recursively, so lower levels are handled the same way) and the JVP rule
  *    pushes the tangents through; otherwise the forward kernel runs on the concrete values;
- * 4. if grad mode is on and an input requires grad, the output is taped.
+ * 4. if grad mode is on and an input requires grad, the output is taped, unless it is int32 (integers
+ *    carry no derivative, as in PyTorch, where argmax's result does not require grad).
  */
 export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P): Tensor {
-  const inputs = coerce(rule.name, args);
+  const indices = rule.indexInputs ?? [];
+  const inputs = indices.length === 0 ? coerce(rule.name, args) : coerceAroundIndices(rule.name, args, indices);
+  if (!rule.takesInt32) refuseInt32(rule.name, inputs, indices);
   const outShape = rule.shape(inputs, params);
   checkAllocatable(rule.name, outShape, inputs);
   const level = topLevel(rule.name, inputs);
   const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
-  if (!rule.constant && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+  if (!rule.constant && isFloat(out.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0, sequence: ++recorded };
     out.requiresGrad = true;
     noteRecorded(out);
@@ -55,7 +59,7 @@ function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, lev
   const primals = inputs.map((t) => (t.dual?.level === level ? t.dual.primal : t));
   const tangents = inputs.map((t) => (t.dual?.level === level ? t.dual.tangent : null));
   const primal = apply(rule, primals, params);
-  if (rule.constant || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
+  if (rule.constant || !isFloat(primal.dtype) || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
   if (!rule.jvp) throw new GradError(rule.name, `has no forward-mode (JVP) rule`);
   // A level opened by jacfwd carries a batch of tangents, one leading row per direction (see batching.ts).
   const batch = batchSizeAt(level);
@@ -71,7 +75,7 @@ function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, lev
  * kernels always pass; a user's op could otherwise make a tensor that reads past its values as undefined.
  */
 function checkStorage(op: string, storage: unknown, outShape: readonly number[], dtype: DType): Storage {
-  const expected = dtype === "float64" ? Float64Array : Float32Array;
+  const expected = dtype === "float64" ? Float64Array : dtype === "int32" ? Int32Array : Float32Array;
   if (!(storage instanceof expected) || storage.length !== sizeOf(outShape)) {
     throw new ValueError(op, `forward must return a ${expected.name} of ${sizeOf(outShape)} elements for its ${dtype}[${outShape.join(",")}] output, got ${describeValue(storage)}`);
   }
@@ -86,6 +90,19 @@ function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly nu
     return broadcastTo(tangent, shape);
   } catch {
     throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, shape]);
+  }
+}
+
+/**
+ * Throws the DTypeError for an int32 input (other than an index) of an op that needs floating-point
+ * inputs. Exported for composites that must refuse integers under their own name (mean).
+ */
+export function refuseInt32(op: string, inputs: readonly TensorLike[], indices: readonly number[] = []): void {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
+    if (t instanceof Tensor && t.dtype === "int32" && !indices.includes(i)) {
+      throw new DTypeError(op, `takes floating-point tensors, got an ${t} input (cast it to float32 or float64 first)`);
+    }
   }
 }
 
@@ -106,6 +123,23 @@ function topLevel(op: string, inputs: readonly Tensor[]): number {
   return level;
 }
 
+/**
+ * `coerce` for an op with index inputs: each index must already be an int32 tensor, and only the other
+ * inputs are promoted to their common dtype (an index promoted to float would no longer be an index).
+ */
+function coerceAroundIndices(op: string, args: readonly TensorLike[], indices: readonly number[]): readonly Tensor[] {
+  for (const i of indices) {
+    const a = args[i];
+    if (!(a instanceof Tensor) || a.dtype !== "int32") {
+      const hint = a instanceof Tensor ? ` (cast it with .cast("int32"))` : "";
+      throw new DTypeError(op, `the index (input ${i}) must be an int32 tensor, got ${describeValue(a)}${hint}`);
+    }
+  }
+  const values = coerce(op, args.filter((_, i) => !indices.includes(i)));
+  let next = 0;
+  return args.map((a, i) => (indices.includes(i) ? (a as Tensor) : values[next++]!));
+}
+
 /** Turns numbers into scalar tensors and promotes mixed dtypes (see `promote`). */
 function coerce(op: string, args: readonly TensorLike[]): readonly Tensor[] {
   if (allTensorsOfOneDType(args)) return args; // the common case, kept free of allocation
@@ -114,9 +148,10 @@ function coerce(op: string, args: readonly TensorLike[]): readonly Tensor[] {
     if (a instanceof Tensor) dtype = dtype === null ? a.dtype : promote(dtype, a.dtype);
     else if (typeof a !== "number") throw notATensor(op, "each input", a);
   }
-  const common = dtype ?? "float32";
+  // A fractional number meeting int32 tensors makes the result float32, as PyTorch's `int_tensor * 0.5` does.
+  const common = dtype === "int32" && args.some((a) => typeof a === "number" && !Number.isInteger(a)) ? "float32" : (dtype ?? "float32");
   return args.map((a) => {
-    if (typeof a === "number") return new Tensor(common === "float64" ? Float64Array.of(a) : Float32Array.of(a), [], common);
+    if (typeof a === "number") return new Tensor(scalarStorage(common, a), [], common);
     return a.dtype === common ? a : cast(a, common);
   });
 }

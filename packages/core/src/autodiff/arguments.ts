@@ -1,5 +1,5 @@
 import { describeValue, notATensor, ValueError } from "../errors.js";
-import type { DType } from "../dtype.js";
+import { scalarStorage, type DType } from "../dtype.js";
 import { Tensor } from "../tensor.js";
 
 /**
@@ -22,6 +22,6 @@ export function checkReturned(op: string, out: unknown): Tensor {
 /** A transform's argument as a tensor: a number becomes a scalar of `dtype`. */
 export function tensorArgument(op: string, what: string, value: unknown, dtype: DType = "float32"): Tensor {
   if (value instanceof Tensor) return value;
-  if (typeof value === "number") return new Tensor(dtype === "float64" ? Float64Array.of(value) : Float32Array.of(value), [], dtype);
+  if (typeof value === "number") return new Tensor(scalarStorage(dtype, value), [], dtype);
   throw notATensor(op, what, value);
 }

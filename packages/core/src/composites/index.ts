@@ -1,4 +1,10 @@
 export { sub, div, square, minimum } from "./arithmetic.js";
-export { sigmoid, leakyRelu, softplus } from "./activations.js";
+export { sigmoid, leakyRelu, softplus, logSigmoid, silu, gelu } from "./activations.js";
+export type { GeluOptions } from "./activations.js";
 export { mean, min, logSumExp } from "./reductions.js";
 export { softmax, logSoftmax } from "./softmax.js";
+export { squeeze, unsqueeze, flatten, permute } from "./shape.js";
+export { stack, split } from "./joins.js";
+export { indexSelect, clamp } from "./indexing.js";
+export { maxPool2d, avgPool2d } from "./pooling.js";
+export type { Pool2dOptions } from "./pooling.js";

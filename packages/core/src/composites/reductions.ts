@@ -11,6 +11,7 @@ import type { Axes, ReduceOptions, Tensor, TensorLike } from "../tensor.js";
 import { argShape } from "../ops/args.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { stopGradient } from "../autodiff/stopGradient.js";
+import { refuseInt32 } from "../autodiff/apply.js";
 import { sub } from "./arithmetic.js";
 
 
@@ -23,6 +24,7 @@ import { sub } from "./arithmetic.js";
  */
 export function mean(x: TensorLike, axis?: Axes, options?: ReduceOptions): Tensor {
   const shape = argShape("mean", x);
+  refuseInt32("mean", [x]); // as PyTorch: the mean of integers has no integer dtype to be in
   const count = normalizeAxes("mean", axis, shape).reduce((n, a) => n * shape[a]!, 1);
   if (count === 0) throw new ValueError("mean", `cannot average over an empty axis (shape [${shape.join(",")}])`);
   return mul(sum(x, axis, options), 1 / count);

@@ -1,6 +1,9 @@
 import type { DType, Storage } from "../dtype.js";
 import type { Shape } from "../shape.js";
+import * as indexing from "./indexing.js";
 import * as reference from "./reference.js";
+import * as windows from "./windows.js";
+import type { Window } from "../ops/windows.js";
 
 /**
  * The one kernel interface that every primitive's forward calls. A backend is a record of these
@@ -25,6 +28,18 @@ export interface Kernels {
   matmul(a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, transposeA?: boolean, transposeB?: boolean): Storage;
   cast(x: Storage, dtype: DType): Storage;
   softmaxCrossEntropy(logits: Storage, rows: number, classes: number, target: Storage, targetIsIndices: boolean, dtype: DType): Storage;
+  /** Positions of the first extreme along `axis` (of the flattened tensor when null). */
+  argReduce(op: "argmax" | "argmin", x: Storage, shape: Shape, axis: number | null): Int32Array;
+  /** `torch.gather` along `axis`; the output has the index's shape. */
+  gather(x: Storage, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, dtype: DType): Storage;
+  /** `torch.scatter_add` along `axis`, out of place. */
+  scatterAdd(x: Storage, shape: Shape, axis: number, index: Int32Array, indexShape: Shape, src: Storage, srcShape: Shape, dtype: DType): Storage;
+  /** im2col: `[..., H, W]` to `[..., kh·kw, Ho, Wo]`, padding read as `padValue`. */
+  unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, padValue: number, dtype: DType): Storage;
+  /** col2im, unfold's adjoint: `[..., kh·kw, Ho, Wo]` summed back into `[..., H, W]`. */
+  fold(cols: Storage, shape: Shape, win: Window, outShape: Shape, dtype: DType): Storage;
+  /** 2-D cross-correlation `[N, C, H, W]` ⋆ `[O, C/groups, kh, kw]` → `[N, O, Ho, Wo]`. */
+  conv2d(x: Storage, xShape: Shape, w: Storage, wShape: Shape, outShape: Shape, win: Window, groups: number, dtype: DType): Storage;
 }
 
 /**
@@ -48,4 +63,10 @@ export const referenceKernels: Kernels = {
   matmul: reference.matmul,
   cast: reference.cast,
   softmaxCrossEntropy: reference.softmaxCrossEntropy,
+  argReduce: indexing.argReduce,
+  gather: indexing.gather,
+  scatterAdd: indexing.scatterAdd,
+  unfold: windows.unfold,
+  fold: windows.fold,
+  conv2d: windows.conv2d,
 };

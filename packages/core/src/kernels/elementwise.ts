@@ -35,7 +35,7 @@ const binarySpans: Readonly<Record<string, BinarySpan>> = {
   // ran at about half the speed.
   reluGrad: (out, o, a, ia, sa, b, ib, sb, n) => {
     const [ow, aw] = [words(out), words(a)];
-    if (out instanceof Float32Array) {
+    if (out.BYTES_PER_ELEMENT === 4) {
       for (let e = o + n; o < e; o++, ia += sa, ib += sb) ow[o] = aw[ia]! & -+(b[ib]! > 0);
     } else {
       for (let e = o + n; o < e; o++, ia += sa, ib += sb) {

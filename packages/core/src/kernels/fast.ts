@@ -3,6 +3,7 @@ import { referenceKernels } from "./backend.js";
 import { mapFast, zipFast } from "./elementwise.js";
 import { broadcastFast, selectFast, transposeFast } from "./layoutFast.js";
 import { matmulFast } from "./matmulFast.js";
+import { conv2dFast } from "./convFast.js";
 import { reduceFast } from "./reduceFast.js";
 
 /**
@@ -24,4 +25,5 @@ export const fastKernels: Kernels = {
   reduce: reduceFast,
   transpose: transposeFast,
   matmul: matmulFast,
+  conv2d: conv2dFast,
 };

@@ -104,7 +104,7 @@ export function selectFast(
   const out = allocate(dtype, sizeOf(outShape));
   const [o, x, y] = [words(out), words(a), words(b)];
   const [sc, sa, sb] = [cond.length === 1 ? 0 : 1, a.length === 1 ? 0 : 1, b.length === 1 ? 0 : 1];
-  if (out instanceof Float32Array) {
+  if (out.BYTES_PER_ELEMENT === 4) {
     for (let i = 0, ic = 0, ia = 0, ib = 0; i < out.length; i++, ic += sc, ia += sa, ib += sb) {
       const mask = -+(cond[ic] !== 0); // −1 (all bits set) or 0
       o[i] = (x[ia]! & mask) | (y[ib]! & ~mask);

@@ -1,8 +1,7 @@
 import type { DType, Storage } from "../dtype.js";
-import { allocate } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
-import { reduce } from "./reference.js";
+import { accumulator, reduce, stored } from "./reference.js";
 
 /**
  * Sum and max over a run of neighbouring axes (the last axis, the first, all of them: every reduction
@@ -25,7 +24,7 @@ export function reduceFast(
   const outer = sizeOf(shape.slice(0, sorted[0]));
   const reduced = sizeOf(shape.slice(sorted[0], sorted[sorted.length - 1]! + 1));
   const inner = sizeOf(shape.slice(sorted[sorted.length - 1]! + 1));
-  const out = allocate(dtype, outer * inner).fill(init);
+  const out = accumulator(dtype, outer * inner, init);
   if (inner === 1) {
     for (let o = 0, s = 0; o < outer; o++) {
       let acc = init;
@@ -33,7 +32,7 @@ export function reduceFast(
       else for (const e = s + reduced; s < e; s++) { const v = x[s]!; if (v > acc || v !== v) acc = v; }
       out[o] = acc;
     }
-    return out;
+    return stored(out, dtype);
   }
   for (let o = 0, s = 0; o < outer; o++) {
     const base = o * inner;
@@ -42,5 +41,5 @@ export function reduceFast(
       else for (let i = base, e = base + inner; i < e; i++, s++) { const v = x[s]!, acc = out[i]!; if (v > acc || v !== v) out[i] = v; }
     }
   }
-  return out;
+  return stored(out, dtype);
 }

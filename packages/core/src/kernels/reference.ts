@@ -63,12 +63,26 @@ export function reduce(
   combine: (acc: number, v: number) => number,
 ): Storage {
   const keptShape = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-  const out = allocate(dtype, sizeOf(keptShape)).fill(init);
+  const out = accumulator(dtype, sizeOf(keptShape), init);
   const outStrides = broadcastStrides(keptShape, shape);
   forEachStrided2(shape, stridesOf(shape), outStrides, (_, i, o) => {
     out[o] = combine(out[o]!, x[i]!);
   });
-  return out;
+  return stored(out, dtype);
+}
+
+/**
+ * Storage for a reduction's running values, filled with `init`. An int32 reduction accumulates in float64:
+ * an Int32Array cannot hold max's −Infinity start (it would store 0, so the max of negative integers came
+ * out 0), and float64 holds every int32 sum of up to 2^21 terms exactly.
+ */
+export function accumulator(dtype: DType, size: number, init: number): Storage {
+  return (dtype === "int32" ? new Float64Array(size) : allocate(dtype, size)).fill(init);
+}
+
+/** An accumulator's values in the output dtype (int32 wraps modulo 2^32 on the way, as PyTorch's sums do). */
+export function stored(acc: Storage, dtype: DType): Storage {
+  return dtype === "int32" ? Int32Array.from(acc) : acc;
 }
 
 export function transpose(x: Storage, shape: Shape, perm: readonly number[], dtype: DType): Storage {

@@ -4,6 +4,7 @@ import { unary } from "./define.js";
 import { sign } from "./comparisons.js";
 export const absOp = unary({
   name: "abs",
+  takesInt32: true,
   f: Math.abs,
   df: (x) => sign(x), // the derivative at the kink 0 is taken as 0, as PyTorch does,
   domain: [-3, 3],

@@ -5,6 +5,7 @@ import type { OpRule } from "./rule.js";
 
 export const addOp: OpRule = {
   name: "add",
+  takesInt32: true,
   ...elementwiseBinary("add", (x, y) => x + y),
   jvpBroadcasts: true,
   jvp: (_, [dx, dy]) => sumPresent(dx, dy), // d(x + y) = dx + dy

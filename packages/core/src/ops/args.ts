@@ -25,3 +25,19 @@ export function tensorList(op: string, xs: unknown): readonly TensorLike[] {
   if (!Array.isArray(xs)) throw new ValueError(op, `expected an array of tensors, got ${describeValue(xs)}`);
   return xs as TensorLike[];
 }
+
+/**
+ * Checks each value of an int32 index tensor against `[0, bound)`, the length of the axis it indexes, or
+ * a ValueError naming the op, the offending index, where it sits and the bound. Run by the shape rules of
+ * the indexing ops, before any kernel reads through an index.
+ */
+export function checkIndices(op: string, index: Tensor, bound: number, axis: number): void {
+  const data = index.data;
+  for (let p = 0; p < data.length; p++) {
+    const v = data[p]!;
+    if (v < 0 || v >= bound) {
+      const at = index.shape.map((_, d) => Math.floor(p / index.shape.slice(d + 1).reduce((a, b) => a * b, 1)) % index.shape[d]!);
+      throw new ValueError(op, `index ${v} at [${at.join(",")}] is out of range for axis ${axis} of length ${bound} (valid: 0 to ${bound - 1})`);
+    }
+  }
+}

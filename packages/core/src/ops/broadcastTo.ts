@@ -8,6 +8,7 @@ import type { OpRule } from "./rule.js";
 
 export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
   name: "broadcastTo",
+  takesInt32: true,
   shape: ([x], p) => {
     const target = checkShape("broadcastTo", p.shape);
     const offset = target.length - x!.shape.length;

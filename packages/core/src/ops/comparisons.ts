@@ -15,6 +15,7 @@ import { neg } from "./neg.js";
 function comparison(name: string, test: (x: number, y: number) => boolean): OpRule {
   return {
     name,
+    takesInt32: true,
     constant: true,
     shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
     forward: ([x, y], _, outShape, dtype) => kernels.zip(name, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, (a, b) => (test(a, b) ? 1 : 0)),

@@ -19,6 +19,7 @@ function offsets(inputs: readonly { shape: readonly number[] }[], axis: number):
 
 export const concatOp: OpRule<{ axis: number }> = {
   name: "concat",
+  takesInt32: true,
   shape: (xs, p) => {
     if (xs.length === 0) throw new ValueError("concat", `needs at least one tensor`);
     const first = xs[0]!.shape;

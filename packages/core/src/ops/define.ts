@@ -21,9 +21,12 @@ export function unary(spec: {
   /** Points where f is not differentiable; test values keep away from them. */
   kinks?: readonly number[];
   secondOrder?: boolean;
+  /** Whether f is exact on integers, so the op takes int32 inputs (abs does; exp does not). */
+  takesInt32?: boolean;
 }): OpRule {
   return {
     name: spec.name,
+    ...(spec.takesInt32 ? { takesInt32: true } : {}),
     shape: ([x]) => x!.shape,
     forward: ([x], _, __, dtype) => kernels.map(spec.name, x!.data, dtype, spec.f),
     jvpBroadcasts: true,

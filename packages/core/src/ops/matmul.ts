@@ -4,7 +4,9 @@ import { kernels } from "../kernels/active.js";
 import { broadcastShapes, sizeOf, type Shape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { describeValue } from "../errors.js";
+import { argShape } from "./args.js";
 import { sumPresent } from "./define.js";
+import { reshape } from "./reshape.js";
 import type { OpRule } from "./rule.js";
 
 /** Options of `matmul`: read either operand's last two axes transposed, without a copy. */
@@ -35,11 +37,12 @@ function asUsed(shape: Shape, transposed: boolean): { rows: number; cols: number
  */
 export const matmulOp: OpRule<MatmulParams> = {
   name: "matmul",
+  takesInt32: true,
   shape: ([x, y], p) => {
     const a = x!.shape;
     const b = y!.shape;
     if (a.length < 2 || b.length < 2) {
-      throw new ShapeError("matmul", `operands need rank >= 2 (reshape a vector to [1,n] or [n,1])`, [a, b]);
+      throw new ShapeError("matmul", `the primitive takes operands of rank >= 2 (the matmul function reshapes vectors)`, [a, b]);
     }
     const [left, right] = [asUsed(a, p.transposeA), asUsed(b, p.transposeB)];
     if (left.cols !== right.rows) throw new ShapeError("matmul", `inner dimensions differ (${left.cols} != ${right.rows})`, [a, b]);
@@ -72,15 +75,30 @@ export const matmulOp: OpRule<MatmulParams> = {
 /**
  * Matrix product of the last two axes, `[..., m, k] × [..., k, n] → [..., m, n]`, with the leading
  * (batch) axes broadcast against each other. `transposeA` / `transposeB` use an operand's matrix
- * transpose, read in place (no copy is made or taped).
+ * transpose, read in place (no copy is made or taped). A 1-D operand is a vector, as in `torch.matmul`:
+ * on the left it is a row `[1, k]`, on the right a column `[k, 1]`, and that axis is dropped from the
+ * result, so vector·vector is a scalar.
  * @example
  * ```ts
  * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray(); // [[11]]
  * matmul(tensor([[1], [2]]), tensor([[3], [4]]), { transposeA: true }).toArray(); // [[11]]
+ * matmul(tensor([1, 2]), tensor([[3, 4], [5, 6]])).toArray(); // [13, 16]
+ * matmul(tensor([1, 2]), tensor([3, 4])).item(); // 11
  * ```
  */
 export function matmul(x: TensorLike, y: TensorLike, options: MatmulOptions = {}): Tensor {
-  return apply(matmulOp, [x, y], { transposeA: flag(options, "transposeA"), transposeB: flag(options, "transposeB") });
+  const params = { transposeA: flag(options, "transposeA"), transposeB: flag(options, "transposeB") };
+  const [a, b] = [argShape("matmul", x), argShape("matmul", y)];
+  if (a.length === 0 || b.length === 0) throw new ShapeError("matmul", `operands need rank >= 1 (use mul to scale by a scalar)`, [a, b]);
+  if (a.length > 1 && b.length > 1) return apply(matmulOp, [x, y], params);
+  // A vector becomes the matrix that, read as the flags say, is a row (left) or a column (right).
+  const left = a.length === 1 ? reshape(x, params.transposeA ? [a[0]!, 1] : [1, a[0]!]) : x;
+  const right = b.length === 1 ? reshape(y, params.transposeB ? [1, b[0]!] : [b[0]!, 1]) : y;
+  const product = apply(matmulOp, [left, right], params);
+  const shape = product.shape.slice(0, -2);
+  if (a.length > 1) shape.push(product.shape[product.shape.length - 2]!);
+  if (b.length > 1) shape.push(product.shape[product.shape.length - 1]!);
+  return reshape(product, shape);
 }
 
 /** An optional boolean option (false when absent), or a ValueError naming matmul and the option. */

@@ -23,6 +23,7 @@ function argmaxWeights(x: Tensor, out: Tensor, p: ReduceParams): Tensor {
 
 export const maxOp: OpRule<ReduceParams> = {
   name: "max",
+  takesInt32: true,
   shape: ([x], p) => {
     const axes = normalizeAxes("max", p.axes, x!.shape);
     if (axes.some((a) => x!.shape[a] === 0)) throw new ShapeError("max", `cannot take the max over an empty axis`, [x!.shape]);

@@ -12,6 +12,7 @@ const shareOfX = (x: Tensor, y: Tensor): Tensor => add(gt(x, y), mul(eq(x, y), 0
 
 export const maximumOp: OpRule = {
   name: "maximum",
+  takesInt32: true,
   ...elementwiseBinary("maximum", (x, y) => (x >= y || Number.isNaN(x) ? x : y)),
   jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy]) => {

@@ -13,6 +13,7 @@ export interface PadParams {
 
 export const padOp: OpRule<PadParams> = {
   name: "pad",
+  takesInt32: true,
   shape: ([x], p) => {
     const s = x!.shape;
     const ok = [p.before, p.after].every((a) => a.length === s.length && a.every((n) => Number.isInteger(n) && n >= 0));

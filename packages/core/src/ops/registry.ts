@@ -1,12 +1,21 @@
 import { absOp } from "./abs.js";
+import { col2imOp } from "./col2im.js";
+import { conv2dOp } from "./conv2d.js";
+import { im2colOp } from "./im2col.js";
+import { argmaxOp, argminOp } from "./argmax.js";
+import { gatherOp } from "./gather.js";
+import { scatterAddOp } from "./scatterAdd.js";
 import { addOp } from "./add.js";
 import { broadcastToOp } from "./broadcastTo.js";
 import { castOp } from "./cast.js";
 import { eqOp, geOp, gtOp, leOp, ltOp, neOp } from "./comparisons.js";
 import { concatOp } from "./concat.js";
 import { cosOp } from "./cos.js";
+import { erfOp } from "./erf.js";
+import { erfcOp } from "./erfc.js";
 import { expOp } from "./exp.js";
 import { logOp } from "./log.js";
+import { log1pOp } from "./log1p.js";
 import { matmulOp } from "./matmul.js";
 import { maxOp } from "./max.js";
 import { maximumOp } from "./maximum.js";
@@ -31,10 +40,12 @@ import { reluGradOp, reluOp } from "./relu.js";
  * and a test fails if an op file exists that it does not name.
  */
 export const primitives = [
-  addOp, mulOp, negOp, reciprocalOp, expOp, logOp, sqrtOp, absOp, sinOp, cosOp, tanhOp, powOp, maximumOp,
+  addOp, mulOp, negOp, reciprocalOp, expOp, logOp, log1pOp, sqrtOp, absOp, sinOp, cosOp, tanhOp, erfOp, erfcOp, powOp, maximumOp,
   gtOp, geOp, ltOp, leOp, eqOp, neOp, whereOp, reluOp, reluGradOp,
   sumOp, maxOp,
   reshapeOp, broadcastToOp, transposeOp, sliceOp, padOp, concatOp,
   matmulOp, castOp, softmaxCrossEntropyOp,
+  argmaxOp, argminOp, gatherOp, scatterAddOp,
+  conv2dOp, im2colOp, col2imOp,
 ] as const;
 

@@ -46,6 +46,19 @@ export interface OpRule<P = undefined> {
    */
   readonly jvpBroadcasts?: boolean;
   /**
+   * Whether the op takes int32 inputs: true of ops whose forward is exact on integers (arithmetic that
+   * stays in the integers, comparisons, selection, reductions, data movement, casts). Without it, `apply`
+   * refuses an int32 input with a DTypeError naming the op, before any kernel runs, so an op written for
+   * floats (exp, a user's op) never computes on integers by accident.
+   */
+  readonly takesInt32?: boolean;
+  /**
+   * Positions of the inputs that are int32 indices (gather's index): `apply` requires them to be int32
+   * tensors (a float index gets a DTypeError naming the op), leaves them out of dtype promotion, and
+   * never asks a cotangent of them. Their values are the shape rule's to check against their bounds.
+   */
+  readonly indexInputs?: readonly number[];
+  /**
    * Piecewise-constant ops (comparisons): the output carries no tangent and is never taped, as in JAX and
    * PyTorch, because its derivative is zero wherever it exists.
    */

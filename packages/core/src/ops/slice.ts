@@ -14,6 +14,7 @@ export interface SliceParams {
 
 export const sliceOp: OpRule<SliceParams> = {
   name: "slice",
+  takesInt32: true,
   shape: ([x], p) => {
     const s = x!.shape;
     const fits =
@@ -38,20 +39,26 @@ export const sliceOp: OpRule<SliceParams> = {
 };
 
 /**
- * The box of `size` starting at `begin` (a size of -1, or an omitted size, runs to the end of that axis).
+ * The box of `size` starting at `begin`. A negative begin counts from the end of its axis, as a Python
+ * index does; a size of -1, or an omitted size, runs to the end of that axis.
  * @example
  * ```ts
  * slice(tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2]).toArray(); // [[2, 3], [5, 6]]
+ * slice(tensor([1, 2, 3, 4]), [-2]).toArray();                     // [3, 4]
  * ```
  */
 export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
   const shape = argShape("slice", x);
   intList("slice", "begin", begin);
   if (size !== undefined) intList("slice", "size", size);
+  const start = begin.map((b, i) => {
+    const d = shape[i] ?? 0;
+    if (b < -d) throw new ShapeError("slice", `begin ${b} on axis ${i} is before the start of an axis of length ${d}`, [shape]);
+    return b < 0 ? b + d : b;
+  });
   const resolved = shape.map((d, i) => {
     const s = size?.[i] ?? -1;
-    return s === -1 ? d - (begin[i] ?? 0) : s;
+    return s === -1 ? d - (start[i] ?? 0) : s;
   });
-  return apply(sliceOp, [x], { begin, size: size === undefined || size.includes(-1) ? resolved : size });
+  return apply(sliceOp, [x], { begin: start, size: size === undefined || size.includes(-1) ? resolved : size });
 }
-

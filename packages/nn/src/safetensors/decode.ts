@@ -1,5 +1,5 @@
 import { DTypeError, tensor, ValueError, type Tensor } from "@tapegrad/core";
-import { FORBIDDEN_NAMES, HEADER_LENGTH_BYTES, MAX_HEADER_BYTES, METADATA_KEY, SUPPORTED, UNSUPPORTED } from "./format.js";
+import { FORBIDDEN_NAMES, HEADER_LENGTH_BYTES, MAX_HEADER_BYTES, METADATA_KEY, readElements, SUPPORTED, UNSUPPORTED } from "./format.js";
 
 const OP = "decodeSafetensors";
 const fail = (message: string): never => {
@@ -45,7 +45,7 @@ function readEntry(name: string, info: unknown, dataLength: number): Entry {
   if (typeof dtype !== "string") return fail(`"${name}".dtype must be a string, got ${JSON.stringify(dtype)}`);
   if (!Object.hasOwn(SUPPORTED, dtype)) {
     const why = UNSUPPORTED.has(dtype) ? "is not supported by tapegrad" : "is not a safetensors dtype";
-    throw new DTypeError(OP, `"${name}" has dtype ${JSON.stringify(dtype)}, which ${why} (supported: F32, F64)`);
+    throw new DTypeError(OP, `"${name}" has dtype ${JSON.stringify(dtype)}, which ${why} (supported: F32, F64, I32)`);
   }
   const code = dtype as keyof typeof SUPPORTED;
   if (!Array.isArray(shape) || !shape.every(isIndex)) return fail(`"${name}".shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
@@ -82,7 +82,7 @@ function checkMetadata(metadata: unknown): void {
 }
 
 /**
- * Parses safetensors bytes into named tensors (F32 and F64), refusing anything malformed with a
+ * Parses safetensors bytes into named tensors (F32, F64 and I32), refusing anything malformed with a
  * `ValueError` (or a `DTypeError` for other dtypes) that says what is wrong: a truncated file, a header
  * length beyond the file or above 100 MB, invalid JSON, offsets outside the data or overlapping or
  * leaving gaps, a shape that does not match its byte count, a name such as `__proto__`. Nothing is read
@@ -106,10 +106,7 @@ export function decodeSafetensors(bytes: Uint8Array): Record<string, Tensor> {
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart, dataLength);
   const out: Record<string, Tensor> = {};
   for (const { name, code, shape, begin, end } of entries) {
-    const width = SUPPORTED[code].bytes;
-    const values = code === "F64" ? new Float64Array((end - begin) / width) : new Float32Array((end - begin) / width);
-    for (let i = 0; i < values.length; i++) values[i] = code === "F64" ? view.getFloat64(begin + i * 8, true) : view.getFloat32(begin + i * 4, true);
-    out[name] = tensor(values, { shape });
+    out[name] = tensor(readElements(view, code, begin, (end - begin) / SUPPORTED[code].bytes), { shape });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { ValueError, type Tensor } from "@tapegrad/core";
-import { codeOf, FORBIDDEN_NAMES, HEADER_LENGTH_BYTES, METADATA_KEY, SUPPORTED } from "./format.js";
+import { codeOf, FORBIDDEN_NAMES, HEADER_LENGTH_BYTES, METADATA_KEY, SUPPORTED, writeElement } from "./format.js";
 
 /**
  * Serialises named tensors to safetensors bytes, laid out as PyTorch's `safetensors` library writes
@@ -45,10 +45,10 @@ export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, met
   let at = HEADER_LENGTH_BYTES + padded;
   for (const name of names) {
     const t = tensors[name]!;
+    const code = codeOf(t.dtype);
     for (const v of t.data) {
-      if (t.dtype === "float64") view.setFloat64(at, v, true);
-      else view.setFloat32(at, v, true);
-      at += SUPPORTED[codeOf(t.dtype)].bytes;
+      writeElement(view, code, at, v);
+      at += SUPPORTED[code].bytes;
     }
   }
   return bytes;

@@ -20,10 +20,17 @@ export const METADATA_KEY = "__metadata__";
 export const MAX_HEADER_BYTES = 100_000_000;
 
 /** Safetensors dtype codes that tapegrad reads and writes, with their byte widths. @internal */
-export const SUPPORTED = { F32: { dtype: "float32", bytes: 4 }, F64: { dtype: "float64", bytes: 8 } } as const satisfies Record<string, { dtype: DType; bytes: number }>;
+export const SUPPORTED = {
+  F32: { dtype: "float32", bytes: 4 },
+  F64: { dtype: "float64", bytes: 8 },
+  I32: { dtype: "int32", bytes: 4 },
+} as const satisfies Record<string, { dtype: DType; bytes: number }>;
+
+/** A supported dtype code. @internal */
+export type Code = keyof typeof SUPPORTED;
 
 /** The other codes of the format, refused with a message that says they are valid but unsupported. @internal */
-export const UNSUPPORTED = new Set(["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "I32", "U32", "I64", "U64", "F8_E4M3", "F8_E5M2", "C64"]);
+export const UNSUPPORTED = new Set(["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "U32", "I64", "U64", "F8_E4M3", "F8_E5M2", "C64"]);
 
 /**
  * Names refused on both sides: `__proto__` and its friends would reach or replace `Object.prototype`
@@ -33,6 +40,21 @@ export const UNSUPPORTED = new Set(["BOOL", "U8", "I8", "I16", "U16", "F16", "BF
 export const FORBIDDEN_NAMES = new Set(["__proto__", "constructor", "prototype"]);
 
 /** The safetensors code of a tapegrad dtype. @internal */
-export function codeOf(dtype: DType): keyof typeof SUPPORTED {
-  return dtype === "float64" ? "F64" : "F32";
+export function codeOf(dtype: DType): Code {
+  if (dtype === "float64") return "F64";
+  return dtype === "int32" ? "I32" : "F32";
+}
+
+/** Writes one little-endian element of `code` at byte `at` (safetensors is little-endian on every host). @internal */
+export function writeElement(view: DataView, code: Code, at: number, v: number): void {
+  if (code === "F64") view.setFloat64(at, v, true);
+  else if (code === "I32") view.setInt32(at, v, true);
+  else view.setFloat32(at, v, true);
+}
+
+/** The values of `count` little-endian elements of `code` from byte `at`, in the matching typed array. @internal */
+export function readElements(view: DataView, code: Code, at: number, count: number): Float32Array | Float64Array | Int32Array {
+  if (code === "F64") return Float64Array.from({ length: count }, (_, i) => view.getFloat64(at + i * 8, true));
+  if (code === "I32") return Int32Array.from({ length: count }, (_, i) => view.getInt32(at + i * 4, true));
+  return Float32Array.from({ length: count }, (_, i) => view.getFloat32(at + i * 4, true));
 }

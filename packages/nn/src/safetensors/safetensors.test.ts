@@ -10,7 +10,7 @@ const stateDicts = fc
     fc.record({
       name: fc.stringMatching(/^[a-z0-9_.]{1,12}$/).filter((n) => !["constructor", "prototype"].includes(n)),
       shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
-      dtype: fc.constantFrom("float32" as const, "float64" as const),
+      dtype: fc.constantFrom("float32" as const, "float64" as const, "int32" as const),
       seed: fc.integer(),
     }),
     { selector: (e) => e.name, maxLength: 5 },
@@ -21,7 +21,8 @@ const stateDicts = fc
       const rng = new Rng(seed);
       const size = shape.reduce((a, b) => a * b, 1);
       const values = Array.from({ length: size }, () => rng.normal() * 1e3);
-      out[name] = tensor(dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values), { shape });
+      const storage = dtype === "float64" ? Float64Array.from(values) : dtype === "int32" ? Int32Array.from(values, (v) => v * 1e6) : Float32Array.from(values);
+      out[name] = tensor(storage, { shape });
     }
     return out;
   });
@@ -64,6 +65,19 @@ describe("encodeSafetensors / decodeSafetensors", () => {
     const data = new DataView(bytes.buffer, 8 + n);
     expect([data.getFloat64(0, true), data.getFloat32(8, true), data.getFloat32(12, true), data.getFloat32(16, true)]).toEqual([1.5, 1, -2, 3]);
     expect(bytes.length).toBe(8 + n + 20);
+  });
+
+  it("reads and writes I32 tensors (class labels, counts) as int32, little-endian", () => {
+    const labels = Int32Array.of(3, -1, 2147483647, -2147483648);
+    const bytes = file({ labels: { dtype: "I32", shape: [2, 2], data_offsets: [0, 16] } }, new Uint8Array(labels.buffer));
+    const got = decodeSafetensors(bytes).labels!;
+    expect(got.dtype).toBe("int32");
+    expect(got.shape).toEqual([2, 2]);
+    expect(got.toArray()).toEqual([[3, -1], [2147483647, -2147483648]]);
+    const written = encodeSafetensors({ labels: got });
+    const n = Number(new DataView(written.buffer).getBigUint64(0, true));
+    expect(new TextDecoder().decode(written.subarray(8, 8 + n)).trimEnd()).toBe('{"labels":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}');
+    expect(Array.from(new Int32Array(written.slice(8 + n).buffer))).toEqual(Array.from(labels));
   });
 
   it("orders integer-like names as strings, as the data is laid out", () => {
@@ -121,7 +135,7 @@ describe("decodeSafetensors refuses bad files with a clear error", () => {
   });
 
   it.each([
-    ["F16", /"w" has dtype "F16", which is not supported by tapegrad \(supported: F32, F64\)/],
+    ["F16", /"w" has dtype "F16", which is not supported by tapegrad \(supported: F32, F64, I32\)/],
     ["I64", /not supported by tapegrad/],
     ["F33", /"F33", which is not a safetensors dtype/],
     ["toString", /not a safetensors dtype/],
