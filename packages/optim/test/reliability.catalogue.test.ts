@@ -58,6 +58,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "negative constant rate", call: () => schedules.constant(-1), error: ValueError, op: "constant", says: "option lr must be >= 0 (got -1)" },
   { bad: "cosine over 0 steps", call: () => schedules.cosine(0.1, { steps: 0 }), error: ValueError, op: "cosine", says: "option steps must be an integer >= 1 (got 0)" },
   { bad: "schedule asked for step 0", call: () => schedules.constant(0.1)(0), error: ValueError, op: "schedule", says: "step k must be an integer >= 1 (got 0)" },
+  { bad: "exponential growth past the largest double", call: () => schedules.exponential(1, 2)(1_000_000), error: ValueError, op: "exponential", says: "overflows at step k = 1000000 (start 1, gamma 2)" },
   { bad: "exponential decay NaN", call: () => schedules.exponential(0.1, Number.NaN), error: ValueError, op: "exponential", says: "option gamma must be >= 0 (got NaN)" },
   { bad: "one schedule too many for the groups", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), [schedules.constant(1), schedules.constant(1)]), error: ValueError, op: "Scheduler", says: "one schedule per parameter group (1), got 2" },
   { bad: "a schedule that returns NaN", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), () => Number.NaN), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got NaN)" },
