@@ -24,8 +24,8 @@ function integerFromEnv(name: string, fallback: number, min: number, max: number
   return value;
 }
 
-// fast-check's seeds are 32-bit integers and it prints them signed.
-export const seed = integerFromEnv("TAPEGRAD_FUZZ_SEED", fixedSeed, -(2 ** 31), 2 ** 32 - 1);
+// fast-check's seeds are signed 32-bit integers, as it prints them.
+export const seed = integerFromEnv("TAPEGRAD_FUZZ_SEED", fixedSeed, -(2 ** 31), 2 ** 31 - 1);
 export const factor = integerFromEnv("TAPEGRAD_FUZZ_FACTOR", 1, 1, 10_000);
 export const path: string | undefined = process.env.TAPEGRAD_FUZZ_PATH || undefined;
 
