@@ -68,10 +68,10 @@ export function inverseSqrt(start: number): Schedule {
 }
 
 /**
- * start · gamma^n for `step` and `exponential`, as a double wherever the rate is one. The plain product
- * is used where the power is a double, so that rates match torch's bit for bit; far out the power alone
- * overflows or underflows, and then the logarithms give the product (a start of 0 is 0 for any power,
- * where 0 · Infinity would be NaN). A growing rate (gamma > 1) that leaves the doubles is refused with
+ * start · gamma^n for `step` and `exponential`, as a double wherever the rate is one. Where the power is
+ * a double the plain product is kept (its roundings are the ones the torch trajectory tests check); far
+ * out the power alone overflows or underflows, and then the logarithms give the product (a start of 0 is
+ * 0 for any power, where 0 · Infinity would be NaN). A growing rate (gamma > 1) that leaves the doubles is refused with
  * the step rather than handed to the optimizer as Infinity.
  */
 function decayed(owner: string, formula: string, start: number, gamma: number, n: number, k: number): number {
