@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tensor } from "@tapegrad/core";
+import { tensor, ValueError } from "@tapegrad/core";
 import { RMSprop } from "./rmsprop.js";
 import { stepsWith } from "../test/steps.js";
 
@@ -56,7 +56,9 @@ describe("RMSprop single steps against closed forms", () => {
   });
 
   it("centered: refuses an alpha so small that the first step divides by almost nothing (found by the fuzz test)", () => {
-    // The fuzz counterexample { eps: 5e-324, alpha: 0, centered: true } took finite float32 weights to -Infinity.
+    // The fuzz counterexample { eps: 5e-324, alpha: 0, centered: [] } (an array, read as true) took finite
+    // float32 weights to -Infinity; each of its three values is now refused on its own.
+    expect(() => stepsWith(RMSprop, { eps: 5e-324, alpha: 0, centered: [] as never }, [1], [])).toThrow(ValueError);
     expect(() => stepsWith(RMSprop, { eps: 5e-324, alpha: 0, centered: true }, [1], [])).toThrow("RMSprop: option eps must be >= 2^-126 (got 5e-324)");
     expect(() => stepsWith(RMSprop, { alpha: 0, centered: true }, [1], [])).toThrow("RMSprop: option alpha must be >= 1e-6 when centered (got 0)");
     expect(() => stepsWith(RMSprop, { alpha: 5e-324, centered: true }, [1], [])).toThrow("RMSprop: option alpha must be >= 1e-6 when centered (got 5e-324)");
