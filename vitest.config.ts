@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "docs/**/*.test.ts"],
     testTimeout: 60_000,
+    // Fixes fast-check's seed for every property and fuzz test (TAPEGRAD_FUZZ_SEED replays another).
+    setupFiles: ["test-support/fuzzSetup.ts"],
   },
 });

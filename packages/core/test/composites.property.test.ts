@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as core from "@tapegrad/core";
 import { gradcheck, type OpTestSpec, type Shape, type Tensor } from "@tapegrad/core";
 import { caseGen, drawInputs } from "./caseGen.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /**
  * Every composite runs through the same checks as the primitives. Composites have no rules of their own,
@@ -100,7 +101,7 @@ describe.each(Object.entries(composites))("%s", (name, cases) => {
           const { shapes } = spec.cases?.(gen) ?? { shapes: [gen.shape()] };
           gradcheck(f, drawInputs(gen, spec, shapes, undefined), { name, secondOrder: true });
         }),
-        { numRuns: 15 },
+        runs(15),
       );
     }
   });

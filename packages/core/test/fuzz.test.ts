@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as core from "@tapegrad/core";
 import { TapegradError, Tensor, tensor } from "@tapegrad/core";
+import { runs } from "../../../test-support/fuzz.js";
 
 /**
  * The public API driven with random, mostly malformed arguments: every call must either succeed or throw one
@@ -58,7 +59,7 @@ describe("the public API under random arguments", () => {
           if (!(e instanceof TapegradError)) throw new Error(`${name}(${String(a)}, ${String(b)}) threw ${String(e)}`);
         }
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 });

@@ -5,6 +5,7 @@ import {
   tensor, transpose, ValueError, where, zeros, type CaseGen, type OpRule, type Tensor,
 } from "@tapegrad/core";
 import { caseGen, drawInputs } from "./caseGen.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 type Gen = Parameters<typeof caseGen>[0];
 type Fn = (...args: Tensor[]) => Tensor;
@@ -177,7 +178,7 @@ describe("jacfwd and jacrev on random compositions (float64)", () => {
         const chunked = jacfwd(f, { argnums: 0, chunkSize: g.int(1, 3) })(x, y);
         expectClose(chunked, forward[0]!.data, 1e-12, `${name}: chunked jacfwd`);
       }),
-      { numRuns: 60 },
+      runs(60),
     );
   });
 
@@ -244,7 +245,7 @@ describe("batched tangents through every primitive", () => {
           expectClose(batched[i]!, expected, 1e-12, `${name}, input ${i}`);
         });
       }),
-      { numRuns: 20 },
+      runs(20),
     );
   });
 });
@@ -377,7 +378,7 @@ describe("hessian and hvp", () => {
         const Hv = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => H.data[i * n + j]! * v.data[j]!).reduce((a, b) => a + b, 0));
         expectClose(hvp((a) => F(a, y), x, v), Hv, 1e-10, `${name}: hvp vs H·v`);
       }),
-      { numRuns: 30 },
+      runs(30),
     );
   });
 

@@ -7,6 +7,7 @@ import { useKernels } from "../src/kernels/active.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
 import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
 import { caseGen, drawInputs } from "./caseGen.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /**
  * The fast kernels against the reference kernels: every primitive's forward under both backends, in both
@@ -75,7 +76,7 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
         expect(fast.shape).toEqual(ref.shape);
         expect(maxRelDiff(fast.data, ref.data)).toBeLessThanOrEqual(tol);
       }),
-      { numRuns: 40 },
+      runs(40),
     );
   });
 });
@@ -141,7 +142,7 @@ describe("fast matmul (WebAssembly SIMD)", () => {
         const rng = new Rng(seed);
         checkMatmul(randomF32(rng, batch * m * k), randomF32(rng, batch * k * n), m, n, k, batch, transposeA, transposeB);
       }),
-      { numRuns: 80 },
+      runs(80),
     );
   });
 
@@ -252,7 +253,7 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
           expect(fastKernels.select(cond, outShape, a, sa, b, sb, outShape, dtype)).toEqual(referenceKernels.select(cond, outShape, a, sa, b, sb, outShape, dtype));
         }
       }),
-      { numRuns: 100 },
+      runs(100),
     );
   });
 
@@ -293,7 +294,7 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
           }
         }
       }),
-      { numRuns: 100 },
+      runs(100),
     );
   });
 });

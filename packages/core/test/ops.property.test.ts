@@ -2,8 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { apply, gradcheck, GradcheckError, grad, jvp, primitives, type OpRule, type Tensor } from "@tapegrad/core";
 import { caseGen, drawInputs } from "./caseGen.js";
+import { runs } from "../../../test-support/fuzz.js";
 
-const runs = { numRuns: 25 };
+const RUNS = runs(25);
 
 /** The params of the case drawn last, for tests that apply a variant of the rule to the same case. */
 let lastParams: unknown;
@@ -37,7 +38,7 @@ describe.each(primitives.filter((r) => !r.constant).map((r) => [r.name, r as OpR
         const { f, inputs } = drawCase(rule, g);
         gradcheck(f, inputs, { name, secondOrder: rule.test.secondOrder !== false });
       }),
-      runs,
+      RUNS,
     );
   });
 
@@ -56,7 +57,7 @@ describe.each(primitives.filter((r) => !r.constant).map((r) => [r.name, r as OpR
           fc.pre(jt.data.some((v) => Math.abs(v) > 1e-6));
           expect(() => gradcheck(withFixed(mutant, drawnAll, lastParams), inputs, { name })).toThrow(GradcheckError);
         }),
-        { numRuns: 10 },
+        runs(10),
       );
     }
   });
@@ -74,7 +75,7 @@ describe.each(primitives.filter((r) => r.constant).map((r) => [r.name, r as OpRu
         expect(g0.data.every((v) => v === 0)).toBe(true);
         expect(name.length).toBeGreaterThan(0);
       }),
-      runs,
+      RUNS,
     );
   });
 });

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { Rng, ShapeError, tensor, zeros, type Storage } from "@tapegrad/core";
 import { xavierUniform } from "./init.js";
 import { Linear } from "./linear.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /** x Wᵀ + b with plain loops, in float64. */
 function reference(x: number[][], w: Storage, b: Storage | null, out: number): number[][] {
@@ -30,7 +31,7 @@ describe("Linear", () => {
         const want = reference(x, layer.weight.data, layer.bias?.data ?? null, outF);
         got.flat().forEach((v, i) => expect(v).toBeCloseTo(want.flat()[i]!, 12));
       }),
-      { numRuns: 30 },
+      runs(30),
     );
   });
 

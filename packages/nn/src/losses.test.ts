@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Rng, ShapeError, softmaxCrossEntropy, tensor, ValueError, type Tensor } from "@tapegrad/core";
 import { bceWithLogits, binaryCrossEntropy, crossEntropy, mseLoss, squaredError } from "./losses.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 const f64 = (v: number[][] | number[], requiresGrad = false): Tensor => tensor(v, { dtype: "float64", requiresGrad });
 const matrix = (rng: Rng, rows: number, cols: number, draw: () => number = () => rng.normal()): number[][] =>
@@ -23,6 +24,7 @@ describe("loss values against plain formulas", () => {
         expect(squaredError(f64(p), f64(y)).item()).toBeCloseTo((0.5 * sq) / b, 12);
         expect(mseLoss(f64(p), f64(y)).item()).toBeCloseTo(sq / (b * m), 12);
       }),
+      runs(),
     );
     expect(squaredError(f64([3]), f64([1])).item()).toBe(2); // a batch of one scalar output
   });
@@ -40,6 +42,7 @@ describe("loss values against plain formulas", () => {
         const byRows = -y.reduce((s, row, i) => s + row.reduce((t, v, j) => t + v * Math.log(p[i]![j]!), 0), 0) / b;
         expect(crossEntropy(f64(p), f64(y)).item()).toBeCloseTo(byRows, 12);
       }),
+      runs(),
     );
   });
 
@@ -55,6 +58,7 @@ describe("loss values against plain formulas", () => {
         expect(binaryCrossEntropy(f64(p), f64(y)).item()).toBeCloseTo(want, 12);
         expect(bceWithLogits(f64(z), f64(y)).item()).toBeCloseTo(want, 12);
       }),
+      runs(),
     );
   });
 });
@@ -83,6 +87,7 @@ describe("the lecture's identities: ∂F/∂y' = ŷ − y", () => {
         softmaxCrossEntropy(fused, f64(oneHot)).backward();
         Array.from(fused.grad!.data).forEach((g, i) => expect(g * b).toBeCloseTo(expected[i]!, 12));
       }),
+      runs(),
     );
   });
 });

@@ -5,6 +5,7 @@ import {
   bceWithLogits, binaryCrossEntropy, crossEntropy, functionalCall, Identity, LeakyReLU, Linear, mlp, mseLoss, ReLU,
   Sequential, Sigmoid, Softmax, softmaxCrossEntropy, squaredError, Tanh, type Module,
 } from "../src/index.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /**
  * The generic property suite (DESIGN §7) for nn: every loss and every layer, as a function of its input
@@ -21,7 +22,7 @@ const draws = fc.record({
   shape: fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 3 }), // any rank for element-wise losses, scalars included
   seed: fc.integer(),
 });
-const runs = { numRuns: 15 };
+const RUNS = runs(15);
 
 /** A float64 tensor of `shape` with entries drawn by `value`. */
 const array = (shape: readonly number[], value: () => number): Tensor =>
@@ -50,7 +51,7 @@ describe("every loss passes gradcheck (first and second order)", () => {
         const [f, inputs] = make(d, new Rng(d.seed));
         gradcheck(f, inputs, { secondOrder: true, name });
       }),
-      runs,
+      RUNS,
     );
   });
 });
@@ -83,7 +84,7 @@ describe("every layer passes gradcheck in its input and its parameters (first an
         const rng = new Rng(d.seed);
         checkModule(name, make(d, rng), array([...d.lead, d.width], () => rng.normal()));
       }),
-      runs,
+      RUNS,
     );
   });
 });

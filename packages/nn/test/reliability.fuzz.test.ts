@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   bceWithLogits, binaryCrossEntropy, crossEntropy, decodeSafetensors, encodeSafetensors, Linear, mlp, mseLoss, Sequential, squaredError,
 } from "../src/index.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /**
  * nn's public API driven with random, mostly malformed arguments (as core's fuzz test drives core's):
@@ -43,7 +44,7 @@ function check(what: string, call: () => unknown, expectShape?: (out: Tensor) =>
   }
 }
 
-const RUNS = { numRuns: 300 };
+const RUNS = runs(300);
 
 describe("nn under random arguments", () => {
   it("Linear: construction from any sizes and options", () => {
@@ -107,7 +108,7 @@ describe("nn under random arguments", () => {
         for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value;
         check("decodeSafetensors(corrupted)", () => decodeSafetensors(bytes));
       }),
-      { numRuns: 1000 },
+      runs(1000),
     );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => check("decodeSafetensors(random)", () => decodeSafetensors(bytes))), RUNS);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tensor } from "@tapegrad/core";
 import { AdaBelief } from "./adabelief.js";
 import { Adam } from "./adam.js";
 import { stepsWith } from "../test/steps.js";
@@ -55,8 +56,19 @@ describe("AdaBelief single steps against the paper's algorithm in closed form", 
     });
   });
 
+  it("eps bounds the step where the belief is 0, so a subnormal eps is refused (counterexample of the fuzz property)", () => {
+    // beta1 = 0 makes m = g, so (g − m)² is 0 and ŝ = eps / (1 − beta2): the step is about lr · g / √eps.
+    // With eps 5e-324 that took finite float32 weights to -Infinity in one step.
+    expect(() => stepsWith(AdaBelief, { betas: [0, 0.999], eps: 5e-324 }, [1], [])).toThrow("AdaBelief: option eps must be >= 2^-126 (got 5e-324)");
+    const p = tensor([0.5, -1], { requiresGrad: true });
+    const opt = new AdaBelief([p], { betas: [0, 0.999], eps: 2 ** -126 });
+    p.grad = tensor([1, 1]);
+    opt.step();
+    expect(Array.from(p.data).every(Number.isFinite)).toBe(true);
+  });
+
   it("rejects bad options", () => {
-    expect(() => stepsWith(AdaBelief, { eps: 0 }, [1], [])).toThrow("AdaBelief: option eps must be > 0 (got 0)");
+    expect(() => stepsWith(AdaBelief, { eps: 0 }, [1], [])).toThrow("AdaBelief: option eps must be >= 2^-126 (got 0)");
     expect(() => stepsWith(AdaBelief, { betas: [0.9, 1] }, [1], [])).toThrow("AdaBelief: option betas[1] must be in [0, 1) (got 1)");
   });
 });

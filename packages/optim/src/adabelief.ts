@@ -1,5 +1,6 @@
 import type { Params } from "./optimizer.js";
 import { AdaptiveMoments, type MomentOptions, type MomentRules } from "./adaptiveMoments.js";
+import { flag } from "./validate.js";
 
 /** Options of {@link AdaBelief}; defaults of the paper and of its authors' `adabelief-pytorch`. */
 export interface AdaBeliefOptions extends MomentOptions {
@@ -37,6 +38,11 @@ const defaults: AdaBeliefOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-16, 
 export class AdaBelief extends AdaptiveMoments<AdaBeliefOptions> {
   constructor(params: Params<AdaBeliefOptions>, options: Partial<AdaBeliefOptions> = {}) {
     super("AdaBelief", params, { ...defaults, ...options });
+  }
+
+  protected override checkOptions(o: AdaBeliefOptions): AdaBeliefOptions {
+    flag(this.kind, "decoupled", o.decoupled);
+    return super.checkOptions(o);
   }
 
   protected rules(o: Readonly<AdaBeliefOptions>): MomentRules {

@@ -39,6 +39,6 @@ describe("AdaDelta", () => {
 
   it("rejects bad options", () => {
     expect(() => stepsWith(AdaDelta, { rho: 1.5 }, [1], [])).toThrow("AdaDelta: option rho must be in [0, 1] (got 1.5)");
-    expect(() => stepsWith(AdaDelta, { eps: -1e-6 }, [1], [])).toThrow("AdaDelta: option eps must be > 0 (got -0.000001)");
+    expect(() => stepsWith(AdaDelta, { eps: -1e-6 }, [1], [])).toThrow("AdaDelta: option eps must be >= 2^-126 (got -0.000001)");
   });
 });

@@ -2,7 +2,7 @@ import type { Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
 import { runningSquareAverage } from "./runningAverage.js";
 import { withWeightDecay } from "./weightDecay.js";
-import { nonNegative, positive, unitInterval } from "./validate.js";
+import { epsilon, nonNegative, unitInterval } from "./validate.js";
 
 /**
  * The step d of each parameter, reused from step to step. It is scratch, not state (it is recomputed from
@@ -63,7 +63,7 @@ export class AdaDelta extends Optimizer<AdaDeltaOptions> {
   protected checkOptions(o: AdaDeltaOptions): AdaDeltaOptions {
     nonNegative("AdaDelta", "lr", o.lr);
     unitInterval("AdaDelta", "rho", o.rho);
-    positive("AdaDelta", "eps", o.eps);
+    epsilon("AdaDelta", "eps", o.eps);
     nonNegative("AdaDelta", "weightDecay", o.weightDecay);
     return o;
   }

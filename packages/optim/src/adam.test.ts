@@ -56,7 +56,7 @@ describe("Adam and AdamW single steps against closed forms", () => {
   it("rejects betas outside [0, 1) and eps <= 0", () => {
     expect(() => stepsWith(Adam, { betas: [1, 0.999] }, [1], [])).toThrow("Adam: option betas[0] must be in [0, 1) (got 1)");
     expect(() => stepsWith(AdamW, { betas: [0.9, -0.1] }, [1], [])).toThrow("AdamW: option betas[1] must be in [0, 1) (got -0.1)");
-    expect(() => stepsWith(Adam, { eps: 0 }, [1], [])).toThrow("Adam: option eps must be > 0 (got 0)");
+    expect(() => stepsWith(Adam, { eps: 0 }, [1], [])).toThrow("Adam: option eps must be >= 2^-126 (got 0)");
     expect(() => stepsWith(Adam, { lr: -1e-3 }, [1], [])).toThrow("Adam: option lr must be >= 0 (got -0.001)");
   });
 });

@@ -1,5 +1,6 @@
 import type { Params } from "./optimizer.js";
 import { AdaptiveMoments, type MomentOptions, type MomentRules } from "./adaptiveMoments.js";
+import { flag } from "./validate.js";
 
 /** Options of {@link Adam}; names and defaults of `torch.optim.Adam`. */
 export interface AdamOptions extends MomentOptions {
@@ -16,6 +17,14 @@ const coupled: MomentRules = { decoupled: false, amsgrad: false, statistic: "squ
 const coupledAmsgrad: MomentRules = { decoupled: false, amsgrad: true, statistic: "square" };
 const decoupled: MomentRules = { decoupled: true, amsgrad: false, statistic: "square" };
 const decoupledAmsgrad: MomentRules = { decoupled: true, amsgrad: true, statistic: "square" };
+
+/** What Adam and AdamW share beyond {@link AdaptiveMoments}: the `amsgrad` switch, checked once for both. */
+abstract class AdamFamily extends AdaptiveMoments<AdamOptions> {
+  protected override checkOptions(o: AdamOptions): AdamOptions {
+    flag(this.kind, "amsgrad", o.amsgrad);
+    return super.checkOptions(o);
+  }
+}
 
 const adamDefaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
 
@@ -41,7 +50,7 @@ const adamDefaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, we
  * opt.zeroGrad(); loss().backward(); opt.step();
  * ```
  */
-export class Adam extends AdaptiveMoments<AdamOptions> {
+export class Adam extends AdamFamily {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super("Adam", params, { ...adamDefaults, ...options });
   }
@@ -69,7 +78,7 @@ const adamWDefaults: AdamOptions = { ...adamDefaults, weightDecay: 1e-2 };
  * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
  * ```
  */
-export class AdamW extends AdaptiveMoments<AdamOptions> {
+export class AdamW extends AdamFamily {
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super("AdamW", params, { ...adamWDefaults, ...options });
   }

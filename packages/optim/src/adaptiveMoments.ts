@@ -1,6 +1,6 @@
 import { fusedAdam, type Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
-import { betaPair, nonNegative, positive } from "./validate.js";
+import { betaPair, epsilon, nonNegative } from "./validate.js";
 
 /** Options shared by {@link Adam}, {@link AdamW} and {@link AdaBelief}. */
 export interface MomentOptions extends BaseOptions {
@@ -55,7 +55,7 @@ export abstract class AdaptiveMoments<O extends MomentOptions> extends Optimizer
   protected checkOptions(o: O): O {
     nonNegative(this.kind, "lr", o.lr);
     betaPair(this.kind, "betas", o.betas);
-    positive(this.kind, "eps", o.eps);
+    epsilon(this.kind, "eps", o.eps);
     nonNegative(this.kind, "weightDecay", o.weightDecay);
     return o;
   }

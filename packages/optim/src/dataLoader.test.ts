@@ -2,6 +2,7 @@ import { arange, ShapeError, tensor, ValueError } from "@tapegrad/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DataLoader } from "./dataLoader.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /** A dataset whose x rows are [i, 10 i] and y is i, so a batch tells which items it holds. */
 function indexed(n: number) {
@@ -47,6 +48,7 @@ describe("DataLoader", () => {
           expect(batches.flat().sort((p, q) => p - q)).toEqual(Array.from({ length: n }, (_, i) => i));
         }
       }),
+      runs(),
     );
   });
 
@@ -58,6 +60,7 @@ describe("DataLoader", () => {
         items.forEach((batch) => expect(batch.length).toBe(b));
         expect(new Set(items.flat()).size).toBe(Math.floor(n / b) * b);
       }),
+      runs(),
     );
   });
 
@@ -67,6 +70,7 @@ describe("DataLoader", () => {
         const [l1, l2] = [0, 1].map(() => new DataLoader(indexed(n), { batchSize: b, shuffle: true, seed }));
         for (let epoch = 0; epoch < 3; epoch++) expect([...l1!].map(itemsOf)).toEqual([...l2!].map(itemsOf));
       }),
+      runs(),
     );
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tensor } from "@tapegrad/core";
+import { tensor, ValueError } from "@tapegrad/core";
 import { RMSprop } from "./rmsprop.js";
 import { stepsWith } from "../test/steps.js";
 
@@ -42,14 +42,27 @@ describe("RMSprop single steps against closed forms", () => {
   });
 
   it("centered: a variance estimate that rounds below zero counts as zero, not NaN", () => {
-    // alpha = 0 makes s = g² and u = g, so s − u² is 0 up to rounding; in float32, with this weight decay,
-    // it rounds below zero, where the root would be NaN.
+    // Under a constant gradient s − u² = alpha^k (1 − alpha^k) g² shrinks towards 0; in float32, with
+    // alpha 0.5 and g 0.3, it rounds below zero at step 24, where the root would be NaN.
     const p = tensor([0.37], { requiresGrad: true });
-    const opt = new RMSprop([p], { lr, alpha: 0, centered: true, weightDecay: 1e6 });
-    p.grad = tensor([0.3]);
-    opt.step();
-    expect(Number.isFinite(p.data[0]!)).toBe(true);
-    expect(p.data[0]!).toBeLessThan(0.37);
+    const opt = new RMSprop([p], { lr, alpha: 0.5, centered: true });
+    for (let k = 1; k <= 30; k++) {
+      const before = p.data[0]!;
+      p.grad = tensor([0.3]);
+      opt.step();
+      expect(Number.isFinite(p.data[0]!)).toBe(true);
+      expect(p.data[0]!).toBeLessThan(before);
+    }
+  });
+
+  it("centered: refuses an alpha so small that the first step divides by almost nothing (found by the fuzz test)", () => {
+    // The fuzz counterexample { eps: 5e-324, alpha: 0, centered: [] } (an array, read as true) took finite
+    // float32 weights to -Infinity; each of its three values is now refused on its own.
+    expect(() => stepsWith(RMSprop, { eps: 5e-324, alpha: 0, centered: [] as never }, [1], [])).toThrow(ValueError);
+    expect(() => stepsWith(RMSprop, { eps: 5e-324, alpha: 0, centered: true }, [1], [])).toThrow("RMSprop: option eps must be >= 2^-126 (got 5e-324)");
+    expect(() => stepsWith(RMSprop, { alpha: 0, centered: true }, [1], [])).toThrow("RMSprop: option alpha must be >= 1e-6 when centered (got 0)");
+    expect(() => stepsWith(RMSprop, { alpha: 5e-324, centered: true }, [1], [])).toThrow("RMSprop: option alpha must be >= 1e-6 when centered (got 5e-324)");
+    expect(stepsWith(RMSprop, { alpha: 0, centered: false }, [1], [[2]])[0]![0]).toBeCloseTo(1 - 1e-2 * (2 / (2 + 1e-8)), 15);
   });
 
   it("momentum accumulates the scaled steps: b = μ b + g / r", () => {
@@ -65,7 +78,7 @@ describe("RMSprop single steps against closed forms", () => {
 
   it("rejects bad options", () => {
     expect(() => stepsWith(RMSprop, { alpha: 1 }, [1], [])).toThrow("RMSprop: option alpha must be in [0, 1) (got 1)");
-    expect(() => stepsWith(RMSprop, { eps: 0 }, [1], [])).toThrow("RMSprop: option eps must be > 0 (got 0)");
+    expect(() => stepsWith(RMSprop, { eps: 0 }, [1], [])).toThrow("RMSprop: option eps must be >= 2^-126 (got 0)");
     expect(() => stepsWith(RMSprop, { lr: -1 }, [1], [])).toThrow("RMSprop: option lr must be >= 0 (got -1)");
   });
 });

@@ -1,8 +1,8 @@
-import type { Storage } from "@tapegrad/core";
+import { ValueError, type Storage } from "@tapegrad/core";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
 import { runningAverage, runningSquareAverage } from "./runningAverage.js";
 import { withWeightDecay } from "./weightDecay.js";
-import { decayRate, nonNegative, positive } from "./validate.js";
+import { decayRate, epsilon, flag, nonNegative } from "./validate.js";
 
 /** Options of {@link RMSprop}; names and defaults of `torch.optim.RMSprop`. */
 export interface RMSpropOptions extends BaseOptions {
@@ -49,9 +49,14 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   protected checkOptions(o: RMSpropOptions): RMSpropOptions {
     nonNegative("RMSprop", "lr", o.lr);
     decayRate("RMSprop", "alpha", o.alpha);
-    positive("RMSprop", "eps", o.eps);
+    epsilon("RMSprop", "eps", o.eps);
     nonNegative("RMSprop", "weightDecay", o.weightDecay);
     nonNegative("RMSprop", "momentum", o.momentum);
+    flag("RMSprop", "centered", o.centered);
+    // The averages start at 0, so the first centered step divides by √(alpha (1 − alpha)) |g|: 1/√alpha
+    // times a plain step. Below 1e-6 that is over 1000 times, and in float32 the variance rounds to 0
+    // (alpha 0 makes it 0 on every step), leaving lr · g / eps, which overflows for a small eps.
+    if (o.centered && o.alpha < 1e-6) throw new ValueError("RMSprop", `option alpha must be >= 1e-6 when centered (got ${o.alpha})`);
     return o;
   }
 

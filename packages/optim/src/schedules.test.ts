@@ -70,3 +70,23 @@ describe("the usual schedules, counted from k = 1 like torch's first step", () =
     expect(() => inverse(1)(0)).toThrow("schedule: step k must be an integer >= 1 (got 0)");
   });
 });
+
+describe("exponential and step far from their start (found by pnpm fuzz)", () => {
+  it("a start of 0 stays 0 however far the power grows (fuzz counterexample exponential(0, 2)(1000000))", () => {
+    expect(exponential(0, 2)(1_000_000)).toBe(0);
+    expect(step(0, { stepSize: 1, gamma: 2 })(1_000_000)).toBe(0);
+  });
+
+  it("a rate that is a double is given even where the power alone is not", () => {
+    // 2^1099 overflows and 0.5^1099 underflows, but the products are ordinary doubles.
+    expect(exponential(1e-300, 2)(1100) / (1e-300 * 2 ** 99 * 2 ** 1000)).toBeCloseTo(1, 12);
+    expect(exponential(1e300, 0.5)(1100) / (1e300 * 0.5 ** 99 * 0.5 ** 1000)).toBeCloseTo(1, 12);
+    expect(step(1e-300, { stepSize: 1, gamma: 2 })(1100) / (1e-300 * 2 ** 99 * 2 ** 1000)).toBeCloseTo(1, 12);
+  });
+
+  it("a growing rate that leaves the doubles is refused, naming the step and the arguments", () => {
+    expect(() => exponential(1, 2)(1_000_000)).toThrow(ValueError);
+    expect(() => exponential(1, 2)(1_000_000)).toThrow("exponential: the rate start · gamma^(k − 1) overflows at step k = 1000000 (start 1, gamma 2)");
+    expect(() => step(1, { stepSize: 2, gamma: 10 })(1000)).toThrow("step: the rate start · gamma^⌊(k − 1) / stepSize⌋ overflows at step k = 1000 (start 1, gamma 10)");
+  });
+});

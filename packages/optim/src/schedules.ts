@@ -68,6 +68,22 @@ export function inverseSqrt(start: number): Schedule {
 }
 
 /**
+ * start · gamma^n for `step` and `exponential`, as a double wherever the rate is one. Where the power is
+ * a double the plain product is kept (its roundings are the ones the torch trajectory tests check); far
+ * out the power alone overflows or underflows, and then the logarithms give the product (a start of 0 is
+ * 0 for any power, where 0 · Infinity would be NaN). A growing rate (gamma > 1) that leaves the doubles is refused with
+ * the step rather than handed to the optimizer as Infinity.
+ */
+function decayed(owner: string, formula: string, start: number, gamma: number, n: number, k: number): number {
+  if (start === 0) return 0;
+  const power = gamma ** n;
+  if ((power > 0 && power < Infinity) || gamma === 0) return start * power;
+  const rate = Math.exp(Math.log(start) + n * Math.log(gamma));
+  if (rate === Infinity) throw new ValueError(owner, `the rate ${formula} overflows at step k = ${k} (start ${start}, gamma ${gamma})`);
+  return rate;
+}
+
+/**
  * Step decay, torch's `StepLR`: α_k = α̇ γ^⌊(k − 1) / stepSize⌋ (the first `stepSize` steps use α̇).
  * @example
  * ```ts
@@ -78,7 +94,7 @@ export function step(start: number, options: { stepSize: number; gamma?: number 
   nonNegative("step", "start", start);
   const stepSize = positiveInteger("step", "stepSize", options.stepSize);
   const gamma = nonNegative("step", "gamma", options.gamma ?? 0.1);
-  return (k) => start * gamma ** Math.floor((checkStep(k) - 1) / stepSize);
+  return (k) => decayed("step", "start · gamma^⌊(k − 1) / stepSize⌋", start, gamma, Math.floor((checkStep(k) - 1) / stepSize), k);
 }
 
 /**
@@ -91,7 +107,7 @@ export function step(start: number, options: { stepSize: number; gamma?: number 
 export function exponential(start: number, gamma: number): Schedule {
   nonNegative("exponential", "start", start);
   nonNegative("exponential", "gamma", gamma);
-  return (k) => start * gamma ** (checkStep(k) - 1);
+  return (k) => decayed("exponential", "start · gamma^(k − 1)", start, gamma, checkStep(k) - 1, k);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ValueError, type Storage } from "@tapegrad/core";
 import { Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
 import { withWeightDecay } from "./weightDecay.js";
-import { nonNegative, unitInterval } from "./validate.js";
+import { flag, nonNegative, unitInterval } from "./validate.js";
 
 /** Options of {@link SGD}; names and defaults of `torch.optim.SGD`. */
 export interface SGDOptions extends BaseOptions {
@@ -48,6 +48,7 @@ export class SGD extends Optimizer<SGDOptions> {
     nonNegative("SGD", "momentum", o.momentum);
     unitInterval("SGD", "dampening", o.dampening);
     nonNegative("SGD", "weightDecay", o.weightDecay);
+    flag("SGD", "nesterov", o.nesterov);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       throw new ValueError("SGD", `option nesterov needs momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
     }

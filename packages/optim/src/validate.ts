@@ -16,9 +16,14 @@ export function nonNegative(owner: string, option: string, value: number): numbe
   return value;
 }
 
-/** A finite number > 0 (eps). */
-export function positive(owner: string, option: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) fail(owner, option, "> 0", value);
+/**
+ * eps, at least 2^-126 (float32's smallest normal number). eps is the only bound on a step whose
+ * second-moment statistic is 0 (AdaBelief's belief under a repeated gradient, centered RMSprop's
+ * variance, a gradient whose square underflows): the step is then about lr · g / √eps or lr · g / eps.
+ * A subnormal eps such as 5e-324 bounds nothing, and one step from finite weights overflows to Infinity.
+ */
+export function epsilon(owner: string, option: string, value: number): number {
+  if (!Number.isFinite(value) || value < 2 ** -126) fail(owner, option, ">= 2^-126", value);
   return value;
 }
 
@@ -44,4 +49,10 @@ export function positiveInteger(owner: string, option: string, value: number): n
 export function betaPair(owner: string, option: string, value: readonly [number, number]): [number, number] {
   if (!Array.isArray(value) || value.length !== 2) fail(owner, option, "a pair [beta1, beta2]", JSON.stringify(value));
   return [decayRate(owner, `${option}[0]`, value[0]), decayRate(owner, `${option}[1]`, value[1])];
+}
+
+/** A boolean switch (nesterov, centered, amsgrad, decoupled): any other value would be read by its truthiness. */
+export function flag(owner: string, option: string, value: boolean): boolean {
+  if (typeof value !== "boolean") fail(owner, option, "true or false", typeof value === "function" ? String(value) : JSON.stringify(value) ?? String(value));
+  return value;
 }

@@ -1,6 +1,6 @@
 import { ShapeError, tensor, ValueError, type Tensor } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
-import { AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
+import { AdaBelief, AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
 
 /**
  * optim's catalogue of bad inputs: hyperparameters, parameters, gradients, state dicts, data loaders and
@@ -20,9 +20,16 @@ const rows: readonly CatalogueRow[] = [
   { bad: "NaN learning rate", call: () => new Adam(ps(), { lr: Number.NaN }), error: ValueError, op: "Adam", says: "option lr must be >= 0 (got NaN)" },
   { bad: "beta1 of 1", call: () => new Adam(ps(), { betas: [1, 0.999] }), error: ValueError, op: "Adam", says: "option betas[0] must be in [0, 1) (got 1)" },
   { bad: "betas that are not a pair", call: () => new AdamW(ps(), { betas: [0.9] as never }), error: ValueError, op: "AdamW", says: "option betas must be a pair [beta1, beta2] (got [0.9])" },
-  { bad: "eps of 0", call: () => new Adam(ps(), { eps: 0 }), error: ValueError, op: "Adam", says: "option eps must be > 0 (got 0)" },
+  { bad: "eps of 0", call: () => new Adam(ps(), { eps: 0 }), error: ValueError, op: "Adam", says: "option eps must be >= 2^-126 (got 0)" },
+  { bad: "subnormal eps, which bounds no step", call: () => new AdaBelief(ps(), { betas: [0, 0.999], eps: 5e-324 }), error: ValueError, op: "AdaBelief", says: "option eps must be >= 2^-126 (got 5e-324)" },
+  { bad: "centered RMSprop with alpha 0", call: () => new RMSprop(ps(), { alpha: 0, centered: true }), error: ValueError, op: "RMSprop", says: "option alpha must be >= 1e-6 when centered (got 0)" },
   { bad: "infinite momentum", call: () => new SGD(ps(), { lr: 0.1, momentum: Infinity }), error: ValueError, op: "SGD", says: "option momentum must be >= 0 (got Infinity)" },
   { bad: "Nesterov without momentum", call: () => new SGD(ps(), { lr: 0.1, nesterov: true }), error: ValueError, op: "SGD", says: "option nesterov needs momentum > 0 and dampening 0" },
+  // A flag that is not a boolean was read as its truthiness: `centered: []` turned centering on (found by pnpm fuzz).
+  { bad: "centered given an array", call: () => new RMSprop(ps(), { centered: [] as never }), error: ValueError, op: "RMSprop", says: "option centered must be true or false (got [])" },
+  { bad: "nesterov given a string", call: () => new SGD(ps(), { lr: 0.1, momentum: 0.9, nesterov: "yes" as never }), error: ValueError, op: "SGD", says: 'option nesterov must be true or false (got "yes")' },
+  { bad: "amsgrad given a number", call: () => new AdamW(ps(), { amsgrad: 1 as never }), error: ValueError, op: "AdamW", says: "option amsgrad must be true or false (got 1)" },
+  { bad: "decoupled given null", call: () => new AdaBelief(ps(), { decoupled: null as never }), error: ValueError, op: "AdaBelief", says: "option decoupled must be true or false (got null)" },
   { bad: "RMSprop alpha of 1", call: () => new RMSprop(ps(), { alpha: 1 }), error: ValueError, op: "RMSprop", says: "option alpha must be in [0, 1) (got 1)" },
   { bad: "AdaDelta rho above 1", call: () => new AdaDelta(ps(), { rho: 1.5 }), error: ValueError, op: "AdaDelta", says: "option rho must be in [0, 1] (got 1.5)" },
   { bad: "negative weight decay", call: () => new AdamW(ps(), { weightDecay: -0.1 }), error: ValueError, op: "AdamW", says: "option weightDecay must be >= 0 (got -0.1)" },
@@ -58,6 +65,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "negative constant rate", call: () => schedules.constant(-1), error: ValueError, op: "constant", says: "option lr must be >= 0 (got -1)" },
   { bad: "cosine over 0 steps", call: () => schedules.cosine(0.1, { steps: 0 }), error: ValueError, op: "cosine", says: "option steps must be an integer >= 1 (got 0)" },
   { bad: "schedule asked for step 0", call: () => schedules.constant(0.1)(0), error: ValueError, op: "schedule", says: "step k must be an integer >= 1 (got 0)" },
+  { bad: "exponential growth past the largest double", call: () => schedules.exponential(1, 2)(1_000_000), error: ValueError, op: "exponential", says: "overflows at step k = 1000000 (start 1, gamma 2)" },
   { bad: "exponential decay NaN", call: () => schedules.exponential(0.1, Number.NaN), error: ValueError, op: "exponential", says: "option gamma must be >= 0 (got NaN)" },
   { bad: "one schedule too many for the groups", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), [schedules.constant(1), schedules.constant(1)]), error: ValueError, op: "Scheduler", says: "one schedule per parameter group (1), got 2" },
   { bad: "a schedule that returns NaN", call: () => new Scheduler(new SGD(ps(), { lr: 0.1 }), () => Number.NaN), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got NaN)" },

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { randn, Rng, TapegradError, tensor, type Tensor } from "@tapegrad/core";
 import { describe, expect, it } from "vitest";
 import { AdaBelief, AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD } from "../src/index.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /**
  * optim's public API driven with random, mostly malformed arguments: every constructor, `loadStateDict`
@@ -35,7 +36,7 @@ function ownError(what: string, e: unknown): void {
 
 const params = (): Tensor[] => [randn([2, 2], { requiresGrad: true, rng: new Rng(0) }), randn([2], { requiresGrad: true, rng: new Rng(1) })];
 
-const RUNS = { numRuns: 300 };
+const RUNS = runs(300);
 
 describe("optim under random arguments", () => {
   it.each(Object.keys(optimizers))("%s: any options construct an optimizer whose step keeps the weights finite, or throw a tapegrad error", (name) => {
@@ -166,7 +167,7 @@ describe("optim under random arguments", () => {
           ownError(`schedules.${name}(${String(a)}, ${String(b)})(${String(k)})`, e);
         }
       }),
-      { numRuns: 1000 },
+      runs(1000),
     );
   });
 });

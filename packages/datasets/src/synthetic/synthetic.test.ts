@@ -8,6 +8,7 @@ import { moons } from "./moons.js";
 import { spirals } from "./spirals.js";
 import { xor } from "./xor.js";
 import type { SyntheticOptions } from "./generate.js";
+import { runs } from "../../../../test-support/fuzz.js";
 
 const sets: Record<string, (o?: SyntheticOptions) => Split> = { moons, circles, spirals, xor, blobs };
 const points = ({ x, y }: Split): { a: number; b: number; label: number }[] =>
@@ -24,7 +25,7 @@ describe.each(Object.entries(sets))("%s", (name, make) => {
         expect(Array.from(y.data).every((v) => v === 0 || v === 1)).toBe(true);
         expect(ones).toBe(Math.floor(n / 2));
       }),
-      { numRuns: 20 },
+      runs(20),
     );
   });
 

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { DTypeError, Rng, tensor, ValueError, type Tensor } from "@tapegrad/core";
 import { decodeSafetensors } from "./decode.js";
 import { encodeSafetensors } from "./encode.js";
+import { runs } from "../../../../test-support/fuzz.js";
 
 /** Named tensors of random shapes (zero-size dims included), dtypes and values. */
 const stateDicts = fc
@@ -49,7 +50,7 @@ function expectSame(got: Record<string, Tensor>, want: Record<string, Tensor>): 
 
 describe("encodeSafetensors / decodeSafetensors", () => {
   it("round-trips any names, shapes, dtypes and values exactly", () => {
-    fc.assert(fc.property(stateDicts, (sd) => expectSame(decodeSafetensors(encodeSafetensors(sd)), sd)));
+    fc.assert(fc.property(stateDicts, (sd) => expectSame(decodeSafetensors(encodeSafetensors(sd)), sd)), runs());
   });
 
   it("lays the file out as the safetensors library does: u64 LE length, JSON padded to 8 bytes, F64 first, then names sorted", () => {
@@ -195,7 +196,7 @@ describe("fuzz: mutated valid files either load correctly or fail cleanly", () =
         const dataBytes = Object.values(result).reduce((s, t) => s + t.size * (t.dtype === "float64" ? 8 : 4), 0);
         expect(8 + n + dataBytes).toBe(mutated.length);
       }),
-      { numRuns: 2000 },
+      runs(2000),
     );
   });
 
@@ -214,7 +215,7 @@ describe("fuzz: mutated valid files either load correctly or fail cleanly", () =
         const nan = Object.values(decodeSafetensors(mutated)).some((t) => t.data.some(Number.isNaN));
         expect(same || nan).toBe(true);
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 });
