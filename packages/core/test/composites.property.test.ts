@@ -121,7 +121,7 @@ describe.each(Object.entries(composites))("%s", (name, cases) => {
             forward[i]!.data.forEach((v, k) => expect(Math.abs(v - reverse[i]!.data[k]!), `${name}, input ${i}, entry ${k}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));
           });
         }),
-        { numRuns: 15 },
+        runs(15),
       );
     }
   });

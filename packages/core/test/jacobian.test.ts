@@ -270,7 +270,7 @@ describe("jacfwd equals jacrev through every primitive", () => {
         fc.pre(free.length > 0 && accepts(f, free));
         expectJacobiansAgree(f, free, name);
       }),
-      { numRuns: 20 },
+      runs(20),
     );
   });
 });
@@ -351,7 +351,7 @@ describe("jacfwd equals jacrev through users' own ops, whose rules say nothing a
         const free = shapes(g).map((s) => f64(values(g, s), s));
         expectJacobiansAgree((...xs) => apply(rule, xs, undefined), free, name);
       }),
-      { numRuns: 20 },
+      runs(20),
     );
   });
 });

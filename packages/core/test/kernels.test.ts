@@ -99,7 +99,7 @@ describe.each(primitives.filter((r) => (r as OpRule<unknown>).takesInt32).map((r
         expect(fast.shape).toEqual(ref.shape);
         expect(differingElements(fast.data, ref.data)).toBe(0);
       }),
-      { numRuns: 40 },
+      runs(40),
     );
   });
 });
@@ -369,7 +369,7 @@ describe("im2col and col2im kernels", () => {
         const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
         expect(dot(zeroPadded, c)).toBe(dot(x, back));
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 });
