@@ -117,6 +117,14 @@ describe("dtypes", () => {
     expect(tensor([1]).add(0.1).dtype).toBe("float32");
   });
 
+  it("take a number into a float64 computation in float64, also through sub, div and minimum", () => {
+    const x = tensor([1], { dtype: "float64" });
+    expect(x.sub(0.1).item()).toBe(1 - 0.1);
+    expect(x.div(0.9).item()).toBe(1 * (1 / 0.9)); // was 1.1111111640930176: 1/0.9 rounded to float32 first
+    expect(x.minimum(0.1).item()).toBe(0.1);
+    expect(tensor([1]).div(0.9).item()).toBe(Math.fround(1 / 0.9));
+  });
+
   it("reject unknown dtypes", () => {
     expect(() => tensor([1], { dtype: "int8" as never })).toThrow(/unknown dtype "int8"/);
   });
