@@ -11,10 +11,12 @@
  * ```
  * @packageDocumentation
  */
-export { Module } from "./module.js";
-export { StateDictError, type StateDict } from "./stateDict.js";
+export { Module, type AnyModule, type LoadStateDictOptions } from "./module.js";
+export { StateDictError, type StateDict, type LoadResult } from "./stateDict.js";
 export { Linear, type LinearOptions } from "./linear.js";
 export { Sequential } from "./sequential.js";
+export { ModuleList } from "./moduleList.js";
+export { ModuleDict } from "./moduleDict.js";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, Softmax, Identity } from "./activations.js";
 export { mlp, type MlpOptions, type ActivationName } from "./mlp.js";
 export {
