@@ -18,6 +18,13 @@ export { Sequential } from "./sequential.js";
 export { ModuleList } from "./moduleList.js";
 export { ModuleDict } from "./moduleDict.js";
 export { ReLU, Sigmoid, Tanh, LeakyReLU, Softmax, Identity } from "./activations.js";
+export { Conv2d, type Conv2dLayerOptions } from "./conv2d.js";
+export { MaxPool2d, AvgPool2d, type PoolLayerOptions } from "./pooling.js";
+export { Flatten } from "./flatten.js";
+export { GELU, SiLU, Softplus, type SoftplusOptions } from "./smoothActivations.js";
+export { LayerNorm, type LayerNormOptions } from "./layerNorm.js";
+export { Embedding, type EmbeddingOptions } from "./embedding.js";
+export type { LayerOptions } from "./layerSupport.js";
 export { mlp, type MlpOptions, type ActivationName } from "./mlp.js";
 export {
   uniform, normal, xavierUniform, xavierNormal, kaimingUniform, kaimingNormal, pytorchDefault, calculateGain, fans,

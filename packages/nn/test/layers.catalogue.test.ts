@@ -1,0 +1,33 @@
+import { DTypeError, ShapeError, tensor, ValueError, zeros } from "@tapegrad/core";
+import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
+import { AvgPool2d, Conv2d, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
+
+/**
+ * The layers' bad inputs: a wrong rank, a wrong channel or feature count, ids out of range, masks of the
+ * wrong shape, state dicts that do not fit. Each row names the layer and the argument, and carries the shapes.
+ */
+const rows: CatalogueRow[] = [
+  // Conv2d and the poolings.
+  { bad: "Conv2d input of rank 2", call: () => new Conv2d(3, 4, 3).forward(zeros([5, 3])), error: ShapeError, op: "Conv2d", shapes: [[5, 3]], says: "input must be [N, C, H, W] or [C, H, W], got rank 2" },
+  { bad: "Conv2d input with the wrong channel count", call: () => new Conv2d(3, 4, 3).forward(zeros([2, 1, 8, 8])), error: ShapeError, op: "Conv2d", shapes: [[2, 1, 8, 8]], says: "inChannels = 3 in dimension 1, got 1" },
+  { bad: "Conv2d with a zero kernel", call: () => new Conv2d(3, 4, 0), error: ShapeError, op: "Conv2d", shapes: [[3, 4, 0, 0, 1]], says: "kernelHeight must be a positive integer, got 0" },
+  { bad: "Conv2d channels that do not split into groups", call: () => new Conv2d(3, 4, 3, { groups: 2 }), error: ShapeError, op: "Conv2d", shapes: [[3, 4, 2]], says: "must both divide by groups (2)" },
+  { bad: "MaxPool2d input of rank 2", call: () => new MaxPool2d(2).forward(zeros([4, 4])), error: ShapeError, op: "MaxPool2d", shapes: [[4, 4]], says: "input must be [N, C, H, W] or [C, H, W], got rank 2" },
+  { bad: "AvgPool2d input of rank 5", call: () => new AvgPool2d(2).forward(zeros([1, 1, 1, 4, 4])), error: ShapeError, op: "AvgPool2d", shapes: [[1, 1, 1, 4, 4]], says: "got rank 5" },
+  { bad: "Flatten past the input's rank", call: () => new Flatten(2).forward(zeros([3, 4])), error: ShapeError, op: "Flatten", shapes: [[3, 4]], says: "startDim 2 and endDim -1 must be dimensions of the rank-2 input" },
+  // Normalisation, activations, embeddings.
+  { bad: "LayerNorm input whose last dimension differs", call: () => new LayerNorm(4).forward(zeros([2, 5])), error: ShapeError, op: "LayerNorm", shapes: [[2, 5]], says: "last dimensions must be normalizedShape [4]" },
+  { bad: "LayerNorm of a negative size", call: () => new LayerNorm([3, -2]), error: ShapeError, op: "LayerNorm", shapes: [[3, -2]], says: "normalizedShape[1] must be a positive integer, got -2" },
+  { bad: "GELU of a non-tensor", call: () => new GELU().forward(3 as never), error: ValueError, op: "GELU", says: "input must be a Tensor (got 3)" },
+  { bad: "Softplus with beta 0", call: () => new Softplus({ beta: 0 }), error: ValueError, op: "Softplus", says: "option beta must be a number in" },
+  { bad: "Embedding id past the table", call: () => new Embedding(5, 2).forward(tensor([1, 5, 0], { dtype: "int32" })), error: ValueError, op: "Embedding", says: "ids[1] = 5 is out of range [0, 5)" },
+  { bad: "Embedding negative id", call: () => new Embedding(5, 2).forward(tensor([-1], { dtype: "int32" })), error: ValueError, op: "Embedding", says: "ids[0] = -1 is out of range [0, 5)" },
+  { bad: "Embedding float ids", call: () => new Embedding(5, 2).forward(tensor([1, 2])), error: DTypeError, op: "Embedding", says: "ids must be int32, got float32" },
+  { bad: "Embedding paddingIdx past the table", call: () => new Embedding(5, 2, { paddingIdx: 5 }), error: ValueError, op: "Embedding", says: "option paddingIdx must be an integer in [-5, 5) (got 5)" },
+  // State dicts in strict mode.
+  { bad: "strict load of a Conv2d state dict missing the bias", call: () => new Conv2d(1, 2, 3).loadStateDict({ weight: zeros([2, 1, 3, 3]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["bias"]' },
+  { bad: "strict load of a LayerNorm state dict with an extra key", call: () => new LayerNorm(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]), running_mean: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'unexpected keys ["running_mean"]' },
+  { bad: "non-strict load of a weight of the wrong shape", call: () => new Linear(2, 3).loadStateDict({ weight: zeros([2, 3]) }, { strict: false }), error: StateDictError, op: "loadStateDict", says: '"weight" has shape [2,3], the module expects [3,2]' },
+];
+
+describeCatalogue("the layers' catalogue of bad inputs", rows);

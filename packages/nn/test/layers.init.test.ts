@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { Rng } from "@tapegrad/core";
+import { Conv2d, Embedding, LayerNorm } from "../src/index.js";
+
+// PyTorch's initialisations, checked by their bounds and moments on draws large enough to tell them apart.
+const moments = (data: ArrayLike<number>): { mean: number; std: number; max: number } => {
+  const xs = Array.from(data);
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  return { mean, std, max: Math.max(...xs.map(Math.abs)) };
+};
+
+describe("initialisation follows PyTorch's", () => {
+  it("Conv2d: weight and bias U(±1/√fanIn) with fanIn = in/groups·kh·kw (kaiming_uniform_ with a = √5)", () => {
+    const conv = new Conv2d(8, 16, [3, 2], { groups: 2, rng: new Rng(1) });
+    const bound = 1 / Math.sqrt((8 / 2) * 3 * 2);
+    expect(conv.weight.shape).toEqual([16, 4, 3, 2]);
+    const w = moments(conv.weight.data);
+    expect(w.max).toBeLessThanOrEqual(bound);
+    expect(w.std).toBeCloseTo(bound / Math.sqrt(3), 2); // the std of U(−b, b) is b/√3
+    expect(moments(conv.bias!.data).max).toBeLessThanOrEqual(bound);
+  });
+
+  it("Embedding: N(0, 1) with the padding row at zero", () => {
+    const emb = new Embedding(400, 10, { paddingIdx: -1, rng: new Rng(2) });
+    expect(emb.paddingIdx).toBe(399);
+    const w = moments(emb.weight.data.subarray(0, 399 * 10));
+    expect(Math.abs(w.mean)).toBeLessThan(0.05);
+    expect(w.std).toBeCloseTo(1, 1);
+    expect(Array.from(emb.weight.data.subarray(3990))).toEqual(Array(10).fill(0));
+  });
+
+  it("LayerNorm: weight ones, bias zeros", () => {
+    const ln = new LayerNorm([2, 3]);
+    expect(Array.from(ln.weight!.data)).toEqual(Array(6).fill(1));
+    expect(Array.from(ln.bias!.data)).toEqual(Array(6).fill(0));
+  });
+});

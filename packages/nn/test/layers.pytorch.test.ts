@@ -1,0 +1,51 @@
+import { describe, it } from "vitest";
+import type { Tensor } from "@tapegrad/core";
+import { AvgPool2d, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
+import { replay, type Builder, type CaseConfig } from "./pytorchCases.js";
+
+// Every case file in fixtures/layers was written by fixtures/make_layers.py with PyTorch 1.13 in float64;
+// each is replayed here on the tapegrad layer built from the same constructor arguments.
+
+type Kw = Record<string, unknown>;
+const f64 = { dtype: "float64" } as const;
+const num = (v: unknown): number => v as number;
+const pair = (v: unknown): number | [number, number] => v as number | [number, number];
+/** A PyTorch keyword argument, when it was given. */
+const opt = <K extends string>(kw: Kw, from: string, to: K): Partial<Record<K, never>> =>
+  (from in kw ? { [to]: kw[from] } : {}) as Partial<Record<K, never>>;
+
+/** A layer called on one tensor that returns one tensor. */
+const single = (build: (c: CaseConfig) => AnyModule): Builder => ({
+  build,
+  call: (m, [x]) => [(m as unknown as { forward(x: Tensor): Tensor }).forward(x!)],
+});
+
+const builders: Record<string, Builder> = {
+  Conv2d: single(({ args, kwargs: kw }) =>
+    new Conv2d(num(args[0]), num(args[1]), pair(args[2]), { ...f64, ...opt(kw, "stride", "stride"), ...opt(kw, "padding", "padding"), ...opt(kw, "dilation", "dilation"), ...opt(kw, "groups", "groups"), ...opt(kw, "bias", "bias") })),
+  MaxPool2d: single(({ args, kwargs: kw }) => new MaxPool2d(pair(args[0]), { ...opt(kw, "stride", "stride"), ...opt(kw, "padding", "padding") })),
+  AvgPool2d: single(({ args, kwargs: kw }) => new AvgPool2d(pair(args[0]), { ...opt(kw, "stride", "stride"), ...opt(kw, "padding", "padding") })),
+  Flatten: single(({ args }) => new Flatten(...(args as number[]))),
+  GELU: single(({ kwargs: kw }) => new GELU(opt(kw, "approximate", "approximate"))),
+  SiLU: single(() => new SiLU()),
+  Softplus: single(({ kwargs: kw }) => new Softplus({ ...opt(kw, "beta", "beta"), ...opt(kw, "threshold", "threshold") })),
+  LayerNorm: single(({ args, kwargs: kw }) => new LayerNorm(args[0] as number | number[], { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "elementwise_affine", "elementwiseAffine") })),
+  Embedding: single(({ args, kwargs: kw }) => new Embedding(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "padding_idx", "paddingIdx") })),
+};
+
+/** Declares one test per case: the layer must match PyTorch's outputs, gradients and final state. */
+function cases(layer: string, names: readonly string[], builder: Builder = builders[layer]!): void {
+  describe(`${layer} against PyTorch`, () => {
+    it.each(names)("%s", (name) => replay(name, builder));
+  });
+}
+
+cases("Conv2d", ["conv2d_basic", "conv2d_strided"]);
+cases("MaxPool2d", ["maxpool2d_basic", "maxpool2d_padded"]);
+cases("AvgPool2d", ["avgpool2d_basic", "avgpool2d_padded"]);
+cases("Flatten", ["flatten_default", "flatten_range"]);
+cases("GELU", ["gelu_exact", "gelu_tanh"]);
+cases("SiLU", ["silu_basic", "silu_wide"]);
+cases("Softplus", ["softplus_basic", "softplus_beta"]);
+cases("LayerNorm", ["layernorm_affine", "layernorm_2d_plain"]);
+cases("Embedding", ["embedding_basic", "embedding_padding"]);
