@@ -24,6 +24,10 @@ export { Flatten } from "./flatten.js";
 export { GELU, SiLU, Softplus, type SoftplusOptions } from "./smoothActivations.js";
 export { LayerNorm, type LayerNormOptions } from "./layerNorm.js";
 export { Embedding, type EmbeddingOptions } from "./embedding.js";
+export { BatchNorm1d } from "./batchNorm1d.js";
+export { BatchNorm2d } from "./batchNorm2d.js";
+export type { BatchNorm, BatchNormOptions } from "./batchNorm.js";
+export { Dropout, type DropoutOptions } from "./dropout.js";
 export type { LayerOptions } from "./layerSupport.js";
 export { mlp, type MlpOptions, type ActivationName } from "./mlp.js";
 export {

@@ -46,6 +46,6 @@ export class Softplus extends Module {
   }
   forward(x: Tensor): Tensor {
     const bx = checkTensor("Softplus", "input", x).mul(this.beta);
-    return where(bx.gt(this.threshold), x, bx.softplus().div(this.beta));
+    return where(bx.gt(this.threshold), x, bx.softplus().mul(1 / this.beta)); // by 1/β, not div(β): core makes a divisor number a float32 reciprocal
   }
 }

@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, tensor, ValueError, zeros } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
-import { AvgPool2d, Conv2d, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
+import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
 
 /**
  * The layers' bad inputs: a wrong rank, a wrong channel or feature count, ids out of range, masks of the
@@ -24,6 +24,13 @@ const rows: CatalogueRow[] = [
   { bad: "Embedding negative id", call: () => new Embedding(5, 2).forward(tensor([-1], { dtype: "int32" })), error: ValueError, op: "Embedding", says: "ids[0] = -1 is out of range [0, 5)" },
   { bad: "Embedding float ids", call: () => new Embedding(5, 2).forward(tensor([1, 2])), error: DTypeError, op: "Embedding", says: "ids must be int32, got float32" },
   { bad: "Embedding paddingIdx past the table", call: () => new Embedding(5, 2, { paddingIdx: 5 }), error: ValueError, op: "Embedding", says: "option paddingIdx must be an integer in [-5, 5) (got 5)" },
+  { bad: "BatchNorm1d input with the wrong feature count", call: () => new BatchNorm1d(3).forward(zeros([4, 2])), error: ShapeError, op: "BatchNorm1d", shapes: [[4, 2]], says: "numFeatures = 3 in dimension 1, got 2" },
+  { bad: "BatchNorm1d input of rank 4", call: () => new BatchNorm1d(3).forward(zeros([4, 3, 2, 2])), error: ShapeError, op: "BatchNorm1d", shapes: [[4, 3, 2, 2]], says: "input must be [N, C] or [N, C, L], got rank 4" },
+  { bad: "BatchNorm2d input of rank 3", call: () => new BatchNorm2d(3).forward(zeros([3, 4, 4])), error: ShapeError, op: "BatchNorm2d", shapes: [[3, 4, 4]], says: "input must be [N, C, H, W], got rank 3" },
+  { bad: "BatchNorm2d of one value per channel in train()", call: () => new BatchNorm2d(2).forward(zeros([1, 2, 1, 1])), error: ShapeError, op: "BatchNorm2d", shapes: [[1, 2, 1, 1]], says: "more than one value per channel" },
+  { bad: "BatchNorm1d momentum above 1", call: () => new BatchNorm1d(2, { momentum: 1.5 }), error: ValueError, op: "BatchNorm1d", says: "option momentum must be a number in [0, 1] (got 1.5)" },
+  { bad: "Dropout probability above 1", call: () => new Dropout(1.2), error: ValueError, op: "Dropout", says: "option p must be a number in [0, 1] (got 1.2)" },
+  { bad: "strict load of a BatchNorm state dict without its buffers", call: () => new BatchNorm1d(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["running_mean","running_var","num_batches_tracked"]' },
   // State dicts in strict mode.
   { bad: "strict load of a Conv2d state dict missing the bias", call: () => new Conv2d(1, 2, 3).loadStateDict({ weight: zeros([2, 1, 3, 3]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["bias"]' },
   { bad: "strict load of a LayerNorm state dict with an extra key", call: () => new LayerNorm(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]), running_mean: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'unexpected keys ["running_mean"]' },

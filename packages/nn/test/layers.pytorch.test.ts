@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import type { Tensor } from "@tapegrad/core";
-import { AvgPool2d, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
+import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
 import { replay, type Builder, type CaseConfig } from "./pytorchCases.js";
 
 // Every case file in fixtures/layers was written by fixtures/make_layers.py with PyTorch 1.13 in float64;
@@ -30,6 +30,8 @@ const builders: Record<string, Builder> = {
   SiLU: single(() => new SiLU()),
   Softplus: single(({ kwargs: kw }) => new Softplus({ ...opt(kw, "beta", "beta"), ...opt(kw, "threshold", "threshold") })),
   LayerNorm: single(({ args, kwargs: kw }) => new LayerNorm(args[0] as number | number[], { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "elementwise_affine", "elementwiseAffine") })),
+  BatchNorm1d: single(({ args, kwargs: kw }) => new BatchNorm1d(num(args[0]), { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "momentum", "momentum"), ...opt(kw, "affine", "affine") })),
+  BatchNorm2d: single(({ args, kwargs: kw }) => new BatchNorm2d(num(args[0]), { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "momentum", "momentum"), ...opt(kw, "affine", "affine") })),
   Embedding: single(({ args, kwargs: kw }) => new Embedding(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "padding_idx", "paddingIdx") })),
 };
 
@@ -49,3 +51,6 @@ cases("SiLU", ["silu_basic", "silu_wide"]);
 cases("Softplus", ["softplus_basic", "softplus_beta"]);
 cases("LayerNorm", ["layernorm_affine", "layernorm_2d_plain"]);
 cases("Embedding", ["embedding_basic", "embedding_padding"]);
+// Three steps in train() (the running statistics checked after them) and one in eval().
+cases("BatchNorm1d", ["batchnorm1d_2d", "batchnorm1d_3d"]);
+cases("BatchNorm2d", ["batchnorm2d_affine", "batchnorm2d_plain"]);
