@@ -28,6 +28,10 @@ export { BatchNorm1d } from "./batchNorm1d.js";
 export { BatchNorm2d } from "./batchNorm2d.js";
 export type { BatchNorm, BatchNormOptions } from "./batchNorm.js";
 export { Dropout, type DropoutOptions } from "./dropout.js";
+export { RNN, type RNNOptions } from "./rnn.js";
+export { LSTM } from "./lstm.js";
+export { GRU } from "./gru.js";
+export type { Recurrent, RecurrentOptions } from "./recurrent.js";
 export type { LayerOptions } from "./layerSupport.js";
 export { mlp, type MlpOptions, type ActivationName } from "./mlp.js";
 export {

@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, tensor, ValueError, zeros } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
-import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
+import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, GRU, LSTM, RNN, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
 
 /**
  * The layers' bad inputs: a wrong rank, a wrong channel or feature count, ids out of range, masks of the
@@ -31,6 +31,12 @@ const rows: CatalogueRow[] = [
   { bad: "BatchNorm1d momentum above 1", call: () => new BatchNorm1d(2, { momentum: 1.5 }), error: ValueError, op: "BatchNorm1d", says: "option momentum must be a number in [0, 1] (got 1.5)" },
   { bad: "Dropout probability above 1", call: () => new Dropout(1.2), error: ValueError, op: "Dropout", says: "option p must be a number in [0, 1] (got 1.2)" },
   { bad: "strict load of a BatchNorm state dict without its buffers", call: () => new BatchNorm1d(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["running_mean","running_var","num_batches_tracked"]' },
+  { bad: "LSTM input of rank 2", call: () => new LSTM(3, 4).forward(zeros([5, 3])), error: ShapeError, op: "LSTM", shapes: [[5, 3]], says: "input must be [time, batch, inputSize], got rank 2" },
+  { bad: "GRU input with the wrong feature count", call: () => new GRU(3, 4, { batchFirst: true }).forward(zeros([2, 5, 6])), error: ShapeError, op: "GRU", shapes: [[2, 5, 6]], says: "inputSize = 3 in dimension 2, got 6" },
+  { bad: "LSTM initial cell state for the wrong batch", call: () => new LSTM(3, 4, { numLayers: 2 }).forward(zeros([5, 2, 3]), [zeros([2, 2, 4]), zeros([2, 3, 4])]), error: ShapeError, op: "LSTM", shapes: [[2, 3, 4]], says: "c0 must be [numLayers, batch, hiddenSize] = [2, 2, 4]" },
+  { bad: "RNN initial state with one layer too few", call: () => new RNN(3, 4, { numLayers: 2 }).forward(zeros([5, 2, 3]), zeros([1, 2, 4])), error: ShapeError, op: "RNN", shapes: [[1, 2, 4]], says: "h0 must be [numLayers, batch, hiddenSize] = [2, 2, 4]" },
+  { bad: "RNN of an unknown nonlinearity", call: () => new RNN(3, 4, { nonlinearity: "gelu" as never }), error: ValueError, op: "RNN", says: 'option nonlinearity must be "tanh" or "relu" (got "gelu")' },
+  { bad: "GRU with zero layers", call: () => new GRU(3, 4, { numLayers: 0 }), error: ShapeError, op: "GRU", shapes: [[3, 4, 0]], says: "numLayers must be a positive integer, got 0" },
   // State dicts in strict mode.
   { bad: "strict load of a Conv2d state dict missing the bias", call: () => new Conv2d(1, 2, 3).loadStateDict({ weight: zeros([2, 1, 3, 3]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["bias"]' },
   { bad: "strict load of a LayerNorm state dict with an extra key", call: () => new LayerNorm(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]), running_mean: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'unexpected keys ["running_mean"]' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "@tapegrad/core";
-import { Conv2d, Embedding, LayerNorm } from "../src/index.js";
+import { Conv2d, Embedding, GRU, LayerNorm, LSTM, RNN } from "../src/index.js";
 
 // PyTorch's initialisations, checked by their bounds and moments on draws large enough to tell them apart.
 const moments = (data: ArrayLike<number>): { mean: number; std: number; max: number } => {
@@ -28,6 +28,19 @@ describe("initialisation follows PyTorch's", () => {
     expect(Math.abs(w.mean)).toBeLessThan(0.05);
     expect(w.std).toBeCloseTo(1, 1);
     expect(Array.from(emb.weight.data.subarray(3990))).toEqual(Array(10).fill(0));
+  });
+
+  it("LSTM, GRU, RNN: every weight and bias U(±1/√hidden), under PyTorch's names and shapes", () => {
+    const lstm = new LSTM(5, 16, { numLayers: 2, rng: new Rng(3) });
+    expect(lstm.namedParameters().map(([n, p]) => [n, p.shape])).toEqual([
+      ["weight_ih_l0", [64, 5]], ["weight_hh_l0", [64, 16]], ["bias_ih_l0", [64]], ["bias_hh_l0", [64]],
+      ["weight_ih_l1", [64, 16]], ["weight_hh_l1", [64, 16]], ["bias_ih_l1", [64]], ["bias_hh_l1", [64]],
+    ]);
+    const all = lstm.parameters().flatMap((p) => Array.from(p.data));
+    expect(moments(all).max).toBeLessThanOrEqual(0.25);
+    expect(moments(all).std).toBeCloseTo(0.25 / Math.sqrt(3), 2);
+    expect(new GRU(2, 3).stateDict().weight_ih_l0!.shape).toEqual([9, 2]);
+    expect(new RNN(2, 3, { bias: false }).namedParameters().map(([n]) => n)).toEqual(["weight_ih_l0", "weight_hh_l0"]);
   });
 
   it("LayerNorm: weight ones, bias zeros", () => {

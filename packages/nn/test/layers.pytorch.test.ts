@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import type { Tensor } from "@tapegrad/core";
-import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
+import { AvgPool2d, BatchNorm1d, BatchNorm2d, GRU, LSTM, RNN, type RecurrentOptions, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
 import { replay, type Builder, type CaseConfig } from "./pytorchCases.js";
 
 // Every case file in fixtures/layers was written by fixtures/make_layers.py with PyTorch 1.13 in float64;
@@ -35,6 +35,23 @@ const builders: Record<string, Builder> = {
   Embedding: single(({ args, kwargs: kw }) => new Embedding(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "padding_idx", "paddingIdx") })),
 };
 
+const recurrentOptions = (kw: Kw): RecurrentOptions => ({ ...f64, ...opt(kw, "num_layers", "numLayers"), ...opt(kw, "bias", "bias"), ...opt(kw, "batch_first", "batchFirst") });
+
+/** RNN and GRU: called as forward(x, h0?), returning [output, hN]. */
+const withHidden = (build: (c: CaseConfig) => RNN | GRU): Builder => ({
+  build,
+  call: (m, [x, h0]) => (m as RNN | GRU).forward(x!, h0),
+});
+builders.RNN = withHidden(({ args, kwargs: kw }) => new RNN(num(args[0]), num(args[1]), recurrentOptions(kw)));
+builders.GRU = withHidden(({ args, kwargs: kw }) => new GRU(num(args[0]), num(args[1]), recurrentOptions(kw)));
+builders.LSTM = {
+  build: ({ args, kwargs: kw }) => new LSTM(num(args[0]), num(args[1]), recurrentOptions(kw)),
+  call: (m, [x, h0, c0]) => {
+    const [out, [hN, cN]] = (m as LSTM).forward(x!, h0 && c0 ? [h0, c0] : undefined);
+    return [out, hN, cN];
+  },
+};
+
 /** Declares one test per case: the layer must match PyTorch's outputs, gradients and final state. */
 function cases(layer: string, names: readonly string[], builder: Builder = builders[layer]!): void {
   describe(`${layer} against PyTorch`, () => {
@@ -54,3 +71,7 @@ cases("Embedding", ["embedding_basic", "embedding_padding"]);
 // Three steps in train() (the running statistics checked after them) and one in eval().
 cases("BatchNorm1d", ["batchnorm1d_2d", "batchnorm1d_3d"]);
 cases("BatchNorm2d", ["batchnorm2d_affine", "batchnorm2d_plain"]);
+// Two layers, batchFirst both ways, with and without initial states.
+cases("RNN", ["rnn_two_layers", "rnn_batch_first_h0"]);
+cases("LSTM", ["lstm_two_layers", "lstm_batch_first_states"]);
+cases("GRU", ["gru_two_layers", "gru_batch_first_h0"]);

@@ -1,0 +1,32 @@
+import { split, type Tensor } from "@tapegrad/core";
+import { Recurrent, type RecurrentOptions } from "./recurrent.js";
+
+/**
+ * Long short-term memory, as `torch.nn.LSTM`: gates in PyTorch's order i, f, g, o stacked in
+ * `weight_ih_l{k}` `[4·hidden, in]` and friends, c_t = σ(f)⊙c_{t−1} + σ(i)⊙tanh(g), h_t = σ(o)⊙tanh(c_t).
+ * `forward(x, [h0, c0]?)` returns `[output, [hN, cN]]`; states are `[numLayers, batch, hidden]`.
+ * @example
+ * ```ts
+ * const lstm = new LSTM(8, 32, { batchFirst: true });
+ * const [out, [hN, cN]] = lstm.forward(zeros([16, 8, 8])); // out [16, 8, 32], hN and cN [1, 16, 32]
+ * ```
+ */
+export class LSTM extends Recurrent<[x: Tensor, state?: readonly [h0: Tensor, c0: Tensor]], [output: Tensor, state: [hN: Tensor, cN: Tensor]]> {
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+    super("LSTM", inputSize, hiddenSize, 4, options);
+  }
+
+  protected step(inputGates: Tensor, [h, c]: readonly Tensor[], l: number): Tensor[] {
+    const H = this.hiddenSize;
+    const [i, f, g, o] = split(inputGates.add(this.hiddenGates(h!, l)), [H, H, H, H], 1) as [Tensor, Tensor, Tensor, Tensor];
+    const cell = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
+    return [o.sigmoid().mul(cell.tanh()), cell];
+  }
+
+  forward(x: Tensor, state?: readonly [h0: Tensor, c0: Tensor]): [output: Tensor, state: [hN: Tensor, cN: Tensor]] {
+    const seq = this.timeMajor(x);
+    const batch = seq.shape[1]!;
+    const [output, [hN, cN]] = this.run(seq, [this.initial(state?.[0], batch, "h0"), this.initial(state?.[1], batch, "c0")]);
+    return [output, [hN!, cN!]];
+  }
+}
