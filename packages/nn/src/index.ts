@@ -32,6 +32,7 @@ export { RNN, type RNNOptions } from "./rnn.js";
 export { LSTM } from "./lstm.js";
 export { GRU } from "./gru.js";
 export type { Recurrent, RecurrentOptions } from "./recurrent.js";
+export { MultiheadAttention, type MultiheadAttentionOptions, type AttentionCallOptions } from "./multiheadAttention.js";
 export type { LayerOptions } from "./layerSupport.js";
 export { mlp, type MlpOptions, type ActivationName } from "./mlp.js";
 export {
@@ -44,3 +45,4 @@ export { encodeSafetensors } from "./safetensors/encode.js";
 export { decodeSafetensors } from "./safetensors/decode.js";
 export { save, load, type SaveOptions } from "./safetensors/io.js";
 export { functionalCall } from "./functional.js";
+export { clipGradNorm, type ClipGradNormOptions } from "./clipGradNorm.js";

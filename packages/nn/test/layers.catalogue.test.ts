@@ -1,11 +1,13 @@
 import { DTypeError, ShapeError, tensor, ValueError, zeros } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
-import { AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, GRU, LSTM, RNN, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
+import { AvgPool2d, clipGradNorm, MultiheadAttention, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, GRU, LSTM, RNN, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
 
 /**
  * The layers' bad inputs: a wrong rank, a wrong channel or feature count, ids out of range, masks of the
  * wrong shape, state dicts that do not fit. Each row names the layer and the argument, and carries the shapes.
  */
+const mha = (): MultiheadAttention => new MultiheadAttention(4, 2);
+
 const rows: CatalogueRow[] = [
   // Conv2d and the poolings.
   { bad: "Conv2d input of rank 2", call: () => new Conv2d(3, 4, 3).forward(zeros([5, 3])), error: ShapeError, op: "Conv2d", shapes: [[5, 3]], says: "input must be [N, C, H, W] or [C, H, W], got rank 2" },
@@ -37,6 +39,13 @@ const rows: CatalogueRow[] = [
   { bad: "RNN initial state with one layer too few", call: () => new RNN(3, 4, { numLayers: 2 }).forward(zeros([5, 2, 3]), zeros([1, 2, 4])), error: ShapeError, op: "RNN", shapes: [[1, 2, 4]], says: "h0 must be [numLayers, batch, hiddenSize] = [2, 2, 4]" },
   { bad: "RNN of an unknown nonlinearity", call: () => new RNN(3, 4, { nonlinearity: "gelu" as never }), error: ValueError, op: "RNN", says: 'option nonlinearity must be "tanh" or "relu" (got "gelu")' },
   { bad: "GRU with zero layers", call: () => new GRU(3, 4, { numLayers: 0 }), error: ShapeError, op: "GRU", shapes: [[3, 4, 0]], says: "numLayers must be a positive integer, got 0" },
+  { bad: "MultiheadAttention query of the wrong width", call: () => mha().forward(zeros([3, 2, 5]), zeros([3, 2, 4]), zeros([3, 2, 4])), error: ShapeError, op: "MultiheadAttention", shapes: [[3, 2, 5]], says: "query must have embedDim = 4 in dimension 2, got 5" },
+  { bad: "MultiheadAttention key and value of different lengths", call: () => mha().forward(zeros([3, 2, 4]), zeros([5, 2, 4]), zeros([4, 2, 4])), error: ShapeError, op: "MultiheadAttention", shapes: [[3, 2, 4], [5, 2, 4], [4, 2, 4]], says: "key and value the sequence length" },
+  { bad: "MultiheadAttention key padding mask of the wrong shape", call: () => mha().forward(zeros([3, 2, 4]), zeros([5, 2, 4]), zeros([5, 2, 4]), { keyPaddingMask: zeros([2, 3], { dtype: "int32" }) }), error: ShapeError, op: "MultiheadAttention", shapes: [[2, 3]], says: "keyPaddingMask must be [batch, S] = [2, 5]" },
+  { bad: "MultiheadAttention attention mask of the wrong shape", call: () => mha().forward(zeros([3, 2, 4]), zeros([5, 2, 4]), zeros([5, 2, 4]), { attnMask: zeros([5, 3]) }), error: ShapeError, op: "MultiheadAttention", shapes: [[5, 3]], says: "attnMask must be [L, S] = [3, 5] or [batch·numHeads, L, S] = [4, 3, 5]" },
+  { bad: "MultiheadAttention int32 mask holding a 2", call: () => mha().forward(zeros([3, 2, 4]), zeros([3, 2, 4]), zeros([3, 2, 4]), { attnMask: tensor([[0, 2, 0], [0, 0, 0], [0, 0, 0]], { dtype: "int32" }) }), error: ValueError, op: "MultiheadAttention", says: "attnMask of int32 must hold only 0 and 1" },
+  { bad: "MultiheadAttention heads that do not divide the width", call: () => new MultiheadAttention(6, 4), error: ShapeError, op: "MultiheadAttention", shapes: [[6, 4]], says: "embedDim 6 must divide into numHeads 4 heads" },
+  { bad: "clipGradNorm with a negative maxNorm", call: () => clipGradNorm([], -1), error: ValueError, op: "clipGradNorm", says: "maxNorm must be a number >= 0 (got -1)" },
   // State dicts in strict mode.
   { bad: "strict load of a Conv2d state dict missing the bias", call: () => new Conv2d(1, 2, 3).loadStateDict({ weight: zeros([2, 1, 3, 3]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["bias"]' },
   { bad: "strict load of a LayerNorm state dict with an extra key", call: () => new LayerNorm(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]), running_mean: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'unexpected keys ["running_mean"]' },

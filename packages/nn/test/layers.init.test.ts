@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "@tapegrad/core";
-import { Conv2d, Embedding, GRU, LayerNorm, LSTM, RNN } from "../src/index.js";
+import { Conv2d, Embedding, GRU, LayerNorm, LSTM, MultiheadAttention, RNN } from "../src/index.js";
 
 // PyTorch's initialisations, checked by their bounds and moments on draws large enough to tell them apart.
 const moments = (data: ArrayLike<number>): { mean: number; std: number; max: number } => {
@@ -41,6 +41,17 @@ describe("initialisation follows PyTorch's", () => {
     expect(moments(all).std).toBeCloseTo(0.25 / Math.sqrt(3), 2);
     expect(new GRU(2, 3).stateDict().weight_ih_l0!.shape).toEqual([9, 2]);
     expect(new RNN(2, 3, { bias: false }).namedParameters().map(([n]) => n)).toEqual(["weight_ih_l0", "weight_hh_l0"]);
+  });
+
+  it("MultiheadAttention: in_proj_weight Xavier-uniform, in_proj_bias and out_proj.bias zero", () => {
+    const mha = new MultiheadAttention(32, 4, { rng: new Rng(4) });
+    expect(Object.keys(mha.stateDict())).toEqual(["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]);
+    const bound = Math.sqrt(6 / (32 + 96));
+    expect(moments(mha.in_proj_weight.data).max).toBeLessThanOrEqual(bound);
+    expect(moments(mha.in_proj_weight.data).std).toBeCloseTo(bound / Math.sqrt(3), 2);
+    expect(moments(mha.in_proj_bias!.data).max).toBe(0);
+    expect(moments(mha.out_proj.bias!.data).max).toBe(0);
+    expect(moments(mha.out_proj.weight.data).max).toBeLessThanOrEqual(1 / Math.sqrt(32));
   });
 
   it("LayerNorm: weight ones, bias zeros", () => {

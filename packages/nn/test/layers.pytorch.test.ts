@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import type { Tensor } from "@tapegrad/core";
-import { AvgPool2d, BatchNorm1d, BatchNorm2d, GRU, LSTM, RNN, type RecurrentOptions, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
+import { AvgPool2d, BatchNorm1d, BatchNorm2d, MultiheadAttention, GRU, LSTM, RNN, type RecurrentOptions, Conv2d, Embedding, Flatten, GELU, LayerNorm, MaxPool2d, SiLU, Softplus, type AnyModule } from "../src/index.js";
 import { replay, type Builder, type CaseConfig } from "./pytorchCases.js";
 
 // Every case file in fixtures/layers was written by fixtures/make_layers.py with PyTorch 1.13 in float64;
@@ -52,6 +52,22 @@ builders.LSTM = {
   },
 };
 
+/** PyTorch's keyword masks name inputs by index; self-attention passes the one input thrice. */
+builders.MultiheadAttention = {
+  build: ({ args, kwargs: kw }) => new MultiheadAttention(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "bias", "bias"), ...opt(kw, "batch_first", "batchFirst") }),
+  call: (m, inputs, call) => {
+    const kw = (call.kwargs ?? {}) as Record<string, { input: number } | boolean>;
+    const input = (name: string): Tensor | undefined => {
+      const v = kw[name];
+      return typeof v === "object" ? inputs[v.input] : undefined;
+    };
+    const [q, k, v] = call.positional_repeat === 3 ? [inputs[0]!, inputs[0]!, inputs[0]!] : [inputs[0]!, inputs[1]!, inputs[2]!];
+    const masks = { ...(input("key_padding_mask") && { keyPaddingMask: input("key_padding_mask")! }), ...(input("attn_mask") && { attnMask: input("attn_mask")! }) };
+    const [out, weights] = (m as MultiheadAttention).forward(q, k, v, { ...masks, needWeights: kw.need_weights !== false, averageAttnWeights: kw.average_attn_weights !== false });
+    return weights === null ? [out] : [out, weights];
+  },
+};
+
 /** Declares one test per case: the layer must match PyTorch's outputs, gradients and final state. */
 function cases(layer: string, names: readonly string[], builder: Builder = builders[layer]!): void {
   describe(`${layer} against PyTorch`, () => {
@@ -75,3 +91,6 @@ cases("BatchNorm2d", ["batchnorm2d_affine", "batchnorm2d_plain"]);
 cases("RNN", ["rnn_two_layers", "rnn_batch_first_h0"]);
 cases("LSTM", ["lstm_two_layers", "lstm_batch_first_states"]);
 cases("GRU", ["gru_two_layers", "gru_batch_first_h0"]);
+// Self-attention with a boolean key padding mask and causal mask; cross-attention with an additive float
+// mask; no weights asked for; weights per head.
+cases("MultiheadAttention", ["mha_self_masks", "mha_cross_float_mask", "mha_no_weights", "mha_per_head_weights"]);
