@@ -61,7 +61,7 @@ function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
 function tapegrad(): FrameworkSetup {
   return {
     framework: "tapegrad",
-    note: "`LSTM` from @tapegrad/nn (the input projection of all 32 steps in one product, then one cell per step) from source with core's default settings; tape autodiff; `Adam` from @tapegrad/optim",
+    note: "`LSTM` from @tapegrad/nn (per step: the input and hidden products, the summed biases, the gates) from source with core's default settings; tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
       const d = data();
       const lstm = new LSTM(IN, H);

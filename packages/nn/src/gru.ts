@@ -1,5 +1,5 @@
 import { split, type Tensor } from "@tapegrad/core";
-import { Recurrent, type RecurrentOptions } from "./recurrent.js";
+import { gateSigmoid, Recurrent, type RecurrentOptions } from "./recurrent.js";
 
 /**
  * Gated recurrent unit, as `torch.nn.GRU`: gates in PyTorch's order r, z, n, with r = σ(x_r + h_r),
@@ -16,12 +16,17 @@ export class GRU extends Recurrent<[x: Tensor, h0?: Tensor], [output: Tensor, hN
     super("GRU", inputSize, hiddenSize, 3, options);
   }
 
-  protected step(inputGates: Tensor, [h]: readonly Tensor[], l: number): Tensor[] {
+  protected prepareLayer(): null {
+    return null; // b_hn sits inside r⊙(h·W_hnᵀ + b_hn), so the biases cannot be summed
+  }
+
+  protected step(inputProduct: Tensor, [h]: readonly Tensor[], l: number): Tensor[] {
     const H = this.hiddenSize;
-    const [xr, xz, xn] = split(inputGates, [H, H, H], 1) as [Tensor, Tensor, Tensor];
-    const [hr, hz, hn] = split(this.hiddenGates(h!, l), [H, H, H], 1) as [Tensor, Tensor, Tensor];
-    const r = xr.add(hr).sigmoid();
-    const z = xz.add(hz).sigmoid();
+    const withBias = (t: Tensor, b: Tensor | null): Tensor => (b === null ? t : t.add(b));
+    const [xr, xz, xn] = split(withBias(inputProduct, this.param("bias_ih", l)), [H, H, H], 1) as [Tensor, Tensor, Tensor];
+    const [hr, hz, hn] = split(withBias(this.hiddenProduct(h!, l), this.param("bias_hh", l)), [H, H, H], 1) as [Tensor, Tensor, Tensor];
+    const r = gateSigmoid(xr.add(hr));
+    const z = gateSigmoid(xz.add(hz));
     const n = xn.add(r.mul(hn)).tanh();
     return [n.add(z.mul(h!.sub(n)))]; // (1 − z)·n + z·h
   }

@@ -1,5 +1,5 @@
 import { split, type Tensor } from "@tapegrad/core";
-import { Recurrent, type RecurrentOptions } from "./recurrent.js";
+import { gateSigmoid, Recurrent, type RecurrentOptions } from "./recurrent.js";
 
 /**
  * Long short-term memory, as `torch.nn.LSTM`: gates in PyTorch's order i, f, g, o stacked in
@@ -16,11 +16,16 @@ export class LSTM extends Recurrent<[x: Tensor, state?: readonly [h0: Tensor, c0
     super("LSTM", inputSize, hiddenSize, 4, options);
   }
 
-  protected step(inputGates: Tensor, [h, c]: readonly Tensor[], l: number): Tensor[] {
+  protected prepareLayer(l: number): Tensor | null {
+    return this.summedBias(l);
+  }
+
+  protected step(inputProduct: Tensor, [h, c]: readonly Tensor[], l: number, bias: Tensor | null): Tensor[] {
     const H = this.hiddenSize;
-    const [i, f, g, o] = split(inputGates.add(this.hiddenGates(h!, l)), [H, H, H, H], 1) as [Tensor, Tensor, Tensor, Tensor];
-    const cell = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(cell.tanh()), cell];
+    const product = inputProduct.add(this.hiddenProduct(h!, l));
+    const [i, f, g, o] = split(bias === null ? product : product.add(bias), [H, H, H, H], 1) as [Tensor, Tensor, Tensor, Tensor];
+    const cell = gateSigmoid(f).mul(c!).add(gateSigmoid(i).mul(g.tanh()));
+    return [gateSigmoid(o).mul(cell.tanh()), cell];
   }
 
   forward(x: Tensor, state?: readonly [h0: Tensor, c0: Tensor]): [output: Tensor, state: [hN: Tensor, cN: Tensor]] {

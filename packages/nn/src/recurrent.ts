@@ -53,15 +53,26 @@ export abstract class Recurrent<In extends unknown[], Out> extends Module<In, Ou
     return (Reflect.get(this, `${kind}_l${l}`) as Tensor | undefined) ?? null;
   }
 
-  /** h·W_hhᵀ + b_hh for layer `l`: the hidden state's contribution to the gates. */
-  protected hiddenGates(h: Tensor, l: number): Tensor {
-    const g = matmul(h, this.param("weight_hh", l)!, { transposeB: true });
-    const b = this.param("bias_hh", l);
-    return b === null ? g : g.add(b);
+  /** h·W_hhᵀ for layer `l`: the hidden state's contribution to the gates, without bias. */
+  protected hiddenProduct(h: Tensor, l: number): Tensor {
+    return matmul(h, this.param("weight_hh", l)!, { transposeB: true });
   }
 
-  /** One time step of layer `l`: `inputGates` is x_t·W_ihᵀ + b_ih `[batch, gates·hidden]`; `state` starts with h. */
-  protected abstract step(inputGates: Tensor, state: readonly Tensor[], l: number): Tensor[];
+  /** b_ih + b_hh of layer `l` (null without biases), added once to each step's gates where the cell allows. */
+  protected summedBias(l: number): Tensor | null {
+    const [bi, bh] = [this.param("bias_ih", l), this.param("bias_hh", l)];
+    return bi === null || bh === null ? null : bi.add(bh);
+  }
+
+  /**
+   * One time step of layer `l`: `inputProduct` is x_t·W_ihᵀ `[batch, gates·hidden]` (no bias: each cell adds
+   * the biases where its equations put them), `state` starts with h, and `layer` is what `prepareLayer`
+   * returned for this layer.
+   */
+  protected abstract step(inputProduct: Tensor, state: readonly Tensor[], l: number, layer: Tensor | null): Tensor[];
+
+  /** What a cell computes once per layer and call rather than once per step (LSTM and RNN: b_ih + b_hh). */
+  protected abstract prepareLayer(l: number): Tensor | null;
 
   /** Checks the input `[T, B, in]` (or `[B, T, in]`) and returns it time-major. */
   protected timeMajor(x: Tensor): Tensor {
@@ -86,24 +97,29 @@ export abstract class Recurrent<In extends unknown[], Out> extends Module<In, Ou
    */
   protected run(x: Tensor, initial: readonly (readonly Tensor[])[]): [Tensor, Tensor[]] {
     const [time, batch] = [x.shape[0]!, x.shape[1]!];
-    let sequence = x;
+    // The sequence stays a list of steps between layers: slicing one stacked tensor per step would cost,
+    // in the backward pass, a full-size padded gradient for every step.
+    let sequence = split(x, Array(time).fill(1), 0).map((s) => s.reshape([batch, s.shape[2]!]));
     const finals: Tensor[][] = initial.map(() => []);
     for (let l = 0; l < this.numLayers; l++) {
-      // The input's contribution to every step at once: one matmul instead of one per step.
-      const width = sequence.shape[2]!;
-      let inputGates = matmul(sequence.reshape([time * batch, width]), this.param("weight_ih", l)!, { transposeB: true });
-      const b = this.param("bias_ih", l);
-      if (b !== null) inputGates = inputGates.add(b);
-      const steps = split(inputGates.reshape([time, batch, inputGates.shape[1]!]), Array(time).fill(1), 0);
+      const wih = this.param("weight_ih", l)!;
+      const layer = this.prepareLayer(l);
       let state = initial.map((s) => s[l]!);
-      const hidden: Tensor[] = [];
-      for (const g of steps) {
-        state = this.step(g.reshape([batch, g.shape[2]!]), state, l);
-        hidden.push(state[0]!);
-      }
+      sequence = sequence.map((xt) => {
+        state = this.step(matmul(xt, wih, { transposeB: true }), state, l, layer);
+        return state[0]!;
+      });
       state.forEach((s, k) => finals[k]!.push(s));
-      sequence = stack(hidden, 0);
     }
-    return [this.batchFirst ? sequence.permute([1, 0, 2]) : sequence, finals.map((f) => stack(f, 0))];
+    const output = stack(sequence, this.batchFirst ? 1 : 0);
+    return [output, finals.map((f) => stack(f, 0))];
   }
 }
+
+/**
+ * σ(x) = (1 + tanh(x/2)) / 2: the logistic function in four recorded ops (core's sigmoid takes about a
+ * dozen, to keep tiny values' relative precision), which is what a recurrent cell, calling it on every step,
+ * spends most of its time on. The absolute error stays at rounding level.
+ * @internal
+ */
+export const gateSigmoid = (x: Tensor): Tensor => x.mul(0.5).tanh().mul(0.5).add(0.5);

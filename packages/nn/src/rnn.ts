@@ -27,8 +27,13 @@ export class RNN extends Recurrent<[x: Tensor, h0?: Tensor], [output: Tensor, hN
     }
   }
 
-  protected step(inputGates: Tensor, [h]: readonly Tensor[], l: number): Tensor[] {
-    const pre = inputGates.add(this.hiddenGates(h!, l));
+  protected prepareLayer(l: number): Tensor | null {
+    return this.summedBias(l);
+  }
+
+  protected step(inputProduct: Tensor, [h]: readonly Tensor[], l: number, bias: Tensor | null): Tensor[] {
+    const product = inputProduct.add(this.hiddenProduct(h!, l));
+    const pre = bias === null ? product : product.add(bias);
     return [this.nonlinearity === "tanh" ? pre.tanh() : pre.relu()];
   }
 
