@@ -18,9 +18,10 @@ import type { BenchCase, Runner } from "./types.js";
 import { trainStepMlp } from "./cases/trainStepMlp.js";
 import { matmulCases } from "./cases/matmul.js";
 import { smallOps, smallOpsJax } from "./cases/smallOps.js";
+import { trainStepLstm } from "./cases/trainStepLstm.js";
 
 /** All cases, in the order they run. Add a case here. */
-const CASES: BenchCase[] = [trainStepMlp, ...matmulCases, smallOps, smallOpsJax];
+const CASES: BenchCase[] = [trainStepMlp, ...matmulCases, smallOps, smallOpsJax, trainStepLstm];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

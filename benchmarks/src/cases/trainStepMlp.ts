@@ -141,7 +141,7 @@ function tfjs(backend: TfjsBackend): FrameworkSetup {
 
 // ------------------------------------------------------------------------------------------------ jax-js
 
-type JaxParams = np.Array[];
+export type JaxParams = np.Array[];
 
 /** The loss of the network; consumes `p`, `x` and `y` (jax-js ownership), each used exactly once. */
 function jaxLoss(p: JaxParams, x: np.Array, y: np.Array): np.Array {
@@ -153,14 +153,14 @@ function jaxLoss(p: JaxParams, x: np.Array, y: np.Array): np.Array {
 }
 
 /** Adam's state: first and second moments, one array per parameter (a type alias, so it is a jax-js tree). */
-type JaxAdam = { m: JaxParams; v: JaxParams };
+export type JaxAdam = { m: JaxParams; v: JaxParams };
 
 /**
  * One Adam update in torch's form (as @tapegrad/optim and tfjs): θ − lrHat·m / (√v·vScale + ε), with the
  * step-dependent scalars lrHat = lr / (1 − β1^t) and vScale = 1 / √(1 − β2^t) passed in as arrays so that
  * a jitted step does not bake the step count in. Consumes everything it is given.
  */
-function adam(p: JaxParams, g: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: np.Array): [JaxParams, JaxAdam] {
+export function adam(p: JaxParams, g: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: np.Array): [JaxParams, JaxAdam] {
   const next = p.map((pi, i) => {
     const gi = g[i]!;
     const mi = s.m[i]!.mul(BETA1).add(gi.ref.mul(1 - BETA1));
@@ -174,7 +174,7 @@ function adam(p: JaxParams, g: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: n
 }
 
 /** Adam's step-dependent scalars at step t (1-based), as jax-js arrays. */
-const adamScalars = (t: number): [np.Array, np.Array] => [
+export const adamScalars = (t: number): [np.Array, np.Array] => [
   np.array(Float32Array.of(LR / (1 - BETA1 ** t))).reshape([]),
   np.array(Float32Array.of(1 / Math.sqrt(1 - BETA2 ** t))).reshape([]),
 ];

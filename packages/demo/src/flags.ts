@@ -1,4 +1,5 @@
 import type { ActivationName } from "@tapegrad/nn";
+import { nnTasks } from "./nnTasks.js";
 import { optimizerClasses, type OptimizerName } from "@tapegrad/optim";
 
 /** The 2-D two-class sets whose decision boundary the demo draws. */
@@ -8,16 +9,20 @@ export const datasets = ["all", ...planeSets, "digits", "diabetes"] as const;
 export const activations = ["relu", "sigmoid", "tanh", "leakyRelu"] as const satisfies readonly ActivationName[];
 /** Every optimizer optim offers, by the names `createOptimizer` takes. */
 export const optimizers = Object.keys(optimizerClasses) as readonly OptimizerName[];
+/** What `--task` accepts: the lecture's MLP tasks (chosen by `--dataset`) or one model beyond the MLP. */
+export const taskNames = ["mlp", ...nnTasks] as const;
 export const scheduleNames = ["constant", "linear", "inverse", "inverseSqrt", "cosine"] as const;
 
 export type DatasetName = (typeof datasets)[number];
 export type PlaneSet = (typeof planeSets)[number];
 export type { OptimizerName };
 export type ScheduleName = (typeof scheduleNames)[number];
+export type TaskName = (typeof taskNames)[number];
 
 /** The demo's settings; an absent value means "each task's own default". */
 export interface Flags {
   readonly help: boolean;
+  readonly task: TaskName;
   readonly dataset: DatasetName;
   readonly hidden: readonly number[] | undefined;
   readonly activation: ActivationName;
@@ -38,9 +43,14 @@ export class FlagError extends Error {
 export const helpText = `Usage: pnpm demo [options]
 
 Trains the lecture's 4-layer network (input → hidden 1 → hidden 2 → output) on a two-class set in the
-plane (drawing its decision boundary), on handwritten digits and on the diabetes regression set.
+plane (drawing its decision boundary), on handwritten digits and on the diabetes regression set; or,
+with --task, a CNN, an LSTM or an attention block on the digits.
 
 Options:
+  --task <name>         ${taskNames.join(" | ")}  (default mlp: the tasks --dataset picks;
+                        the others train a CNN, an LSTM or an attention block on the digits,
+                        each with its own epochs and Adam rate, and a cosine schedule
+                        unless --schedule names another)
   --dataset <name>      ${datasets.join(" | ")}
                         (default all: moons, digits, diabetes)
   --hidden <n,n>        hidden layer widths, comma-separated  (default 16,16; 32,32 for digits)
@@ -56,7 +66,7 @@ Options:
   -h, --help            show this text`;
 
 const defaults: Flags = {
-  help: false, dataset: "all", hidden: undefined, activation: "relu", optimizer: "adam", lr: undefined,
+  help: false, task: "mlp", dataset: "all", hidden: undefined, activation: "relu", optimizer: "adam", lr: undefined,
   schedule: "constant", epochs: undefined, batchSize: 32, seed: 0, out: "out",
 };
 
@@ -78,6 +88,7 @@ function positive(flag: string, value: string): number {
 }
 
 const parsers: Record<string, (value: string, flags: Flags) => Flags> = {
+  task: (v, f) => ({ ...f, task: oneOf("task", v, taskNames) }),
   dataset: (v, f) => ({ ...f, dataset: oneOf("dataset", v, datasets) }),
   hidden: (v, f) => ({ ...f, hidden: v.split(",").map((w) => integer("hidden", w, 1)) }),
   activation: (v, f) => ({ ...f, activation: oneOf("activation", v, activations) }),

@@ -1,7 +1,8 @@
 /**
  * tapegrad's demo (`pnpm demo`): the lecture's 4-layer network trained with `train` from
  * `@tapegrad/optim` on a two-class set in the plane (drawing its decision boundary), on handwritten digits
- * and on diabetes, then a summary table and a report with pictures in `out/`. `--help` lists the flags.
+ * and on diabetes, then a summary table and a report with pictures in `out/`; or, with `--task`, a CNN,
+ * an LSTM or an attention block on the digits. `--help` lists the flags.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
@@ -11,6 +12,7 @@ import { lossSvg } from "./lossSvg.js";
 import type { Sink } from "./progress.js";
 import { reportHtml, settingsLine, summaryRows } from "./report.js";
 import { textTable } from "./table.js";
+import { nnTask, type NnTaskName } from "./nnTasks.js";
 import { diabetesTask, digitsTask, planeTask, type TaskResult } from "./tasks.js";
 
 /** Where the demo writes and which directory its printed paths are relative to. */
@@ -31,6 +33,7 @@ function tasksFor(flags: Flags, out: Sink): (() => TaskResult)[] {
   const plane = (set: PlaneSet) => () => planeTask(set, flags, out);
   const digits = () => digitsTask(flags, out);
   const diabetes = () => diabetesTask(flags, out);
+  if (flags.task !== "mlp") return [() => nnTask(flags.task as NnTaskName, flags, out)];
   if (flags.dataset === "all") return [plane("moons"), digits, diabetes];
   if (flags.dataset === "digits") return [digits];
   if (flags.dataset === "diabetes") return [diabetes];
@@ -48,6 +51,7 @@ function writeArtefacts(flags: Flags, results: readonly TaskResult[], dir: strin
   };
   const withPicture = results.find((r) => r.png !== undefined);
   const boundary = withPicture === undefined ? undefined : put(`boundary-${withPicture.name}.png`, withPicture.png!);
+  const pictures = results.flatMap((r) => (r.pictures ?? []).map((p) => put(p.name, p.png)));
   const loss = put("loss.svg", lossSvg(results.map((r) => ({
     title: r.name,
     series: [
@@ -55,7 +59,7 @@ function writeArtefacts(flags: Flags, results: readonly TaskResult[], dir: strin
       { name: "test", values: r.history.validation.loss ?? [], colour: "#d6604d", dashed: true },
     ],
   }))));
-  put("report.html", reportHtml(flags, results, { ...(boundary !== undefined && { boundary }), loss }));
+  put("report.html", reportHtml(flags, results, { ...(boundary !== undefined && { boundary }), loss, pictures }));
   return written;
 }
 

@@ -21,7 +21,7 @@ export function summaryRows(results: readonly TaskResult[]): string[][] {
   return [
     ["task", "network", "epochs", "train loss", "result", "baseline", "time"],
     ...results.map((r) => [
-      r.name, r.sizes.join("-"), String(r.epochs), r.history.loss.at(-1)!.toFixed(4),
+      r.name, r.network ?? r.sizes.join("-"), String(r.epochs), r.history.loss.at(-1)!.toFixed(4),
       `${r.metric.name} ${digits(r.metric.value)}`, `${r.metric.baselineName} ${digits(r.metric.baseline)}`, `${r.seconds.toFixed(1)} s`,
     ]),
   ];
@@ -35,7 +35,7 @@ export function summaryRows(results: readonly TaskResult[]): string[][] {
  * writeFileSync("out/report.html", reportHtml(flags, results, { boundary: "boundary-moons.png", loss: "loss.svg" }));
  * ```
  */
-export function reportHtml(flags: Flags, results: readonly TaskResult[], files: { boundary?: string; loss: string }): string {
+export function reportHtml(flags: Flags, results: readonly TaskResult[], files: { boundary?: string; loss: string; pictures?: readonly string[] }): string {
   const [head, ...rows] = summaryRows(results);
   const table = `<table><tr>${head!.map((h) => `<th>${h}</th>`).join("")}</tr>` +
     rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join("")}</tr>`).join("") + `</table>`;
@@ -48,6 +48,7 @@ td,th{padding:4px 10px;border-bottom:1px solid #ddd;text-align:left}img{max-widt
 <body><h1>tapegrad demo: the lecture's network</h1><p>${escape(settings)}</p>${table}
 ${files.boundary === undefined ? "" : `<h2>Decision boundary</h2><p>Colour: the network's probability of class 1 (orange 0, white ½, blue 1); dark line: p = ½; dots: training points.</p><img src="${files.boundary}" alt="decision boundary">`}
 <h2>Loss per epoch</h2><img src="${files.loss}" alt="loss curves">
+${(files.pictures ?? []).map((p) => `<h2>${escape(p)}</h2><img src="${p}" alt="${escape(p)}">`).join("\n")}
 ${matrices.join("\n")}
 </body></html>
 `;

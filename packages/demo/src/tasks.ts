@@ -20,6 +20,10 @@ export interface TaskResult {
   readonly metric: { readonly name: string; readonly value: number; readonly baselineName: string; readonly baseline: number };
   readonly confusion?: string;
   readonly png?: Buffer;
+  /** The network in words, where layer widths do not describe it (the CNN, LSTM and attention tasks). */
+  readonly network?: string;
+  /** Further pictures to write to the output directory, by file name. */
+  readonly pictures?: readonly { readonly name: string; readonly png: Buffer }[];
 }
 
 const planeMakers: Record<PlaneSet, (o: { n: number; seed: number }) => Split> = { moons, circles, spirals, xor, blobs };
@@ -28,7 +32,7 @@ const planeMakers: Record<PlaneSet, (o: { n: number; seed: number }) => Split> =
 const PICTURE_SIZE = 420;
 
 /** The share of the most common class: what always guessing it would score. */
-function majorityShare(y: Tensor): number {
+export function majorityShare(y: Tensor): number {
   const counts = new Map<number, number>();
   for (const v of y.data) counts.set(v, (counts.get(v) ?? 0) + 1);
   return Math.max(...counts.values()) / y.size;

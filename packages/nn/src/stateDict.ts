@@ -1,7 +1,15 @@
 import { Tensor, ValueError } from "@tapegrad/core";
 
-/** Parameters by dotted name, as `Module.stateDict()` returns them. */
+/** Parameters and buffers by dotted name, as `Module.stateDict()` returns them. */
 export type StateDict = Record<string, Tensor>;
+
+/** What `loadStateDict` did not load (always empty in strict mode, which throws instead). */
+export interface LoadResult {
+  /** Names of the module that the state dict does not have. */
+  readonly missingKeys: string[];
+  /** Keys of the state dict that the module has nothing for. */
+  readonly unexpectedKeys: string[];
+}
 
 const formatShape = (shape: readonly number[]): string => `[${shape.join(",")}]`;
 
@@ -32,12 +40,13 @@ export class StateDictError extends ValueError {
 }
 
 /**
- * Checks `state` against the named parameters (names both ways, then shapes) and, only if everything
- * fits, copies each value into its parameter's storage in place. Keys are read with `Object.hasOwn`, so
- * a key such as `constructor` is never confused with an inherited property.
+ * Checks `state` against the named tensors (names both ways, then shapes) and, only if everything
+ * fits, copies each value into its tensor's storage in place. Keys are read with `Object.hasOwn`, so
+ * a key such as `constructor` is never confused with an inherited property. Unless `strict`, names on
+ * one side only are returned instead of refused; shapes that differ are refused either way, as in PyTorch.
  * @internal
  */
-export function loadStateDictInto(params: readonly [string, Tensor][], state: Readonly<Record<string, Tensor>>): void {
+export function loadStateDictInto(params: readonly [string, Tensor][], state: Readonly<Record<string, Tensor>>, strict: boolean): LoadResult {
   if (typeof state !== "object" || state === null) throw new ValueError("loadStateDict", `the state dict must be an object of tensors (got ${String(state)})`);
   const notTensor = Object.keys(state).find((k) => !(state[k] instanceof Tensor));
   if (notTensor !== undefined) throw new ValueError("loadStateDict", `"${notTensor}" must be a Tensor (got ${String(state[notTensor])})`);
@@ -50,6 +59,9 @@ export function loadStateDictInto(params: readonly [string, Tensor][], state: Re
     const same = got.length === p.shape.length && got.every((d, i) => d === p.shape[i]);
     return same ? [] : [{ name, expected: p.shape, got }];
   });
-  if (missing.length || unexpected.length || mismatched.length) throw new StateDictError(missing, unexpected, mismatched);
-  for (const [name, p] of params) p.data.set(state[name]!.data);
+  if (mismatched.length || (strict && (missing.length || unexpected.length))) {
+    throw new StateDictError(strict ? missing : [], strict ? unexpected : [], mismatched);
+  }
+  for (const [name, p] of params) if (Object.hasOwn(state, name)) p.data.set(state[name]!.data);
+  return { missingKeys: missing, unexpectedKeys: unexpected };
 }

@@ -2,7 +2,7 @@ import { DTypeError, Rng, ShapeError, tensor, ValueError, zeros } from "@tapegra
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import { describe, expect, it } from "vitest";
 import {
-  bceWithLogits, calculateGain, crossEntropy, decodeSafetensors, encodeSafetensors, kaimingNormal, LeakyReLU, Linear, mlp,
+  BatchNorm1d, bceWithLogits, calculateGain, crossEntropy, decodeSafetensors, encodeSafetensors, kaimingNormal, LeakyReLU, Linear, mlp,
   mseLoss, normal, Sequential, StateDictError, uniform, xavierUniform,
 } from "../src/index.js";
 
@@ -20,6 +20,13 @@ function safetensors(header: unknown, data: number): Uint8Array {
   const bytes = new Uint8Array(8 + json.length + data);
   new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
   bytes.set(json, 8);
+  return bytes;
+}
+
+/** A safetensors file holding one I64 scalar `n`, as PyTorch writes `num_batches_tracked`. */
+function i64Bytes(value: number): Uint8Array {
+  const bytes = safetensors({ n: { dtype: "I64", shape: [], data_offsets: [0, 8] } }, 8);
+  new DataView(bytes.buffer).setBigInt64(bytes.length - 8, BigInt(value), true);
   return bytes;
 }
 
@@ -61,12 +68,23 @@ const rows: readonly CatalogueRow[] = [
   { bad: "safetensors negative shape entry", call: () => decodeSafetensors(safetensors({ a: { dtype: "F32", shape: [-1], data_offsets: [0, 4] } }, 4)), error: ValueError, op: "decodeSafetensors", says: "got [-1]" },
   { bad: "safetensors shape too large for any file", call: () => decodeSafetensors(safetensors({ a: { dtype: "F32", shape: [1e300], data_offsets: [0, 4] } }, 4)), error: ValueError, op: "decodeSafetensors", says: "got [1e+300]" },
   { bad: "safetensors offsets past the data", call: () => decodeSafetensors(safetensors({ a: { dtype: "F32", shape: [1], data_offsets: [0, 8] } }, 4)), error: ValueError, op: "decodeSafetensors", says: '"a".data_offsets [0,8] lie outside the 4 data bytes' },
-  { bad: "safetensors integer dtype", call: () => decodeSafetensors(safetensors({ a: { dtype: "I64", shape: [1], data_offsets: [0, 8] } }, 8)), error: DTypeError, op: "decodeSafetensors", says: '"a" has dtype "I64", which is not supported by tapegrad' },
+  { bad: "safetensors unsigned integer dtype", call: () => decodeSafetensors(safetensors({ a: { dtype: "U64", shape: [1], data_offsets: [0, 8] } }, 8)), error: DTypeError, op: "decodeSafetensors", says: '"a" has dtype "U64", which is not supported by tapegrad' },
+  { bad: "safetensors I64 value beyond int32", call: () => decodeSafetensors(i64Bytes(2 ** 31)), error: ValueError, op: "decodeSafetensors", says: '"n"[0] = 2147483648 (I64) does not fit in int32' },
   { bad: "safetensors tensor named __proto__", call: () => decodeSafetensors(safetensors(`{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`, 4)), error: ValueError, op: "decodeSafetensors", says: 'tensor name "__proto__" is not allowed' },
   { bad: "safetensors metadata that is not strings", call: () => encodeSafetensors({ a: zeros([1]) }, { k: 1 as never }), error: ValueError, op: "encodeSafetensors", says: 'metadata values must be strings, "k" is number' },
 ];
 
 describeCatalogue("nn's catalogue of bad inputs", rows);
+
+describe("PyTorch's int64 buffers", () => {
+  it("decode into int32, so a BatchNorm state dict saved by PyTorch loads", () => {
+    const { n } = decodeSafetensors(i64Bytes(-3));
+    expect([n!.dtype, n!.shape, n!.item()]).toEqual(["int32", [], -3]);
+    const bn = new BatchNorm1d(1);
+    bn.loadStateDict({ weight: tensor([1]), bias: tensor([0]), running_mean: tensor([0]), running_var: tensor([1]), num_batches_tracked: decodeSafetensors(i64Bytes(3)).n! });
+    expect(bn.buffer("num_batches_tracked").data[0]).toBe(3);
+  });
+});
 
 describe("a state dict of the other float dtype", () => {
   it("is cast to the model's dtype on load (as PyTorch's load_state_dict copies), rounding float64 to float32", () => {

@@ -45,7 +45,7 @@ function readEntry(name: string, info: unknown, dataLength: number): Entry {
   if (typeof dtype !== "string") return fail(`"${name}".dtype must be a string, got ${JSON.stringify(dtype)}`);
   if (!Object.hasOwn(SUPPORTED, dtype)) {
     const why = UNSUPPORTED.has(dtype) ? "is not supported by tapegrad" : "is not a safetensors dtype";
-    throw new DTypeError(OP, `"${name}" has dtype ${JSON.stringify(dtype)}, which ${why} (supported: F32, F64, I32)`);
+    throw new DTypeError(OP, `"${name}" has dtype ${JSON.stringify(dtype)}, which ${why} (supported: F32, F64, I32, and I64 read into int32)`);
   }
   const code = dtype as keyof typeof SUPPORTED;
   if (!Array.isArray(shape) || !shape.every(isIndex)) return fail(`"${name}".shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
@@ -106,7 +106,7 @@ export function decodeSafetensors(bytes: Uint8Array): Record<string, Tensor> {
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart, dataLength);
   const out: Record<string, Tensor> = {};
   for (const { name, code, shape, begin, end } of entries) {
-    out[name] = tensor(readElements(view, code, begin, (end - begin) / SUPPORTED[code].bytes), { shape });
+    out[name] = tensor(readElements(view, code, begin, (end - begin) / SUPPORTED[code].bytes, name), { shape });
   }
   return out;
 }

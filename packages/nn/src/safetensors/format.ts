@@ -1,4 +1,4 @@
-import type { DType } from "@tapegrad/core";
+import { ValueError, type DType } from "@tapegrad/core";
 
 /**
  * The safetensors layout (https://github.com/huggingface/safetensors): an 8-byte little-endian unsigned
@@ -19,18 +19,24 @@ export const METADATA_KEY = "__metadata__";
  */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-/** Safetensors dtype codes that tapegrad reads and writes, with their byte widths. @internal */
+/**
+ * Safetensors dtype codes that tapegrad reads, with their byte widths: F32, F64 and I32 both ways, and I64
+ * read only, into int32, because PyTorch writes its integer buffers (BatchNorm's `num_batches_tracked`) as
+ * int64; a value outside int32's range is refused.
+ * @internal
+ */
 export const SUPPORTED = {
   F32: { dtype: "float32", bytes: 4 },
   F64: { dtype: "float64", bytes: 8 },
   I32: { dtype: "int32", bytes: 4 },
+  I64: { dtype: "int32", bytes: 8 },
 } as const satisfies Record<string, { dtype: DType; bytes: number }>;
 
 /** A supported dtype code. @internal */
 export type Code = keyof typeof SUPPORTED;
 
 /** The other codes of the format, refused with a message that says they are valid but unsupported. @internal */
-export const UNSUPPORTED = new Set(["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "U32", "I64", "U64", "F8_E4M3", "F8_E5M2", "C64"]);
+export const UNSUPPORTED = new Set(["BOOL", "U8", "I8", "I16", "U16", "F16", "BF16", "U32", "U64", "F8_E4M3", "F8_E5M2", "C64"]);
 
 /**
  * Names refused on both sides: `__proto__` and its friends would reach or replace `Object.prototype`
@@ -53,7 +59,14 @@ export function writeElement(view: DataView, code: Code, at: number, v: number):
 }
 
 /** The values of `count` little-endian elements of `code` from byte `at`, in the matching typed array. @internal */
-export function readElements(view: DataView, code: Code, at: number, count: number): Float32Array | Float64Array | Int32Array {
+export function readElements(view: DataView, code: Code, at: number, count: number, name: string): Float32Array | Float64Array | Int32Array {
+  if (code === "I64") {
+    return Int32Array.from({ length: count }, (_, i) => {
+      const v = view.getBigInt64(at + i * 8, true);
+      if (v < -(2n ** 31n) || v >= 2n ** 31n) throw new ValueError("decodeSafetensors", `"${name}"[${i}] = ${v} (I64) does not fit in int32`);
+      return Number(v);
+    });
+  }
   if (code === "F64") return Float64Array.from({ length: count }, (_, i) => view.getFloat64(at + i * 8, true));
   if (code === "I32") return Int32Array.from({ length: count }, (_, i) => view.getInt32(at + i * 4, true));
   return Float32Array.from({ length: count }, (_, i) => view.getFloat32(at + i * 4, true));

@@ -1,5 +1,5 @@
 import { writeFileAtomically } from "@tapegrad/core";
-import type { Module } from "../module.js";
+import type { AnyModule } from "../module.js";
 import { decodeSafetensors } from "./decode.js";
 import { encodeSafetensors } from "./encode.js";
 
@@ -19,7 +19,7 @@ export interface SaveOptions {
  * await save(model, "model.safetensors");
  * ```
  */
-export async function save(module: Module, path: string, options: SaveOptions = {}): Promise<void> {
+export async function save(module: AnyModule, path: string, options: SaveOptions = {}): Promise<void> {
   await writeFileAtomically(path, encodeSafetensors(module.stateDict(), options.metadata));
 }
 
@@ -31,8 +31,9 @@ export async function save(module: Module, path: string, options: SaveOptions = 
  * const model = await load(mlp([64, 32, 32, 10]), "model.safetensors");
  * ```
  */
-export async function load<M extends Module>(module: M, path: string): Promise<M> {
+export async function load<M extends AnyModule>(module: M, path: string): Promise<M> {
   const { readFile } = await import("node:fs/promises");
   const bytes = await readFile(path);
-  return module.loadStateDict(decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  module.loadStateDict(decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  return module;
 }

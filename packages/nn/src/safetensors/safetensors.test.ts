@@ -136,8 +136,8 @@ describe("decodeSafetensors refuses bad files with a clear error", () => {
   });
 
   it.each([
-    ["F16", /"w" has dtype "F16", which is not supported by tapegrad \(supported: F32, F64, I32\)/],
-    ["I64", /not supported by tapegrad/],
+    ["F16", /"w" has dtype "F16", which is not supported by tapegrad \(supported: F32, F64, I32, and I64 read into int32\)/],
+    ["U64", /not supported by tapegrad/],
     ["F33", /"F33", which is not a safetensors dtype/],
     ["toString", /not a safetensors dtype/],
   ])("dtype %s is a DTypeError", (dtype, message) => {

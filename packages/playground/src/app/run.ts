@@ -14,7 +14,11 @@ export class Run {
 
   constructor(s: Settings, data: PlaygroundData, entrants: readonly { readonly optimizer: OptimizerName; readonly lr: number }[]) {
     const initial = buildNetwork(s).stateDict();
-    this.trainers = entrants.map((e) => new Trainer(buildNetwork(s).loadStateDict(initial), e.optimizer, e.lr, data.train, s));
+    this.trainers = entrants.map((e) => {
+      const network = buildNetwork(s);
+      network.loadStateDict(initial); // every entrant starts from the same weights
+      return new Trainer(network, e.optimizer, e.lr, data.train, s);
+    });
     this.data = data;
     this.record();
   }

@@ -1,0 +1,199 @@
+/**
+ * train-step-lstm: one training step of a one-layer LSTM (input 32, hidden 128) over a sequence of 32
+ * steps, batch 64: the loss is the mean squared difference between the last hidden state and a fixed
+ * target, then Adam (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, torch's form), float32.
+ *
+ * A step is the forward pass through all 32 steps, the backward pass through time, the update and reading
+ * the loss back to JavaScript. All frameworks start from the same weights (PyTorch's LSTM initialisation,
+ * U(±1/√hidden), drawn once with tapegrad's seeded `Rng`) and the same batch. tapegrad runs its
+ * `LSTM` layer from @tapegrad/nn, whose weights have PyTorch's layout `[4·hidden, in]`; the others hold
+ * the transposes `[in, 4·hidden]` so that every product is `x·W` (tfjs-backend-wasm is slow on transposed
+ * products), and compute the same cell (gates i, f, g, o; both biases, as PyTorch).
+ */
+import { Rng, tensor, type Tensor } from "@tapegrad/core";
+import { LSTM } from "@tapegrad/nn";
+import { Adam } from "@tapegrad/optim";
+import { blockUntilReady, jit, nn, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
+import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
+import { tf, tfjsVersion, useTfjsBackend } from "../frameworks/tfjs.js";
+import { initJax, jaxVersion } from "../frameworks/jax.js";
+import { adam, adamScalars, type JaxAdam, type JaxParams } from "./trainStepMlp.js";
+
+const [T, B, IN, H] = [32, 64, 32, 128] as const;
+const G = 4 * H;
+const LR = 1e-3; // the MLP case's Adam, whose jax-js form this case shares
+const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
+const SEED = 20261207;
+
+interface LstmData {
+  /** PyTorch layout: weight_ih [G, IN], weight_hh [G, H], bias_ih [G], bias_hh [G]. */
+  wih: Float32Array;
+  whh: Float32Array;
+  bih: Float32Array;
+  bhh: Float32Array;
+  /** [T, B, IN], standard normal. */
+  x: Float32Array;
+  /** [B, H], uniform in [−½, ½). */
+  target: Float32Array;
+}
+
+function makeData(): LstmData {
+  const rng = new Rng(SEED);
+  const bound = 1 / Math.sqrt(H);
+  const draw = (n: number): Float32Array => Float32Array.from({ length: n }, () => (2 * rng.uniform() - 1) * bound);
+  return {
+    wih: draw(G * IN), whh: draw(G * H), bih: draw(G), bhh: draw(G),
+    x: Float32Array.from({ length: T * B * IN }, () => rng.normal()),
+    target: Float32Array.from({ length: B * H }, () => rng.uniform() - 0.5),
+  };
+}
+
+let cached: LstmData | null = null;
+const data = (): LstmData => (cached ??= makeData());
+
+/** The transpose of a row-major [rows, cols] matrix, for the frameworks that multiply x·W. */
+function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
+}
+
+function tapegrad(): FrameworkSetup {
+  return {
+    framework: "tapegrad",
+    note: "`LSTM` from @tapegrad/nn (per step: the input and hidden products, the summed biases, the gates) from source with core's default settings; tape autodiff; `Adam` from @tapegrad/optim",
+    async setup(): Promise<Runner> {
+      const d = data();
+      const lstm = new LSTM(IN, H);
+      lstm.loadStateDict({
+        weight_ih_l0: tensor(d.wih, { shape: [G, IN] }), weight_hh_l0: tensor(d.whh, { shape: [G, H] }),
+        bias_ih_l0: tensor(d.bih), bias_hh_l0: tensor(d.bhh),
+      });
+      const x = tensor(d.x, { shape: [T, B, IN] });
+      const target = tensor(d.target, { shape: [1, B, H] });
+      const optimizer = new Adam(lstm.parameters(), { lr: LR, betas: [BETA1, BETA2], eps: EPS });
+      return {
+        async step() {
+          optimizer.zeroGrad();
+          const [, [hN]] = lstm.forward(x);
+          const loss: Tensor = hN.sub(target).square().mean();
+          loss.backward();
+          optimizer.step();
+          return loss.item();
+        },
+        dispose: () => undefined,
+      };
+    },
+  };
+}
+
+function tfjsWasm(): FrameworkSetup {
+  return {
+    framework: `tfjs ${tfjsVersion} (wasm)`,
+    note: "@tensorflow/tfjs + @tensorflow/tfjs-backend-wasm (one thread, SIMD); the cell written with tfjs ops, the input projection of all steps in one product, `tf.train.adam(...).minimize(...)`",
+    async setup(): Promise<Runner> {
+      await useTfjsBackend("wasm");
+      const d = data();
+      const vars = [
+        tf.variable(tf.tensor2d(transposed(d.wih, G, IN), [IN, G])), tf.variable(tf.tensor2d(transposed(d.whh, G, H), [H, G])),
+        tf.variable(tf.tensor1d(d.bih)), tf.variable(tf.tensor1d(d.bhh)),
+      ];
+      const [wih, whh, bih, bhh] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+      const x = tf.tensor2d(d.x, [T * B, IN]);
+      const target = tf.tensor2d(d.target, [B, H]);
+      const optimizer = tf.train.adam(LR, BETA1, BETA2, EPS);
+      const lossFn = (): tf.Scalar => {
+        const steps = tf.unstack(tf.reshape(tf.add(tf.matMul(x, wih), bih), [T, B, G]));
+        let h: tf.Tensor = tf.zeros([B, H]);
+        let c: tf.Tensor = tf.zeros([B, H]);
+        for (const xw of steps) {
+          const [i, f, g, o] = tf.split(tf.add(tf.add(xw, tf.matMul(h, whh)), bhh), 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          c = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+          h = tf.mul(tf.sigmoid(o), tf.tanh(c));
+        }
+        return tf.mean(tf.square(tf.sub(h, target))) as tf.Scalar;
+      };
+      return {
+        async step() {
+          const loss = optimizer.minimize(lossFn, true, vars)!;
+          const value = (await loss.data())[0]!;
+          loss.dispose();
+          return value;
+        },
+        dispose() {
+          tf.dispose([...vars, x, target]);
+          optimizer.dispose();
+        },
+        activate: () => useTfjsBackend("wasm"),
+        liveObjects: () => tf.memory().numTensors,
+      };
+    },
+  };
+}
+
+/** The loss; consumes `p`, `x` and `target` (jax-js ownership), each used once (`.ref` where reused). */
+function jaxLstmLoss(p: JaxParams, x: np.Array, target: np.Array): np.Array {
+  const [wih, whh, bih, bhh] = p as [np.Array, np.Array, np.Array, np.Array];
+  const steps = np.unstack(np.matmul(x, wih).add(bih).reshape([T, B, G]), 0);
+  let h = np.zeros([B, H]);
+  let c = np.zeros([B, H]);
+  for (const xw of steps) {
+    const [i, f, g, o] = np.split(xw.add(np.matmul(h, whh.ref)).add(bhh.ref), 4, 1) as [np.Array, np.Array, np.Array, np.Array];
+    c = nn.sigmoid(f).mul(c).add(nn.sigmoid(i).mul(np.tanh(g)));
+    h = nn.sigmoid(o).mul(np.tanh(c.ref));
+  }
+  whh.dispose();
+  bhh.dispose();
+  c.dispose();
+  return np.square(h.sub(target)).sum().mul(1 / (B * H));
+}
+
+function jaxjsJit(): FrameworkSetup {
+  return {
+    framework: `jax-js ${jaxVersion} (wasm, jit)`,
+    note: "`jit` of the whole step (valueAndGrad of the unrolled 32 steps + Adam written with jax-js ops); its first call traces and compiles (the cold first-step column)",
+    async setup(): Promise<Runner> {
+      await initJax();
+      const d = data();
+      let params: JaxParams = [
+        np.array(transposed(d.wih, G, IN)).reshape([IN, G]), np.array(transposed(d.whh, G, H)).reshape([H, G]),
+        np.array(Float32Array.from(d.bih)), np.array(Float32Array.from(d.bhh)),
+      ];
+      const x = np.array(Float32Array.from(d.x)).reshape([T * B, IN]);
+      const target = np.array(Float32Array.from(d.target)).reshape([B, H]);
+      let state: JaxAdam = { m: params.map((p) => np.zerosLike(p.ref)), v: params.map((p) => np.zerosLike(p.ref)) };
+      let t = 0;
+      const valueAndGradLoss = valueAndGrad(jaxLstmLoss);
+      const trainStep = jit((p: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: np.Array, xb: np.Array, yb: np.Array): [np.Array, JaxParams, JaxAdam] => {
+        const [loss, g] = valueAndGradLoss(tree.ref(p), xb, yb);
+        return [loss, ...adam(p, g, s, lrHat, vScale)];
+      });
+      return {
+        async step() {
+          const [lrHat, vScale] = adamScalars(++t);
+          let loss: np.Array;
+          [loss, params, state] = trainStep(params, state, lrHat, vScale, x.ref, target.ref);
+          await blockUntilReady(params);
+          return (await loss.data())[0]!;
+        },
+        dispose() {
+          tree.dispose(params);
+          tree.dispose(state);
+          x.dispose();
+          target.dispose();
+          trainStep.dispose();
+        },
+      };
+    },
+  };
+}
+
+export const trainStepLstm: BenchCase = {
+  name: "train-step-lstm",
+  description:
+    "One Adam training step (forward through 32 steps, backward through time, update, loss read back) of a one-layer LSTM, " +
+    "input 32, hidden 128, batch 64, loss the mean squared error of the last hidden state, lr 1e-3, float32, same weights and data everywhere",
+  rtol: 1e-4,
+  checkSteps: 3,
+  frameworks: [tapegrad(), tfjsWasm(), jaxjsJit()],
+};
