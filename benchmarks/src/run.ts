@@ -16,11 +16,12 @@ import { measureInterleaved, timeOnce, type MeasureOptions } from "./harness.js"
 import { caseTable, checkLines, machineInfo, type CaseResult, type Row } from "./report.js";
 import type { BenchCase, Runner } from "./types.js";
 import { trainStepMlp } from "./cases/trainStepMlp.js";
+import { trainStepCnn } from "./cases/trainStepCnn.js";
 import { matmulCases } from "./cases/matmul.js";
 import { smallOps, smallOpsJax } from "./cases/smallOps.js";
 
 /** All cases, in the order they run. Add a case here. */
-const CASES: BenchCase[] = [trainStepMlp, ...matmulCases, smallOps, smallOpsJax];
+const CASES: BenchCase[] = [trainStepMlp, trainStepCnn, ...matmulCases, smallOps, smallOpsJax];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
