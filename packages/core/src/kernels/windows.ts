@@ -35,6 +35,9 @@ export function unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, p
   const [[kh, kw], [sh, sw], [[top], [left]], [dh, dw]] = [win.kernel, win.stride, win.padding, win.dilation];
   const planes = sizeOf(shape.slice(0, -2));
   const out = allocate(dtype, sizeOf(outShape));
+  // A new array is already zero, so a zero padding (conv2d's) needs no writes. Otherwise the padded ends
+  // of a row are a column or two: a loop, since a call to `fill` per row end cost more than the copy.
+  const pad = padValue !== 0;
   let o = 0;
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < kh; i++) {
@@ -43,12 +46,12 @@ export function unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, p
         for (let oh = 0; oh < Ho; oh++, o += Wo) {
           const h = oh * sh - top + i * dh;
           if (h < 0 || h >= H) {
-            out.fill(padValue, o, o + Wo);
+            if (pad) out.fill(padValue, o, o + Wo);
             continue;
           }
-          out.fill(padValue, o, o + from);
+          if (pad) for (let ow = 0; ow < from; ow++) out[o + ow] = padValue;
           for (let ow = from, at = p * H * W + h * W + from * sw - left + j * dw; ow < to; ow++, at += sw) out[o + ow] = x[at]!;
-          out.fill(padValue, o + to, o + Wo);
+          if (pad) for (let ow = to; ow < Wo; ow++) out[o + ow] = padValue;
         }
       }
     }
