@@ -268,6 +268,25 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
     }
   });
 
+  it("sums and maxima over axes that are not neighbours (a bias gradient's N, H, W) equal the reference bit for bit", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.integer(), (shape, pick, seed) => {
+        const rng = new Rng(seed);
+        const axes = shape.map((_, i) => i).filter((i) => pick[i]);
+        fc.pre(axes.some((a, i) => i > 0 && a !== axes[i - 1]! + 1)); // neighbouring runs take the other path (next test)
+        const n = shape.reduce((p, q) => p * q, 1);
+        const combine = { sum: (p: number, v: number): number => p + v, max: (p: number, v: number): number => (v > p || Number.isNaN(v) ? v : p) };
+        for (const dtype of ["float32", "float64"] as const) {
+          const x = dtype === "float32" ? randomF32(rng, n) : Float64Array.from(randomF32(rng, n));
+          for (const [op, init] of [["sum", 0], ["max", -Infinity]] as const) {
+            expect(fastKernels.reduce(op, x, shape, axes, dtype, init, combine[op])).toEqual(referenceKernels.reduce(op, x, shape, axes, dtype, init, combine[op]));
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("sums and maxima over runs of axes, and matrix transposes, agree with the reference", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (shape, first, count, seed) => {
