@@ -287,6 +287,16 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
     );
   });
 
+  it("relu keeps NaN and turns −0 into +0 in both dtypes and int32, as the reference's Math.max", () => {
+    const values = [NaN, -0, 0, -1.5, 2.25, -Infinity, Infinity, 1e-40, -1e-40];
+    for (const storage of [Float32Array.from(values), Float64Array.from(values), Int32Array.of(-3, 0, 5, -2147483648, 2147483647)]) {
+      const dtype = storage instanceof Float64Array ? "float64" : storage instanceof Int32Array ? "int32" : "float32";
+      const relu = (v: number): number => Math.max(v, 0);
+      const [fast, ref] = [fastKernels.map("relu", storage, dtype, relu), referenceKernels.map("relu", storage, dtype, relu)];
+      expect(Array.from(fast).every((v, i) => Object.is(v, ref[i]))).toBe(true);
+    }
+  });
+
   it("sums and maxima over runs of axes, and matrix transposes, agree with the reference", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (shape, first, count, seed) => {
