@@ -7,6 +7,7 @@ import { useKernels } from "../src/kernels/active.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
 import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
 import { caseGen, drawInputs } from "./caseGen.js";
+import type { Window } from "../src/ops/windows.js";
 
 /**
  * The fast kernels against the reference kernels: every primitive's forward under both backends, in both
@@ -367,35 +368,58 @@ describe("im2col and col2im kernels", () => {
     seed: fc.integer(),
   });
 
+  /** Checks every element of im2col against the window formula, padding read as `padValue`; returns the columns. */
+  function checkTaps(win: Window, size: readonly number[], planes: number, rng: Rng, padValue: number): { x: Float64Array; cols: Storage; outSize: number[] } | null {
+    const { kernel, stride, padding, dilation } = win;
+    const outSize = [0, 1].map((d) => Math.floor((size[d]! + padding[d]![0] + padding[d]![1] - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1);
+    if (!outSize.every((n) => n >= 1)) return null;
+    const [H, W, Ho, Wo] = [size[0]!, size[1]!, outSize[0]!, outSize[1]!];
+    const x = Float64Array.from({ length: planes * H * W }, () => Math.round(8 * rng.uniform()) - 4);
+    const cols = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], padValue, "float64");
+    let k = 0;
+    for (let p = 0; p < planes; p++) {
+      for (let i = 0; i < kernel[0]; i++) {
+        for (let j = 0; j < kernel[1]; j++) {
+          for (let oh = 0; oh < Ho; oh++) {
+            for (let ow = 0; ow < Wo; ow++) {
+              const [h, w] = [oh * stride[0] - padding[0][0] + i * dilation[0], ow * stride[1] - padding[1][0] + j * dilation[1]];
+              expect(cols[k++]).toBe(h >= 0 && h < H && w >= 0 && w < W ? x[(p * H + h) * W + w] : padValue);
+            }
+          }
+        }
+      }
+    }
+    return { x, cols, outSize };
+  }
+
   it("im2col reads each tap from where the window formula says (padding included), and col2im is its exact adjoint", () => {
     fc.assert(
       fc.property(geometry, ({ kernel, stride, padding, dilation, size, planes, seed }) => {
         const win = { kernel, stride, padding, dilation };
-        const outSize = [0, 1].map((d) => Math.floor((size[d]! + padding[d]![0] + padding[d]![1] - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1);
-        fc.pre(outSize.every((n) => n >= 1));
-        const [H, W, Ho, Wo] = [size[0], size[1], outSize[0]!, outSize[1]!];
         const rng = new Rng(seed);
-        const x = Float64Array.from({ length: planes * H * W }, () => Math.round(8 * rng.uniform()) - 4);
-        const cols = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], -7, "float64");
-        let k = 0;
-        for (let p = 0; p < planes; p++) {
-          for (let i = 0; i < kernel[0]; i++) {
-            for (let j = 0; j < kernel[1]; j++) {
-              for (let oh = 0; oh < Ho; oh++) {
-                for (let ow = 0; ow < Wo; ow++) {
-                  const [h, w] = [oh * stride[0] - padding[0][0] + i * dilation[0], ow * stride[1] - padding[1][0] + j * dilation[1]];
-                  expect(cols[k++]).toBe(h >= 0 && h < H && w >= 0 && w < W ? x[(p * H + h) * W + w] : -7);
-                }
-              }
-            }
-          }
-        }
+        const taps = checkTaps(win, size, planes, rng, -7);
+        fc.pre(taps !== null);
+        const { x, cols, outSize } = taps!;
+        const [H, W, Ho, Wo] = [size[0], size[1], outSize[0]!, outSize[1]!];
         // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ (exact: small integers), with zero padding.
         const c = Float64Array.from({ length: cols.length }, () => Math.round(8 * rng.uniform()) - 4);
         const zeroPadded = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], 0, "float64");
         const back = referenceKernels.fold(c, [planes, kernel[0] * kernel[1], Ho, Wo], win, [planes, H, W], "float64");
         const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
         expect(dot(zeroPadded, c)).toBe(dot(x, back));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("im2col with stride 1 and output rows as wide as the input's (its shifted-copy path) reads the formula's taps, any padding value", () => {
+    fc.assert(
+      fc.property(geometry, fc.integer({ min: 0, max: 12 }), ({ kernel, padding, dilation, size, planes, seed }, split) => {
+        // Left and right padding that add up to the window's extent − 1, so that Wo = W.
+        const extent = dilation[1] * (kernel[1] - 1);
+        const left = split % (extent + 1);
+        const win = { kernel, stride: [1, 1] as [number, number], padding: [padding[0], [left, extent - left]] as [[number, number], [number, number]], dilation };
+        for (const padValue of [0, -7]) checkTaps(win, size, planes, new Rng(seed), padValue);
       }),
       { numRuns: 300 },
     );
