@@ -14,6 +14,8 @@ export interface Row {
   /** The very first step after setup, in ms: lazy initialisation, kernel compilation and jit tracing included. */
   firstStepMs?: number;
   stats?: Stats;
+  /** False for a row that times a part of the work; the correctness check leaves it out. */
+  comparable?: false;
   /** Framework-owned live objects before and after timing (leak check), when the framework counts them. */
   live?: [number, number];
   error?: string;
@@ -65,7 +67,7 @@ export function caseTable(result: CaseResult): string[] {
     }
     const s = r.stats!;
     const ratio = ref !== undefined ? `${fmt(s.median / ref)}×` : "—";
-    const check = r.checkOk === undefined ? "not run" : `${r.checkOk ? "ok" : "MISMATCH"} (max rel. diff ${r.checkRelDiff!.toExponential(1)})`;
+    const check = r.comparable === false ? "not compared (times a part)" : r.checkOk === undefined ? "not run" : `${r.checkOk ? "ok" : "MISMATCH"} (max rel. diff ${r.checkRelDiff!.toExponential(1)})`;
     lines.push(
       `| ${r.framework} | ${fmt(s.median)} | ${fmt(s.iqr)} (${fmt(s.q1)}–${fmt(s.q3)}) | ${s.samples.length} | ${ratio} | ` +
         `${r.firstStepMs === undefined ? "—" : fmt(r.firstStepMs)} | ${check} |`,

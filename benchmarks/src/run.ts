@@ -16,12 +16,14 @@ import { measureInterleaved, timeOnce, type MeasureOptions } from "./harness.js"
 import { caseTable, checkLines, machineInfo, type CaseResult, type Row } from "./report.js";
 import type { BenchCase, Runner } from "./types.js";
 import { trainStepMlp } from "./cases/trainStepMlp.js";
+import { trainStepCnn } from "./cases/trainStepCnn.js";
 import { matmulCases } from "./cases/matmul.js";
 import { smallOps, smallOpsJax } from "./cases/smallOps.js";
+import { conv2dCases } from "./cases/conv2d.js";
 import { trainStepLstm } from "./cases/trainStepLstm.js";
 
 /** All cases, in the order they run. Add a case here. */
-const CASES: BenchCase[] = [trainStepMlp, ...matmulCases, smallOps, smallOpsJax, trainStepLstm];
+const CASES: BenchCase[] = [trainStepMlp, trainStepCnn, trainStepLstm, ...conv2dCases, ...matmulCases, smallOps, smallOpsJax];
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -36,7 +38,11 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 
 async function runCase(all: BenchCase): Promise<CaseResult> {
   const c = { ...all, frameworks: all.frameworks.filter((f) => frameworkFilter === undefined || f.framework.includes(frameworkFilter)) };
-  const rows: Row[] = c.frameworks.map((f) => ({ framework: f.framework, ...(f.note === undefined ? {} : { note: f.note }) }));
+  const rows: Row[] = c.frameworks.map((f) => ({
+    framework: f.framework,
+    ...(f.note === undefined ? {} : { note: f.note }),
+    ...(f.comparable === false ? { comparable: false } : {}),
+  }));
 
   // 1. Correctness: the same steps from the same start must give the same results. The first step of
   //    each framework is timed here too: cold, it includes lazy initialisation and any compilation.
@@ -57,7 +63,7 @@ async function runCase(all: BenchCase): Promise<CaseResult> {
   }
   const ref = rows[0]?.check;
   for (const row of rows) {
-    if (row.check === undefined || ref === undefined) continue;
+    if (row.check === undefined || ref === undefined || row.comparable === false) continue;
     row.checkRelDiff = Math.max(...row.check.map((v, k) => Math.abs(v - ref[k]!) / Math.max(Math.abs(ref[k]!), 1e-30)));
     row.checkOk = row.checkRelDiff <= c.rtol && row.check.every(Number.isFinite);
   }

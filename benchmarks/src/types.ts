@@ -26,6 +26,11 @@ export interface FrameworkSetup {
   framework: string;
   /** Notes printed under the table (how it was run, caveats). */
   note?: string;
+  /**
+   * False for a row that times a part of the work (tapegrad's matmul alone at conv2d's products): its
+   * step's value is not the case's, so the correctness check leaves it out. Default true.
+   */
+  comparable?: boolean;
   /** Builds the model and data; may load the framework's backend. */
   setup(): Promise<Runner>;
 }

@@ -10,19 +10,16 @@
  * the transposes `[in, 4·hidden]` so that every product is `x·W` (tfjs-backend-wasm is slow on transposed
  * products), and compute the same cell (gates i, f, g, o; both biases, as PyTorch).
  */
-import { Rng, tensor, type Tensor } from "@tapegrad/core";
+import { Rng, tensor } from "@tapegrad/core";
 import { LSTM } from "@tapegrad/nn";
-import { Adam } from "@tapegrad/optim";
-import { blockUntilReady, jit, nn, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
+import { nn, numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend } from "../frameworks/tfjs.js";
-import { initJax, jaxVersion } from "../frameworks/jax.js";
-import { adam, adamScalars, type JaxAdam, type JaxParams } from "./trainStepMlp.js";
+import { jaxVersion } from "../frameworks/jax.js";
+import { jaxTrainer, tapegradTrainer, tfjsTrainer, type JaxParams } from "./training.js";
 
 const [T, B, IN, H] = [32, 64, 32, 128] as const;
 const G = 4 * H;
-const LR = 1e-3; // the MLP case's Adam, whose jax-js form this case shares
-const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
 const SEED = 20261207;
 
 interface LstmData {
@@ -71,18 +68,10 @@ function tapegrad(): FrameworkSetup {
       });
       const x = tensor(d.x, { shape: [T, B, IN] });
       const target = tensor(d.target, { shape: [1, B, H] });
-      const optimizer = new Adam(lstm.parameters(), { lr: LR, betas: [BETA1, BETA2], eps: EPS });
-      return {
-        async step() {
-          optimizer.zeroGrad();
-          const [, [hN]] = lstm.forward(x);
-          const loss: Tensor = hN.sub(target).square().mean();
-          loss.backward();
-          optimizer.step();
-          return loss.item();
-        },
-        dispose: () => undefined,
-      };
+      return tapegradTrainer(lstm.parameters(), () => {
+        const [, [hN]] = lstm.forward(x);
+        return hN.sub(target).square().mean();
+      });
     },
   };
 }
@@ -92,7 +81,7 @@ function tfjsWasm(): FrameworkSetup {
     framework: `tfjs ${tfjsVersion} (wasm)`,
     note: "@tensorflow/tfjs + @tensorflow/tfjs-backend-wasm (one thread, SIMD); the cell written with tfjs ops, the input projection of all steps in one product, `tf.train.adam(...).minimize(...)`",
     async setup(): Promise<Runner> {
-      await useTfjsBackend("wasm");
+      await useTfjsBackend("wasm"); // the variables are made on the backend that is active
       const d = data();
       const vars = [
         tf.variable(tf.tensor2d(transposed(d.wih, G, IN), [IN, G])), tf.variable(tf.tensor2d(transposed(d.whh, G, H), [H, G])),
@@ -101,7 +90,6 @@ function tfjsWasm(): FrameworkSetup {
       const [wih, whh, bih, bhh] = vars as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
       const x = tf.tensor2d(d.x, [T * B, IN]);
       const target = tf.tensor2d(d.target, [B, H]);
-      const optimizer = tf.train.adam(LR, BETA1, BETA2, EPS);
       const lossFn = (): tf.Scalar => {
         const steps = tf.unstack(tf.reshape(tf.add(tf.matMul(x, wih), bih), [T, B, G]));
         let h: tf.Tensor = tf.zeros([B, H]);
@@ -113,20 +101,7 @@ function tfjsWasm(): FrameworkSetup {
         }
         return tf.mean(tf.square(tf.sub(h, target))) as tf.Scalar;
       };
-      return {
-        async step() {
-          const loss = optimizer.minimize(lossFn, true, vars)!;
-          const value = (await loss.data())[0]!;
-          loss.dispose();
-          return value;
-        },
-        dispose() {
-          tf.dispose([...vars, x, target]);
-          optimizer.dispose();
-        },
-        activate: () => useTfjsBackend("wasm"),
-        liveObjects: () => tf.memory().numTensors,
-      };
+      return tfjsTrainer("wasm", vars, lossFn, [x, target]);
     },
   };
 }
@@ -153,37 +128,16 @@ function jaxjsJit(): FrameworkSetup {
     framework: `jax-js ${jaxVersion} (wasm, jit)`,
     note: "`jit` of the whole step (valueAndGrad of the unrolled 32 steps + Adam written with jax-js ops); its first call traces and compiles (the cold first-step column)",
     async setup(): Promise<Runner> {
-      await initJax();
       const d = data();
-      let params: JaxParams = [
+      const params = (): JaxParams => [
         np.array(transposed(d.wih, G, IN)).reshape([IN, G]), np.array(transposed(d.whh, G, H)).reshape([H, G]),
         np.array(Float32Array.from(d.bih)), np.array(Float32Array.from(d.bhh)),
       ];
-      const x = np.array(Float32Array.from(d.x)).reshape([T * B, IN]);
-      const target = np.array(Float32Array.from(d.target)).reshape([B, H]);
-      let state: JaxAdam = { m: params.map((p) => np.zerosLike(p.ref)), v: params.map((p) => np.zerosLike(p.ref)) };
-      let t = 0;
-      const valueAndGradLoss = valueAndGrad(jaxLstmLoss);
-      const trainStep = jit((p: JaxParams, s: JaxAdam, lrHat: np.Array, vScale: np.Array, xb: np.Array, yb: np.Array): [np.Array, JaxParams, JaxAdam] => {
-        const [loss, g] = valueAndGradLoss(tree.ref(p), xb, yb);
-        return [loss, ...adam(p, g, s, lrHat, vScale)];
-      });
-      return {
-        async step() {
-          const [lrHat, vScale] = adamScalars(++t);
-          let loss: np.Array;
-          [loss, params, state] = trainStep(params, state, lrHat, vScale, x.ref, target.ref);
-          await blockUntilReady(params);
-          return (await loss.data())[0]!;
-        },
-        dispose() {
-          tree.dispose(params);
-          tree.dispose(state);
-          x.dispose();
-          target.dispose();
-          trainStep.dispose();
-        },
-      };
+      const inputs = (): [np.Array, np.Array] => [
+        np.array(Float32Array.from(d.x)).reshape([T * B, IN]),
+        np.array(Float32Array.from(d.target)).reshape([B, H]),
+      ];
+      return jaxTrainer("jit", jaxLstmLoss, params, inputs);
     },
   };
 }

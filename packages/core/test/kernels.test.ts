@@ -8,6 +8,7 @@ import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
 import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
 import { caseGen, drawInputs } from "./caseGen.js";
 import { runs } from "../../../test-support/fuzz.js";
+import type { Window } from "../src/ops/windows.js";
 
 /**
  * The fast kernels against the reference kernels: every primitive's forward under both backends, in both
@@ -269,6 +270,45 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
     }
   });
 
+  /**
+   * Fast sum against the exact (float64) sum, within the worst-case float32 summation error n·2⁻²⁴·Σ|x|
+   * (the reference itself rounds to float32 after every addition, so it is no tighter); max exactly.
+   */
+  function checkReduction(x: Storage, shape: number[], axes: number[], dtype: "float32" | "float64"): void {
+    const plus = (p: number, v: number): number => p + v;
+    const got = fastKernels.reduce("sum", x, shape, axes, dtype, 0, plus);
+    const exact = referenceKernels.reduce("sum", Float64Array.from(x), shape, axes, "float64", 0, plus);
+    const absSum = referenceKernels.reduce("sum", Float64Array.from(x, Math.abs), shape, axes, "float64", 0, plus);
+    const reduced = axes.reduce((p, a) => p * shape[a]!, 1);
+    const eps = dtype === "float32" ? 2 ** -24 : 2 ** -53;
+    got.forEach((v, i) => expect(Math.abs(v - exact[i]!)).toBeLessThanOrEqual((reduced + 1) * eps * absSum[i]! + 1e-300));
+    const max = (p: number, v: number): number => (v > p || Number.isNaN(v) ? v : p);
+    expect(fastKernels.reduce("max", x, shape, axes, dtype, -Infinity, max)).toEqual(referenceKernels.reduce("max", x, shape, axes, dtype, -Infinity, max));
+  }
+
+  it("sums and maxima over axes that are not neighbours (a bias gradient's N, H, W) agree with the reference", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.integer(), (shape, pick, seed) => {
+        const rng = new Rng(seed);
+        const axes = shape.map((_, i) => i).filter((i) => pick[i]);
+        fc.pre(axes.some((a, i) => i > 0 && a !== axes[i - 1]! + 1)); // neighbouring runs take the other path (next test)
+        const n = shape.reduce((p, q) => p * q, 1);
+        for (const dtype of ["float32", "float64"] as const) checkReduction(dtype === "float32" ? randomF32(rng, n) : Float64Array.from(randomF32(rng, n)), shape, axes, dtype);
+      }),
+      runs(100),
+    );
+  });
+
+  it("relu keeps NaN and turns −0 into +0 in both dtypes and int32, as the reference's Math.max", () => {
+    const values = [NaN, -0, 0, -1.5, 2.25, -Infinity, Infinity, 1e-40, -1e-40];
+    for (const storage of [Float32Array.from(values), Float64Array.from(values), Int32Array.of(-3, 0, 5, -2147483648, 2147483647)]) {
+      const dtype = storage instanceof Float64Array ? "float64" : storage instanceof Int32Array ? "int32" : "float32";
+      const relu = (v: number): number => Math.max(v, 0);
+      const [fast, ref] = [fastKernels.map("relu", storage, dtype, relu), referenceKernels.map("relu", storage, dtype, relu)];
+      expect(Array.from(fast).every((v, i) => Object.is(v, ref[i]))).toBe(true);
+    }
+  });
+
   it("sums and maxima over runs of axes, and matrix transposes, agree with the reference", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 }), fc.integer(), (shape, first, count, seed) => {
@@ -277,17 +317,7 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
         const n = shape.reduce((p, q) => p * q, 1);
         for (const dtype of ["float32", "float64"] as const) {
           const x = dtype === "float32" ? randomF32(rng, n) : Float64Array.from(randomF32(rng, n));
-          // Against the exact (float64) sum, within the worst-case float32 summation error n·2⁻²⁴·Σ|x|
-          // (the reference itself rounds to float32 after every addition, so it is no tighter).
-          const plus = (p: number, v: number): number => p + v;
-          const got = fastKernels.reduce("sum", x, shape, axes, dtype, 0, plus);
-          const exact = referenceKernels.reduce("sum", Float64Array.from(x), shape, axes, "float64", 0, plus);
-          const absSum = referenceKernels.reduce("sum", Float64Array.from(x, Math.abs), shape, axes, "float64", 0, plus);
-          const reduced = axes.reduce((p, a) => p * shape[a]!, 1);
-          const eps = dtype === "float32" ? 2 ** -24 : 2 ** -53;
-          got.forEach((v, i) => expect(Math.abs(v - exact[i]!)).toBeLessThanOrEqual((reduced + 1) * eps * absSum[i]! + 1e-300));
-          const max = (p: number, v: number): number => (v > p || Number.isNaN(v) ? v : p);
-          expect(fastKernels.reduce("max", x, shape, axes, dtype, -Infinity, max)).toEqual(referenceKernels.reduce("max", x, shape, axes, dtype, -Infinity, max));
+          checkReduction(x, shape, axes, dtype);
           if (shape.length >= 2) {
             const perm = [...shape.keys()].map((i) => (i < shape.length - 2 ? i : i === shape.length - 2 ? shape.length - 1 : shape.length - 2));
             expect(fastKernels.transpose(x, shape, perm, dtype)).toEqual(referenceKernels.transpose(x, shape, perm, dtype));
@@ -339,35 +369,58 @@ describe("im2col and col2im kernels", () => {
     seed: fc.integer(),
   });
 
+  /** Checks every element of im2col against the window formula, padding read as `padValue`; returns the columns. */
+  function checkTaps(win: Window, size: readonly number[], planes: number, rng: Rng, padValue: number): { x: Float64Array; cols: Storage; outSize: number[] } | null {
+    const { kernel, stride, padding, dilation } = win;
+    const outSize = [0, 1].map((d) => Math.floor((size[d]! + padding[d]![0] + padding[d]![1] - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1);
+    if (!outSize.every((n) => n >= 1)) return null;
+    const [H, W, Ho, Wo] = [size[0]!, size[1]!, outSize[0]!, outSize[1]!];
+    const x = Float64Array.from({ length: planes * H * W }, () => Math.round(8 * rng.uniform()) - 4);
+    const cols = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], padValue, "float64");
+    let k = 0;
+    for (let p = 0; p < planes; p++) {
+      for (let i = 0; i < kernel[0]; i++) {
+        for (let j = 0; j < kernel[1]; j++) {
+          for (let oh = 0; oh < Ho; oh++) {
+            for (let ow = 0; ow < Wo; ow++) {
+              const [h, w] = [oh * stride[0] - padding[0][0] + i * dilation[0], ow * stride[1] - padding[1][0] + j * dilation[1]];
+              expect(cols[k++]).toBe(h >= 0 && h < H && w >= 0 && w < W ? x[(p * H + h) * W + w] : padValue);
+            }
+          }
+        }
+      }
+    }
+    return { x, cols, outSize };
+  }
+
   it("im2col reads each tap from where the window formula says (padding included), and col2im is its exact adjoint", () => {
     fc.assert(
       fc.property(geometry, ({ kernel, stride, padding, dilation, size, planes, seed }) => {
         const win = { kernel, stride, padding, dilation };
-        const outSize = [0, 1].map((d) => Math.floor((size[d]! + padding[d]![0] + padding[d]![1] - dilation[d]! * (kernel[d]! - 1) - 1) / stride[d]!) + 1);
-        fc.pre(outSize.every((n) => n >= 1));
-        const [H, W, Ho, Wo] = [size[0], size[1], outSize[0]!, outSize[1]!];
         const rng = new Rng(seed);
-        const x = Float64Array.from({ length: planes * H * W }, () => Math.round(8 * rng.uniform()) - 4);
-        const cols = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], -7, "float64");
-        let k = 0;
-        for (let p = 0; p < planes; p++) {
-          for (let i = 0; i < kernel[0]; i++) {
-            for (let j = 0; j < kernel[1]; j++) {
-              for (let oh = 0; oh < Ho; oh++) {
-                for (let ow = 0; ow < Wo; ow++) {
-                  const [h, w] = [oh * stride[0] - padding[0][0] + i * dilation[0], ow * stride[1] - padding[1][0] + j * dilation[1]];
-                  expect(cols[k++]).toBe(h >= 0 && h < H && w >= 0 && w < W ? x[(p * H + h) * W + w] : -7);
-                }
-              }
-            }
-          }
-        }
+        const taps = checkTaps(win, size, planes, rng, -7);
+        fc.pre(taps !== null);
+        const { x, cols, outSize } = taps!;
+        const [H, W, Ho, Wo] = [size[0], size[1], outSize[0]!, outSize[1]!];
         // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ (exact: small integers), with zero padding.
         const c = Float64Array.from({ length: cols.length }, () => Math.round(8 * rng.uniform()) - 4);
         const zeroPadded = referenceKernels.unfold(x, [planes, H, W], win, [planes, kernel[0] * kernel[1], Ho, Wo], 0, "float64");
         const back = referenceKernels.fold(c, [planes, kernel[0] * kernel[1], Ho, Wo], win, [planes, H, W], "float64");
         const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((s, v, i) => s + v * b[i]!, 0);
         expect(dot(zeroPadded, c)).toBe(dot(x, back));
+      }),
+      runs(300),
+    );
+  });
+
+  it("im2col with stride 1 and output rows as wide as the input's (its shifted-copy path) reads the formula's taps, any padding value", () => {
+    fc.assert(
+      fc.property(geometry, fc.integer({ min: 0, max: 12 }), ({ kernel, padding, dilation, size, planes, seed }, split) => {
+        // Left and right padding that add up to the window's extent − 1, so that Wo = W.
+        const extent = dilation[1] * (kernel[1] - 1);
+        const left = split % (extent + 1);
+        const win = { kernel, stride: [1, 1] as [number, number], padding: [padding[0], [left, extent - left]] as [[number, number], [number, number]], dilation };
+        for (const padValue of [0, -7]) checkTaps(win, size, planes, new Rng(seed), padValue);
       }),
       runs(300),
     );

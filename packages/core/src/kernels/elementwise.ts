@@ -60,7 +60,20 @@ const unarySpans: Readonly<Record<string, UnarySpan>> = {
   sin: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.sin(x[i]!); },
   cos: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.cos(x[i]!); },
   tanh: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]!); },
-  relu: (out, x) => { for (let i = 0; i < x.length; i++) out[i] = Math.max(x[i]!, 0); },
+  // max(x, 0) chosen on the bits, as reluGrad: the element's words where !(x <= 0) (positive or NaN), else
+  // +0's (so −0 gives +0, as Math.max). Math.max with a ReLU's random signs branched and ran at half the speed.
+  relu: (out, x) => {
+    const [ow, xw] = [words(out), words(x)];
+    if (x.BYTES_PER_ELEMENT === 4) {
+      for (let i = 0; i < x.length; i++) ow[i] = xw[i]! & -+!(x[i]! <= 0);
+    } else {
+      for (let i = 0; i < x.length; i++) {
+        const mask = -+!(x[i]! <= 0);
+        ow[2 * i] = xw[2 * i]! & mask;
+        ow[2 * i + 1] = xw[2 * i + 1]! & mask;
+      }
+    }
+  },
 };
 
 /** The ops that have their own elementwise loop here (the rest run the reference kernel). */

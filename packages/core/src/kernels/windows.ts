@@ -34,7 +34,11 @@ export function unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, p
   const [Ho, Wo] = [outShape[outShape.length - 2]!, outShape[outShape.length - 1]!];
   const [[kh, kw], [sh, sw], [[top], [left]], [dh, dw]] = [win.kernel, win.stride, win.padding, win.dilation];
   const planes = sizeOf(shape.slice(0, -2));
+  if (sh === 1 && sw === 1 && Wo === W) return unfoldShifted(x, planes, H, W, Ho, win, allocate(dtype, sizeOf(outShape)), padValue);
   const out = allocate(dtype, sizeOf(outShape));
+  // A new array is already zero, so a zero padding (conv2d's) needs no writes. Otherwise the padded ends
+  // of a row are a column or two: a loop, since a call to `fill` per row end cost more than the copy.
+  const pad = padValue !== 0;
   let o = 0;
   for (let p = 0; p < planes; p++) {
     for (let i = 0; i < kh; i++) {
@@ -43,12 +47,51 @@ export function unfold(x: Storage, shape: Shape, win: Window, outShape: Shape, p
         for (let oh = 0; oh < Ho; oh++, o += Wo) {
           const h = oh * sh - top + i * dh;
           if (h < 0 || h >= H) {
-            out.fill(padValue, o, o + Wo);
+            if (pad) out.fill(padValue, o, o + Wo);
             continue;
           }
-          out.fill(padValue, o, o + from);
+          if (pad) for (let ow = 0; ow < from; ow++) out[o + ow] = padValue;
           for (let ow = from, at = p * H * W + h * W + from * sw - left + j * dw; ow < to; ow++, at += sw) out[o + ow] = x[at]!;
-          out.fill(padValue, o + to, o + Wo);
+          if (pad) for (let ow = to; ow < Wo; ow++) out[o + ow] = padValue;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `unfold` for stride 1 with rows as wide as the input's (a "same" convolution): then each tap's output
+ * plane is the input plane shifted by a constant, (i·dh − top)·W + (j·dw − left), so the rows inside the
+ * image are one contiguous copy (memcpy speed), after which the columns that wrapped around a row edge
+ * and the rows over the padding are set to `padValue`. About twice as fast as the row loop on the CNN
+ * benchmark's [64, 16, 14, 14] (measured alone).
+ */
+function unfoldShifted(x: Storage, planes: number, H: number, W: number, Ho: number, win: Window, out: Storage, padValue: number): Storage {
+  const [[kh, kw], [[top], [left]], [dh, dw]] = [win.kernel, win.padding, win.dilation];
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const plane = p * H * W;
+    for (let i = 0; i < kh; i++) {
+      const rowShift = i * dh - top;
+      const [ohFrom, ohTo] = [Math.min(Ho, Math.max(0, -rowShift)), Math.max(0, Math.min(Ho, H - rowShift))];
+      for (let j = 0; j < kw; j++, o += Ho * W) {
+        const colShift = j * dw - left;
+        const [from, to] = insideColumns(W, W, 1, left, j * dw);
+        if (ohFrom < ohTo) {
+          // Source of the block of rows [ohFrom, ohTo), clamped to the plane: what falls outside lands
+          // only on wrapped columns, which are overwritten below.
+          const start = plane + (ohFrom + rowShift) * W + colShift;
+          const [a, b] = [Math.max(plane, start), Math.min(plane + H * W, start + (ohTo - ohFrom) * W)];
+          if (a < b) out.set(x.subarray(a, b), o + ohFrom * W + (a - start));
+          for (let oh = ohFrom, r = o + ohFrom * W; oh < ohTo; oh++, r += W) {
+            for (let ow = 0; ow < from; ow++) out[r + ow] = padValue;
+            for (let ow = to; ow < W; ow++) out[r + ow] = padValue;
+          }
+        }
+        if (padValue !== 0) {
+          out.fill(padValue, o, o + ohFrom * W);
+          out.fill(padValue, o + ohTo * W, o + Ho * W);
         }
       }
     }
