@@ -24,6 +24,11 @@ const shortForward: core.OpRule = {
   test: {},
 };
 
+/** customVjp rules that break their promises, one mistake each. */
+const customMul = core.customVjp((x: Tensor, y: Tensor) => x.mul(y), { fwd: (x, y) => [x.mul(y), [x, y]] as const, bwd: ([, y], ct) => [ct.mul(y)] as never });
+const wrongShape = core.customVjp((p: { w: Tensor }) => p.w, { fwd: (p) => [p.w, null], bwd: () => [{ w: tensor([1, 2, 3]) }] });
+const wrongStructure = core.customVjp((p: { w: Tensor }) => p.w, { fwd: (p) => [p.w, null], bwd: (_, ct) => [ct] as never });
+
 const rows: readonly CatalogueRow[] = [
   // Nested arrays and shapes.
   { bad: "ragged nested array", call: () => tensor([[1, 2], [3]] as never), error: ValueError, op: "tensor", says: "ragged nested array: length 1 at [1], expected 2" },
@@ -59,6 +64,12 @@ const rows: readonly CatalogueRow[] = [
   { bad: "grad of what is not a function", call: () => core.grad(null as never)(tensor(1)), error: ValueError, op: "grad", says: "expected a function of Tensors, got null" },
   { bad: "grad whose function returns undefined", call: () => core.grad((() => undefined) as never)(tensor(1)), error: ValueError, op: "grad", says: "the function must return a Tensor, got undefined" },
   { bad: "grad with createGraph that is not a boolean", call: () => core.grad((x: Tensor) => x, { createGraph: 1 as never })(tensor(1)), error: ValueError, op: "grad", says: "option createGraph must be a boolean, got 1" },
+  // Custom rules whose fwd, bwd or jvp breaks its promise.
+  { bad: "customVjp bwd returning too few cotangents", call: () => core.grad((x: Tensor) => customMul(x, tensor(2)).sum())(tensor([1])), error: ValueError, op: "customVjp", says: "bwd must return an array with one cotangent per argument (2), got an array [a float32[1] tensor]" },
+  { bad: "customVjp bwd returning a cotangent of the wrong shape", call: () => core.grad((p: { w: Tensor }) => wrongShape(p).sum())({ w: tensor([1, 2]) }), error: ShapeError, op: "customVjp", shapes: [[3], [2]], says: "bwd's cotangent 0.w has shape [3], but argument 0.w has shape [2]" },
+  { bad: "customVjp bwd returning a cotangent of the wrong structure", call: () => core.grad((p: { w: Tensor }) => wrongStructure(p).sum())({ w: tensor([1, 2]) }), error: ValueError, op: "customVjp", says: "bwd's cotangent 0: expected an object with keys w, got a leaf" },
+  { bad: "customVjp fwd not returning [output, residuals]", call: () => core.grad((x: Tensor) => core.customVjp((y: Tensor) => y, { fwd: ((y: Tensor) => y) as never, bwd: (_: null, ct: Tensor) => [ct] })(x).sum())(tensor([1])), error: ValueError, op: "customVjp", says: "fwd must return [output, residuals], got a float32[1] tensor" },
+  { bad: "customJvp rule returning a tangent that does not fit the output", call: () => core.jvp(core.customJvp((x: Tensor) => x.mul(2), { jvp: () => tensor([1, 2, 3]) }), [tensor([1, 2])], [tensor([1, 1])]), error: ShapeError, op: "customJvp", shapes: [[3], [2]], says: "JVP rule returned a tangent that does not fit the output" },
   { bad: "an op given a string", call: () => x23.add("1" as never), error: ValueError, op: "add", says: 'each input must be a Tensor or a number, got "1"' },
   // A user's op whose forward breaks its promise.
   { bad: "custom op whose forward returns too few elements", call: () => core.apply(shortForward, [tensor([1, 2, 3])], undefined), error: ValueError, op: "short", says: "forward must return a Float32Array of 3 elements for its float32[3] output, got a Float32Array of length 1" },
