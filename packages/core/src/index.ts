@@ -42,6 +42,8 @@ export type { TensorFunction, ArgnumsOption, ArgnumsSpec, GradOptions, GradResul
 export { treeFlatten, treeUnflatten, treeMap } from "./autodiff/tree.js";
 export { customVjp, customJvp } from "./autodiff/customRules.js";
 export { checkpoint } from "./autodiff/checkpoint.js";
+export { vmap } from "./autodiff/vmap.js";
+export type { VmapOptions, AxisSpec } from "./autodiff/vmap.js";
 export type { CustomVjpRules, CustomJvpRule, ArgumentCotangents } from "./autodiff/customRules.js";
 export type { Tree, TreeLeaf, TreeDef, TreeWith, TensorTree, LeafOf } from "./autodiff/tree.js";
 export { jvp } from "./autodiff/jvp.js";

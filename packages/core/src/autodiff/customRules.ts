@@ -5,7 +5,7 @@ import { Tensor } from "../tensor.js";
 import { zerosLike } from "../creation.js";
 import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
 import { flattenArgs, unflattenArgs, type FlatArgs } from "./flatArgs.js";
-import { applyFunctionOp } from "./functionOp.js";
+import { applyFunctionOp, concrete } from "./functionOp.js";
 import { isGradEnabled } from "./mode.js";
 import { trace } from "./transforms.js";
 import { leavesMatching, type TensorTree } from "./tree.js";
@@ -100,15 +100,19 @@ export function customVjp<A extends readonly unknown[], R>(f: (...args: A) => Te
     const flat = flattenArgs("customVjp", args);
     if (!differentiated(flat.leaves)) return checkReturned("customVjp", f(...args));
     const fwd = (leaves: readonly Tensor[]): readonly [Tensor, R] => checkFwd<R>(rules.fwd(...(unflattenArgs(flat, leaves) as unknown as A)));
-    let saved: { residuals: R } | null = null;
-    const residualsAt = (primals: readonly Tensor[]): R => (isGradEnabled() || saved === null ? fwd(primals)[1] : saved.residuals);
+    // The residuals of the forward run, reused by a first-order backward pass over those same inputs.
+    let saved: { inputs: readonly Tensor[]; residuals: R } | null = null;
+    const residualsAt = (primals: readonly Tensor[]): R => {
+      const same = saved !== null && primals.every((p, i) => concrete(p) === saved!.inputs[i]);
+      return !isGradEnabled() && same ? saved!.residuals : fwd(primals)[1];
+    };
     const bwd = (residuals: R, ct: Tensor): (Tensor | null)[] => cotangentLeaves(flat, rules.bwd(residuals, ct));
     return applyFunctionOp(
       {
         name: "customVjp",
         run: (xs) => {
           const [out, residuals] = fwd(xs);
-          saved = { residuals };
+          saved = { inputs: xs, residuals };
           return out;
         },
         jvp: (primals, tangents, out) => {

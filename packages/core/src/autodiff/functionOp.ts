@@ -21,8 +21,8 @@ export interface FunctionOpSpec {
   vjp(ct: Tensor, primals: readonly Tensor[], out: Tensor, needed: readonly boolean[]): readonly (Tensor | null)[];
 }
 
-/** The concrete value under every forward-mode level. */
-function concrete(t: Tensor): Tensor {
+/** The concrete value under every forward-mode level. @internal */
+export function concrete(t: Tensor): Tensor {
   return t.dual ? concrete(t.dual.primal) : t;
 }
 
@@ -31,10 +31,14 @@ function concrete(t: Tensor): Tensor {
  * and shared by the shape rule, the kernel and every forward-mode level that `apply` unpacks.
  */
 export function applyFunctionOp(spec: FunctionOpSpec, inputs: readonly Tensor[]): Tensor {
-  let value: Tensor | null = null;
+  // Kept for the concrete inputs it was computed from: under vmap the op may run once per example.
+  let cache: { inputs: Tensor[]; value: Tensor } | null = null;
   const evaluate = (xs: readonly Tensor[]): Tensor => {
-    value ??= withGradEnabled(false, () => checkReturned(spec.name, spec.run(xs.map(concrete))));
-    return value;
+    const inputs = xs.map(concrete);
+    if (cache === null || inputs.some((x, i) => x !== cache!.inputs[i])) {
+      cache = { inputs, value: withGradEnabled(false, () => checkReturned(spec.name, spec.run(inputs))) };
+    }
+    return cache.value;
   };
   // Integer inputs (labels, indices) are passed as they are, never promoted to the floats' dtype.
   const indexInputs = inputs.flatMap((x, i) => (x.dtype === "int32" ? [i] : []));

@@ -52,13 +52,13 @@ export type GradResult<A> = A extends readonly number[] ? Tensor[] : Tensor;
 /**
  * A leaf made into a fresh differentiation variable. When the transform makes a graph, a leaf that is
  * already taped (by an outer `grad` or `backward`) is passed through a taped reshape, so the outer
- * derivative still flows; otherwise a new leaf shares its values (and its forward-mode tangent, if it
- * has one).
+ * derivative still flows; otherwise a new leaf shares its values (and its forward-mode tangent or its
+ * vmap batch, if it has one).
  */
 function variable(arg: Tensor, linked: boolean): Tensor {
   if (!isFloat(arg.dtype)) return arg; // integers (labels, indices) carry no derivative: their gradient is zeros
   if (linked && arg.requiresGrad) return reshape(arg, arg.shape);
-  const v = new Tensor(arg.dual ? null : arg.data, arg.shape, arg.dtype, arg.dual);
+  const v = new Tensor(arg.dual || arg.batch ? null : arg.data, arg.shape, arg.dtype, arg.dual, arg.batch);
   v.requiresGrad = true;
   return v;
 }

@@ -34,6 +34,7 @@ export function unary(spec: {
   return {
     name: spec.name,
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
+    batching: "broadcasts",
     shape: ([x]) => x!.shape,
     forward: ([x], _, __, dtype) => kernels.map(spec.name, x!.data, dtype, spec.f),
     jvpBroadcasts: true,
@@ -85,8 +86,9 @@ export function binary(spec: {
 }
 
 /** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting. */
-export function elementwiseBinary(name: string, f: (x: number, y: number) => number): Pick<OpRule, "shape" | "forward" | "cost"> {
+export function elementwiseBinary(name: string, f: (x: number, y: number) => number): Pick<OpRule, "shape" | "forward" | "cost" | "batching"> {
   return {
+    batching: "broadcasts",
     shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
     forward: ([x, y], _, outShape, dtype) => kernels.zip(name, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, f),
     cost: (_, out) => sizeOf(out),

@@ -37,6 +37,7 @@ function asUsed(shape: Shape, transposed: boolean): { rows: number; cols: number
  */
 export const matmulOp: OpRule<MatmulParams> = {
   name: "matmul",
+  batching: "broadcasts", // over the batch dims before the last two, so a vmap batch is one more of them
   takesInt32: true,
   shape: ([x, y], p) => {
     const a = x!.shape;
