@@ -3,8 +3,13 @@ import { describe, expect, it } from "vitest";
 import {
   apply,
   cast,
+  checkpoint,
   concat,
+  customJvp,
+  customVjp,
   grad,
+  hessian,
+  jacrev,
   jvp,
   primitives,
   randn,
@@ -117,5 +122,28 @@ describe("vmap composes", () => {
     });
     expect(out.s.toArray()).toEqual([[11, 22], [13, 24]]);
     expect(out.c.toArray()).toEqual([7, 7]);
+  });
+});
+
+describe("vmap over the other transforms and custom rules", () => {
+  const xs = randn([4, 3], { rng: new Rng(7), dtype: "float64" });
+  const rows = Array.from({ length: 4 }, (_, k) => xs.slice([k, 0], [1, 3]).reshape([3]));
+  const loopOf = (f: (x: Tensor) => Tensor) => stackAt(rows.map(f), 0);
+
+  it("vmap(hessian(f)) and vmap(jacrev(f)) equal the loop", () => {
+    const f = (x: Tensor) => x.sin().mul(x.sum()).sum();
+    expectClose(vmap(hessian(f))(xs), loopOf(hessian(f)), 1e-12, "vmap of hessian");
+    const g = (x: Tensor) => x.tanh().mul(x);
+    expectClose(vmap(jacrev(g))(xs), loopOf(jacrev(g)), 1e-12, "vmap of jacrev");
+  });
+
+  it("customVjp, customJvp and checkpoint under vmap(grad) equal the loop", () => {
+    const cube = customVjp((x: Tensor) => x.pow(3), { fwd: (x) => [x.pow(3), x] as const, bwd: (x, ct) => [ct.mul(x.square()).mul(3)] });
+    const softplus = customJvp((x: Tensor) => x.exp().log1p(), { jvp: ([x], [dx]) => x.sigmoid().mul(dx) });
+    const block = checkpoint((x: Tensor) => x.sin().mul(x).sum());
+    for (const [name, f] of [["customVjp", (x: Tensor) => cube(x).sum()], ["customJvp", (x: Tensor) => softplus(x).sum()], ["checkpoint", block]] as const) {
+      expectClose(vmap(grad(f))(xs), loopOf(grad(f)), 1e-12, `vmap(grad) of ${name}`);
+      expectClose(vmap(f)(xs), loopOf(f), 1e-12, `vmap of ${name}`);
+    }
   });
 });
