@@ -33,18 +33,21 @@ const loop = (): void => {
 };
 const once = (): void => void batched(params, x, labels);
 
-function median(fn: () => void, runs: number): number {
-  fn(); // warm-up
-  const times = Array.from({ length: runs }, () => {
-    const t0 = performance.now();
-    fn();
-    return performance.now() - t0;
-  });
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+/** Medians of `runs` timings of each, the two interleaved so that a busy moment of the machine hits both. */
+function medians(fns: readonly (() => void)[], runs: number): number[] {
+  fns.forEach((fn) => fn()); // warm-up
+  const times = fns.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    fns.forEach((fn, i) => {
+      const t0 = performance.now();
+      fn();
+      times[i]!.push(performance.now() - t0);
+    });
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(runs / 2)]!);
 }
 
-const runs = 7;
-const tLoop = median(loop, runs);
-const tVmap = median(once, runs);
+const runs = 15;
+const [tLoop, tVmap] = medians([loop, once], runs) as [number, number];
 console.log(`per-example gradients, 784-256-128-10, batch ${batch}, ${dtype}, median of ${runs}`);
 console.log(`loop of grad: ${tLoop.toFixed(1)} ms   vmap(grad): ${tVmap.toFixed(1)} ms   speed-up ${(tLoop / tVmap).toFixed(2)}x`);
