@@ -1,5 +1,4 @@
-import { describeValue, DTypeError, ShapeError, ValueError } from "../errors.js";
-import { formatShape } from "../errors.js";
+import { describeValue, DTypeError, formatShape, ShapeError, ValueError } from "../errors.js";
 import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { zerosLike } from "../creation.js";

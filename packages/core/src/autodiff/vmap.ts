@@ -1,5 +1,4 @@
-import { describeValue, ShapeError, ValueError } from "../errors.js";
-import { formatShape } from "../errors.js";
+import { describeValue, formatShape, ShapeError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
 import { transpose } from "../ops/transpose.js";
