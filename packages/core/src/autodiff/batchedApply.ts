@@ -33,6 +33,7 @@ function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: rea
   const positions = values.flatMap((v, i) => (v ? [i] : []));
   const batch = values[positions[0]!]!.shape[0]!;
   const indexBatched = positions.some((i) => rule.indexInputs?.includes(i) ?? false);
+  if (typeof rule.batching === "function" && inputs.length === 1) return rule.batching(values[0]!, params);
   if (rule.batching === "broadcasts" && !indexBatched) {
     // Each batched input as [B, 1, ..., 1, ...shape]: broadcasting then pairs the examples' dims.
     const outShape = rule.shape(inputs, params);
