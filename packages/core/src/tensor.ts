@@ -52,6 +52,16 @@ export interface TapeNode {
 }
 
 /**
+ * A tensor inside `vmap`: its `shape` is one example's, and `value` holds all of them, `[B, ...shape]`,
+ * at one vmap level (levels are numbered with forward mode's, so nesting orders them).
+ * @internal
+ */
+export interface Batched {
+  readonly level: number;
+  readonly value: Tensor;
+}
+
+/**
  * A forward-mode dual: the primal value and its tangent at one `jvp` level (`null` tangent is zero).
  * @internal
  */
@@ -85,17 +95,20 @@ export class Tensor {
   node: TapeNode | null = null;
   /** @internal Set on forward-mode duals only. */
   readonly dual: Dual | null;
+  /** @internal Set on tensors batched by `vmap` only: the values of every example, batch axis first. */
+  readonly batch: Batched | null;
   #storage: Storage | null;
   #requiresGrad = false;
   #grad: Tensor | null = null;
   #retainsGrad = false;
 
   /** @internal Use `tensor()`, `zeros()` and the other creation functions. */
-  constructor(storage: Storage | null, shape: Shape, dtype: DType, dual: Dual | null = null) {
+  constructor(storage: Storage | null, shape: Shape, dtype: DType, dual: Dual | null = null, batch: Batched | null = null) {
     this.#storage = storage;
     this.shape = shape;
     this.dtype = dtype;
     this.dual = dual;
+    this.batch = batch;
     let n = 1;
     for (const d of shape) n *= d;
     this.size = n;
@@ -106,7 +119,9 @@ export class Tensor {
    * place is reserved for leaves (optimizers update parameters this way, as PyTorch's `.data` does).
    */
   get data(): Storage {
-    return this.#storage ?? this.dual!.primal.data;
+    if (this.#storage !== null) return this.#storage;
+    if (this.dual !== null) return this.dual.primal.data;
+    throw new ValueError("vmap", `the values of a ${this} tensor batched by vmap cannot be read inside the mapped function (item, toArray, data): return it from the function instead`);
   }
 
   /** Whether ops on this tensor are recorded for reverse mode. Settable on leaves only. */

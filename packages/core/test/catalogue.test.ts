@@ -24,6 +24,11 @@ const shortForward: core.OpRule = {
   test: {},
 };
 
+/** customVjp rules that break their promises, one mistake each. */
+const customMul = core.customVjp((x: Tensor, y: Tensor) => x.mul(y), { fwd: (x, y) => [x.mul(y), [x, y]] as const, bwd: ([, y], ct) => [ct.mul(y)] as never });
+const wrongShape = core.customVjp((p: { w: Tensor }) => p.w, { fwd: (p) => [p.w, null], bwd: () => [{ w: tensor([1, 2, 3]) }] });
+const wrongStructure = core.customVjp((p: { w: Tensor }) => p.w, { fwd: (p) => [p.w, null], bwd: (_, ct) => [ct] as never });
+
 const rows: readonly CatalogueRow[] = [
   // Nested arrays and shapes.
   { bad: "ragged nested array", call: () => tensor([[1, 2], [3]] as never), error: ValueError, op: "tensor", says: "ragged nested array: length 1 at [1], expected 2" },
@@ -43,13 +48,35 @@ const rows: readonly CatalogueRow[] = [
   { bad: "shape that is not an array", call: () => core.ones(3 as never), error: ValueError, op: "ones", says: "shape must be an array of integers, got 3" },
   { bad: "shape entry that is a string", call: () => core.rand([2, "3"] as never), error: ValueError, op: "rand", says: 'shape entry 1 must be a non-negative integer, got "3"' },
   // Arguments of the transforms.
-  { bad: "grad of a nested array", call: () => core.grad((x: Tensor) => x.sum())([1, 2] as never), error: ValueError, op: "grad", says: "argument 0 must be a Tensor or a number, got an array [1, 2] (wrap it with tensor())" },
-  { bad: "jvp of a nested array", call: () => core.jvp((x: Tensor) => x, [[1]] as never, [tensor([1])]), error: ValueError, op: "jvp", says: "primal 0 must be a Tensor or a number, got an array [1] (wrap it with tensor())" },
-  { bad: "vjp cotangent that is a nested array", call: () => core.vjp((x: Tensor) => x.mul(2), tensor([1, 2]))[1]([1, 1] as never), error: ValueError, op: "vjp", says: "the seed cotangent must be a Tensor or a number, got an array [1, 1]" },
+  { bad: "grad of a Map", call: () => core.grad((x: Tensor) => x.sum())(new Map() as never), error: ValueError, op: "grad", says: "argument 0 must be a Tensor or a number, got a Map; a pytree's containers are arrays and plain objects" },
+  { bad: "jvp tangent whose structure is not its primal's", call: () => core.jvp((x: Tensor) => x, [[tensor([1])]] as never, [tensor([1])]), error: ValueError, op: "jvp", says: "tangent 0: expected an array of 1, got a leaf" },
+  { bad: "vjp cotangent that is a nested array", call: () => core.vjp((x: Tensor) => x.mul(2), tensor([1, 2]))[1]([1, 1] as never), error: ValueError, op: "vjp", says: "cotangent: expected a leaf, got an array of 2" },
+  // Pytrees: a mismatch or a bad leaf is named by its path.
+  { bad: "grad of a tree with a string deep inside", call: () => core.grad((p: { layers: { b: Tensor }[] }) => p.layers[0]!.b.sum())({ layers: [{ b: tensor(1) }, { b: tensor(2) }, { b: "x" as never }] }), error: ValueError, op: "grad", says: 'argument 0.layers[2].b must be a Tensor or a number, got "x"' },
+  { bad: "treeMap over trees of different structures", call: () => core.treeMap((a: Tensor, b: Tensor) => a.add(b), { layers: [{ w: tensor(1), b: tensor(1) }] }, { layers: [{ w: tensor(1) }] }), error: ValueError, op: "treeMap", says: "trees[1].layers[0]: expected an object with keys b, w, got an object with keys w" },
+  { bad: "jvp tangent tree missing a key", call: () => core.jvp((p: { w: Tensor; b: Tensor }) => p.w.add(p.b), [{ w: tensor([1]), b: tensor([2]) }], [{ w: tensor([1]) } as never]), error: ValueError, op: "jvp", says: "tangent 0: expected an object with keys b, w, got an object with keys w" },
+  { bad: "jvp tangent leaf of another shape inside a tree", call: () => core.jvp((p: { w: Tensor }) => p.w, [{ w: tensor([1, 2]) }], [{ w: tensor([1]) }]), error: ShapeError, op: "jvp", shapes: [[2], [1]], says: "tangent 0.w must have its primal's shape" },
+  { bad: "vjp cotangent tree of another structure than the output", call: () => core.vjp((x: Tensor) => ({ a: x, b: [x] }), tensor([1]))[1]({ a: tensor([1]), b: tensor([1]) } as never), error: ValueError, op: "vjp", says: "cotangent.b: expected an array of 1, got a leaf" },
+  { bad: "hvp v of another structure than x", call: () => core.hvp((p: { w: Tensor }) => p.w.sum(), { w: tensor([1]) }, { v: tensor([1]) } as never), error: ValueError, op: "hvp", says: "v: expected an object with keys w, got an object with keys v" },
+  { bad: "grad with hasAux whose function returns a bare tensor", call: () => core.grad(((x: Tensor) => x.sum()) as unknown as (x: Tensor) => readonly [Tensor, number], { hasAux: true })(tensor(1)), error: ValueError, op: "grad", says: "with hasAux the function must return [value, aux], got a float32[] tensor" },
+  { bad: "vjp whose function returns a number leaf", call: () => core.vjp((x: Tensor) => ({ y: x, n: 1 }), tensor([1])), error: ValueError, op: "vjp", says: "every leaf the function returns must be a Tensor, got 1" },
   { bad: "jacrev of a Float32Array", call: () => core.jacrev((x: Tensor) => x)(new Float32Array(2) as never), error: ValueError, op: "jacrev", says: "argument 0 must be a Tensor or a number, got a Float32Array of length 2 (wrap it with tensor())" },
   { bad: "grad of what is not a function", call: () => core.grad(null as never)(tensor(1)), error: ValueError, op: "grad", says: "expected a function of Tensors, got null" },
   { bad: "grad whose function returns undefined", call: () => core.grad((() => undefined) as never)(tensor(1)), error: ValueError, op: "grad", says: "the function must return a Tensor, got undefined" },
   { bad: "grad with createGraph that is not a boolean", call: () => core.grad((x: Tensor) => x, { createGraph: 1 as never })(tensor(1)), error: ValueError, op: "grad", says: "option createGraph must be a boolean, got 1" },
+  // Custom rules whose fwd, bwd or jvp breaks its promise.
+  { bad: "customVjp bwd returning too few cotangents", call: () => core.grad((x: Tensor) => customMul(x, tensor(2)).sum())(tensor([1])), error: ValueError, op: "customVjp", says: "bwd must return an array with one cotangent per argument (2), got an array [a float32[1] tensor]" },
+  { bad: "customVjp bwd returning a cotangent of the wrong shape", call: () => core.grad((p: { w: Tensor }) => wrongShape(p).sum())({ w: tensor([1, 2]) }), error: ShapeError, op: "customVjp", shapes: [[3], [2]], says: "bwd's cotangent 0.w has shape [3], but argument 0.w has shape [2]" },
+  { bad: "customVjp bwd returning a cotangent of the wrong structure", call: () => core.grad((p: { w: Tensor }) => wrongStructure(p).sum())({ w: tensor([1, 2]) }), error: ValueError, op: "customVjp", says: "bwd's cotangent 0: expected an object with keys w, got a leaf" },
+  { bad: "customVjp fwd not returning [output, residuals]", call: () => core.grad((x: Tensor) => core.customVjp((y: Tensor) => y, { fwd: ((y: Tensor) => y) as never, bwd: (_: null, ct: Tensor) => [ct] })(x).sum())(tensor([1])), error: ValueError, op: "customVjp", says: "fwd must return [output, residuals], got a float32[1] tensor" },
+  { bad: "customJvp rule returning a tangent that does not fit the output", call: () => core.jvp(core.customJvp((x: Tensor) => x.mul(2), { jvp: () => tensor([1, 2, 3]) }), [tensor([1, 2])], [tensor([1, 1])]), error: ShapeError, op: "customJvp", shapes: [[3], [2]], says: "JVP rule returned a tangent that does not fit the output" },
+  { bad: "checkpoint whose function returns a number", call: () => core.grad((x: Tensor) => core.checkpoint((() => 3) as unknown as (y: Tensor) => Tensor)(x))(tensor([1])), error: ValueError, op: "checkpoint", says: "the function must return a Tensor, got 3" },
+  // vmap's axes.
+  { bad: "vmap inAxes naming a missing axis", call: () => core.vmap((p: { w: Tensor }) => p.w, { inAxes: [{ w: 2 }] })({ w: zeros([2, 3]) }), error: ValueError, op: "vmap", says: "inAxes maps axis 2 of argument 0.w, but it is a float32[2,3] tensor with 2 axes" },
+  { bad: "vmap sizes differing along the mapped axes", call: () => core.vmap((x: Tensor, y: Tensor) => x.add(y))(zeros([3, 2]), zeros([4, 2])), error: ShapeError, op: "vmap", shapes: [[3, 2], [4, 2]], says: "sizes along the mapped axes differ: argument 0 has 3 along axis 0, argument 1 has 4 along axis 0" },
+  { bad: "vmap inAxes tree not matching the argument", call: () => core.vmap((p: { w: Tensor }) => p.w, { inAxes: [{ v: 0 }] })({ w: zeros([2]) }), error: ValueError, op: "vmap", says: "inAxes[0] does not match the structure of argument 0" },
+  { bad: "vmap mapping no argument", call: () => core.vmap((x: Tensor) => x, { inAxes: null })(zeros([2])), error: ValueError, op: "vmap", says: "inAxes maps no argument" },
+  { bad: "reading a batched tensor's values inside vmap", call: () => core.vmap((x: Tensor) => tensor(x.item()))(zeros([2])), error: ValueError, op: "vmap", says: "the values of a float32[] tensor batched by vmap cannot be read inside the mapped function" },
   { bad: "an op given a string", call: () => x23.add("1" as never), error: ValueError, op: "add", says: 'each input must be a Tensor or a number, got "1"' },
   // A user's op whose forward breaks its promise.
   { bad: "custom op whose forward returns too few elements", call: () => core.apply(shortForward, [tensor([1, 2, 3])], undefined), error: ValueError, op: "short", says: "forward must return a Float32Array of 3 elements for its float32[3] output, got a Float32Array of length 1" },

@@ -44,7 +44,8 @@ const calls: Record<string, (a: unknown, b: unknown) => unknown> = {
   softmaxCrossEntropy: (a, b) => core.softmaxCrossEntropy(a as never, b as never),
   backward: (a, b) => (a instanceof Tensor ? a.backward(b as never) : core.zeros([1]).backward(b as never)),
   grad: (a, b) => core.grad(a as never)(b as never),
-  jvp: (a, b) => core.jvp((x: Tensor) => x.mul(2), [a as never], [b as never]),
+  // Arrays and objects are pytrees now, so the function maps whatever tree it is given.
+  jvp: (a, b) => core.jvp((x: core.Tree) => core.treeMap((l) => (l as Tensor).mul(2), x), [a as never], [b as never]),
   item: (a) => (a instanceof Tensor ? a.item() : tensor(1).item()),
 };
 

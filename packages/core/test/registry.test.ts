@@ -32,6 +32,16 @@ describe("the op registry", () => {
     }
   });
 
+  it("says how vmap batches every primitive, except the few listed here that run once per example", () => {
+    // Their outputs are stacked from one call per example (always right, slower): the reductions to an index
+    // (argmax, argmin, whose axis may be "all"), joins and scatters whose other inputs must stay aligned, the fused loss.
+    const loop = ["concat", "scatterAdd", "softmaxCrossEntropy", "argmax", "argmin"];
+    for (const rule of primitives as readonly OpRule<unknown>[]) {
+      expect(rule.batching !== undefined || loop.includes(rule.name), rule.name).toBe(true);
+      if (loop.includes(rule.name)) expect(rule.batching, rule.name).toBeUndefined();
+    }
+  });
+
   it("says how every differentiable primitive takes a batch of tangents, so jacfwd never falls back to a loop for one", () => {
     for (const rule of primitives as readonly OpRule<unknown>[]) {
       if (rule.constant) continue;

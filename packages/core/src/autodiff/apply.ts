@@ -11,6 +11,7 @@ import { broadcastTo } from "../ops/broadcastTo.js";
 import { cast } from "../ops/cast.js";
 import { batchSizeAt, batchedTangent } from "./batching.js";
 import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
+import { applyBatched, isBatchLevel } from "./batchedApply.js";
 
 /** How many nodes have been recorded: the last node's `sequence`. */
 let recorded = 0;
@@ -26,7 +27,8 @@ export function lastSequence(): number {
  * 1. numbers become scalars of the inputs' common dtype, and mixed dtypes are promoted by a taped cast;
  * 2. an int32 input of an op that does not take integers is refused, then the op's shape rule validates
  *    the inputs, all before any kernel runs;
- * 3. if any input is a forward-mode dual, the inputs are unpacked at the highest level present, the op is
+ * 3. if the highest level among the inputs is a vmap's, the op runs on the whole batch (batchedApply.ts);
+ *    if any input is a forward-mode dual, the inputs are unpacked at the highest level present, the op is
  *    applied to the primals (recursively, so lower levels are handled the same way) and the JVP rule
  *    pushes the tangents through; otherwise the forward kernel runs on the concrete values;
  * 4. if grad mode is on and an input requires grad, the output is taped, unless it is int32 (integers
@@ -36,16 +38,21 @@ export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P
   const indices = rule.indexInputs ?? [];
   const inputs = indices.length === 0 ? coerce(rule.name, args) : coerceAroundIndices(rule.name, args, indices);
   if (!rule.takesInt32) refuseInt32(rule.name, inputs, indices);
-  const outShape = rule.shape(inputs, params);
-  checkAllocatable(rule.name, outShape, inputs);
   const level = topLevel(rule.name, inputs);
-  const out = level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
+  const out = level > 0 && isBatchLevel(inputs, level) ? applyBatched(rule, inputs, params, level) : applyUnbatched(rule, inputs, params, level);
   if (!rule.constant && isFloat(out.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
     out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0, sequence: ++recorded };
     out.requiresGrad = true;
     noteRecorded(out);
   }
   return out;
+}
+
+/** Steps 2 and 3 for inputs that no vmap level batches at the top: the shape rule, then duals or the kernel. */
+function applyUnbatched<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
+  const outShape = rule.shape(inputs, params);
+  checkAllocatable(rule.name, outShape, inputs);
+  return level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
 }
 
 function applyKernel<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, outShape: readonly number[]): Tensor {
@@ -113,12 +120,18 @@ function checkAllocatable(op: string, outShape: readonly number[], inputs: reado
   }
 }
 
+/** The highest forward-mode or vmap level among the inputs (0: none), refusing one whose transform has ended. */
 function topLevel(op: string, inputs: readonly Tensor[]): number {
   let level = 0;
   for (const t of inputs) {
-    if (t.dual === null) continue;
-    if (!isLevelOpen(t.dual.level)) throw new GradError(op, `a forward-mode tangent escaped the jvp that created it`);
-    if (t.dual.level > level) level = t.dual.level;
+    if (t.dual !== null) {
+      if (!isLevelOpen(t.dual.level)) throw new GradError(op, `a forward-mode tangent escaped the jvp that created it`);
+      if (t.dual.level > level) level = t.dual.level;
+    }
+    if (t.batch !== null) {
+      if (!isLevelOpen(t.batch.level)) throw new ValueError(op, `a tensor batched by vmap escaped the vmap that created it`);
+      if (t.batch.level > level) level = t.batch.level;
+    }
   }
   return level;
 }

@@ -71,7 +71,7 @@ export function batchedTangent<P>(rule: OpRule<P>, primals: readonly Tensor[], t
 }
 
 /** Row `k` of a batched tangent `[B, ...shape]`, as a tangent of shape `shape`. */
-function directionOf(dt: Tensor, k: number): Tensor {
+export function directionOf(dt: Tensor, k: number): Tensor {
   const shape = dt.shape.slice(1);
   return reshape(slice(dt, [k, ...shape.map(() => 0)], [1, ...shape]), shape);
 }

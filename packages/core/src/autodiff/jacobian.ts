@@ -8,7 +8,9 @@ import { transpose } from "../ops/transpose.js";
 import { checkFunction, checkReturned } from "./arguments.js";
 import { problem, pullRows, pushColumns, range, type Problem } from "./directions.js";
 import { jvp } from "./jvp.js";
-import { grad, vjp, type ArgnumsOption, type GradResult, type TensorFunction } from "./transforms.js";
+import { grad, vjp, type ArgnumsOption, type ArgnumsSpec, type GradResult, type TensorFunction, type TreeGrad } from "./transforms.js";
+import { flattenArgs, leafRange, unflattenArgs } from "./flatArgs.js";
+import { flattenWithPaths, leavesMatching, treeUnflatten, type TensorTree, type Tree, type TreeWith } from "./tree.js";
 
 /** Options of `jacrev` and `jacfwd`. */
 export interface JacobianOptions<A extends number | readonly number[] = number> extends ArgnumsOption<A> {
@@ -20,9 +22,25 @@ export interface JacobianOptions<A extends number | readonly number[] = number> 
   chunkSize?: number;
 }
 
-/** One Jacobian per chosen argument, from the `[outSize, Σ sizes]` matrix's column blocks (or row blocks). */
-function result<A>(p: Problem, perArgument: Tensor[]): GradResult<A> {
-  return (typeof p.argnums === "number" ? perArgument[0]! : perArgument) as GradResult<A>;
+/**
+ * A Jacobian transform over pytree arguments: f is seen as a function of all argument leaves, `compute`
+ * gives one Jacobian per leaf of the chosen arguments, and these are put back into each chosen
+ * argument's structure (one tree for an index, a list of trees for a list).
+ */
+function overTrees(op: string, f: (...args: never[]) => unknown, args: readonly unknown[], argnums: ArgnumsSpec, compute: (p: Problem) => Tensor[]): unknown {
+  checkFunction(op, f);
+  const chosen = typeof argnums === "number" ? [argnums] : [...argnums];
+  const flat = flattenArgs(op, args);
+  for (const i of chosen) {
+    if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new ValueError(op, `argnums ${i} is out of range for ${args.length} arguments`);
+  }
+  const leafArgnums = chosen.flatMap((i) => leafRange(flat, i));
+  const call = f as (...args: unknown[]) => unknown;
+  const g: TensorFunction = (...leaves) => checkReturned(op, call(...unflattenArgs(flat, leaves)));
+  const jacobians = leafArgnums.length === 0 ? [] : compute(problem(op, g, flat.leaves, leafArgnums));
+  let next = 0;
+  const trees = chosen.map((i) => treeUnflatten(flat.defs[i]!, leafRange(flat, i).map(() => jacobians[next++]!)));
+  return typeof argnums === "number" ? trees[0] : trees;
 }
 
 /**
@@ -35,13 +53,15 @@ function result<A>(p: Problem, perArgument: Tensor[]): GradResult<A> {
  * jacrev((x, y) => x.mul(y), { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])); // [J_x, J_y]
  * ```
  */
-export function jacrev<A extends number | readonly number[] = 0>(f: TensorFunction, options: JacobianOptions<A> = {}): (...args: TensorLike[]) => GradResult<A> {
-  return (...args) => {
-    const p = problem("jacrev", f, args, options.argnums ?? 0);
-    const [out, pullback] = vjp(p.g, ...p.xs);
-    const matrices = pullRows(out, (ct) => pullback(ct), p.xs, range(0, out.size));
-    return result<A>(p, matrices.map((m, a) => reshape(m, [...out.shape, ...p.xs[a]!.shape])));
-  };
+export function jacrev<A extends ArgnumsSpec = 0>(f: TensorFunction, options?: JacobianOptions<A>): (...args: TensorLike[]) => GradResult<A>;
+export function jacrev<F extends (...args: never[]) => Tensor, const A extends ArgnumsSpec = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => TreeGrad<Parameters<F>, A>;
+export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions<ArgnumsSpec> = {}): (...args: never[]) => unknown {
+  return (...args: unknown[]) =>
+    overTrees("jacrev", f, args, options.argnums ?? 0, (p) => {
+      const [out, pullback] = vjp(p.g, ...p.xs);
+      const matrices = pullRows(out, (ct) => pullback(ct), p.xs, range(0, out.size));
+      return matrices.map((m, a) => reshape(m, [...out.shape, ...p.xs[a]!.shape]));
+    });
 }
 
 /**
@@ -56,13 +76,18 @@ export function jacrev<A extends number | readonly number[] = 0>(f: TensorFuncti
  * jacfwd((x) => x.mul(x), { chunkSize: 1 })(tensor([1, 2])).toArray(); // [[2, 0], [0, 4]]
  * ```
  */
-export function jacfwd<A extends number | readonly number[] = 0>(f: TensorFunction, options: JacobianOptions<A> = {}): (...args: TensorLike[]) => GradResult<A> {
+export function jacfwd<A extends ArgnumsSpec = 0>(f: TensorFunction, options?: JacobianOptions<A>): (...args: TensorLike[]) => GradResult<A>;
+export function jacfwd<F extends (...args: never[]) => Tensor, const A extends ArgnumsSpec = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => TreeGrad<Parameters<F>, A>;
+export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions<ArgnumsSpec> = {}): (...args: never[]) => unknown {
   const chunkSize = options.chunkSize;
   if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) {
     throw new ValueError("jacfwd", `chunkSize must be a positive integer, got ${chunkSize}`);
   }
-  return (...args) => {
-    const p = problem("jacfwd", f, args, options.argnums ?? 0);
+  return (...args: unknown[]) => overTrees("jacfwd", f, args, options.argnums ?? 0, (p) => jacfwdColumns(p, chunkSize));
+}
+
+/** The forward-mode Jacobian of each chosen argument of a problem, `chunk` directions per pass. */
+function jacfwdColumns(p: Problem, chunkSize: number | undefined): Tensor[] {
     const chunk = chunkSize ?? Math.max(p.inputSize, 1);
     const pieces: Tensor[] = [];
     let out: Tensor | null = null;
@@ -75,15 +100,11 @@ export function jacfwd<A extends number | readonly number[] = 0>(f: TensorFuncti
     const all = pieces.length === 1 ? pieces[0]! : concat(pieces, 0);
     const rank = out!.shape.length;
     let offset = 0;
-    return result<A>(
-      p,
-      p.xs.map((x) => {
-        const block = slice(all, [offset, ...out!.shape.map(() => 0)], [x.size, ...out!.shape]);
-        offset += x.size;
-        return reshape(transpose(block, [...range(1, rank + 1), 0]), [...out!.shape, ...x.shape]);
-      }),
-    );
-  };
+    return p.xs.map((x) => {
+      const block = slice(all, [offset, ...out!.shape.map(() => 0)], [x.size, ...out!.shape]);
+      offset += x.size;
+      return reshape(transpose(block, [...range(1, rank + 1), 0]), [...out!.shape, ...x.shape]);
+    });
 }
 
 /** f, checked to return one element: the Hessian and H·v are defined for scalar functions only. */
@@ -96,31 +117,76 @@ function scalarValued(op: string, f: TensorFunction): TensorFunction {
   };
 }
 
+/** The Hessian's type for a pytree argument T: a tree (T's structure) of trees (T's structure again). */
+export type HessianResult<T> = TreeWith<T, TensorTree<T>>;
+
 /**
  * The Hessian of a scalar-valued f, forward over reverse: `jacfwd(grad(f))`, so one batched JVP of the
- * gradient's computation. Shape `[...x.shape, ...x.shape]` for the argument `argnums` (default 0).
+ * gradient's computation. Shape `[...x.shape, ...x.shape]` for the argument `argnums` (default 0). For a
+ * pytree argument the result is a tree of trees, as JAX's: `H.w.b` is the block ∂²f/∂w∂b, of shape
+ * `[...w.shape, ...b.shape]`.
  * @example
  * ```ts
  * hessian((x) => x.pow(3).sum())(tensor([1, 2], { dtype: "float64" })).toArray(); // [[6, 0], [0, 12]]
  * ```
  */
-export function hessian(f: TensorFunction, options: JacobianOptions<number> = {}): (...args: TensorLike[]) => Tensor {
+export function hessian(f: TensorFunction, options?: JacobianOptions<number>): (...args: TensorLike[]) => Tensor;
+export function hessian<F extends (...args: never[]) => Tensor, const A extends number = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => HessianResult<Parameters<F>[A]>;
+export function hessian(f: (...args: never[]) => unknown, options: JacobianOptions<number> = {}): (...args: never[]) => unknown {
   const argnums = options.argnums ?? 0;
-  const g = grad(scalarValued("hessian", f), { argnums });
-  return jacfwd(g, { argnums, ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }) });
+  const chunk = options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize };
+  return (...args: unknown[]) => {
+    checkFunction("hessian", f);
+    if (!Number.isInteger(argnums) || argnums < 0 || argnums >= args.length) throw new ValueError("hessian", `argnums ${argnums} is out of range for ${args.length} arguments`);
+    const flat = flattenArgs("hessian", args);
+    const leaves = leafRange(flat, argnums);
+    const def = flat.defs[argnums]!;
+    if (leaves.length === 0) return treeUnflatten(def, []);
+    const call = f as (...args: unknown[]) => unknown;
+    const s = scalarValued("hessian", (...ls) => checkReturned("hessian", call(...unflattenArgs(flat, ls))));
+    // The gradient over all the argument's leaves, laid end to end, so that one jacfwd gives every block.
+    const gradients = grad(s, { argnums: leaves });
+    const g: TensorFunction = (...ls) => {
+      const parts = gradients(...ls).map((t) => reshape(t, [t.size]));
+      return parts.length === 1 ? parts[0]! : concat(parts, 0);
+    };
+    const columns = jacfwd(g, { argnums: leaves, ...chunk })(...flat.leaves);
+    const xs = leaves.map((i) => flat.leaves[i]!);
+    let offset = 0;
+    const rows = xs.map((xa) => {
+      const start = offset;
+      offset += xa.size;
+      return columns.map((c, j) => {
+        const block = xs.length === 1 ? c : slice(c, [start, ...xs[j]!.shape.map(() => 0)], [xa.size, ...xs[j]!.shape]);
+        return reshape(block, [...xa.shape, ...xs[j]!.shape]);
+      });
+    });
+    return treeUnflatten(def, rows.map((row) => treeUnflatten(def, row)));
+  };
 }
 
 /**
  * The Hessian-vector product H·v of a scalar-valued f at x, by one JVP of the gradient (forward over
- * reverse), without building H: it costs a small constant times one gradient.
+ * reverse), without building H: it costs a small constant times one gradient. x may be a pytree; v then
+ * has its structure, and so has the result.
  * @example
  * ```ts
  * hvp((x) => x.pow(3).sum(), tensor([1, 2]), tensor([1, 0])).toArray(); // [6, 0]
  * ```
  */
-export function hvp(f: TensorFunction, x: TensorLike, v: TensorLike): Tensor {
-  if (x instanceof Tensor && v instanceof Tensor && !sameShape(x.shape, v.shape)) {
-    throw new ShapeError("hvp", `v must have x's shape`, [x.shape, v.shape]);
-  }
-  return jvp(grad(scalarValued("hvp", f)), [x], [v])[1];
+export function hvp(f: TensorFunction, x: TensorLike, v: TensorLike): Tensor;
+export function hvp<T extends Tree>(f: (x: T) => Tensor, x: T, v: TensorTree<T>): TensorTree<T>;
+export function hvp(f: (x: never) => Tensor, x: unknown, v: unknown): unknown {
+  checkFunction("hvp", f);
+  const primal = flattenWithPaths(x, "hvp", "x");
+  const tangent = leavesMatching("hvp", primal.def, v, "v");
+  primal.leaves.forEach((leaf, i) => {
+    const dv = tangent[i]!;
+    if (leaf instanceof Tensor && dv instanceof Tensor && !sameShape(leaf.shape, dv.shape)) {
+      throw new ShapeError("hvp", `v${primal.paths[i]!.slice(1)} must have x${primal.paths[i]!.slice(1)}'s shape`, [leaf.shape, dv.shape]);
+    }
+  });
+  const call = f as (x: unknown) => Tensor;
+  const gradient = grad(scalarValued("hvp", (t) => call(t))) as (t: unknown) => unknown;
+  return (jvp as (f: (x: unknown) => unknown, primals: unknown[], tangents: unknown[]) => [unknown, unknown])((t) => gradient(t), [x], [v])[1];
 }

@@ -3,7 +3,9 @@ import { sameShape } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { zerosLike } from "../creation.js";
 import type { TensorFunction } from "./transforms.js";
-import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
+import { checkFunction } from "./arguments.js";
+import { flattenArgs, flattenOutput, matchingLeaves, unflattenArgs } from "./flatArgs.js";
+import { treeUnflatten, type TensorTree } from "./tree.js";
 import { closeLevel, openLevel } from "./mode.js";
 
 
@@ -11,6 +13,7 @@ import { closeLevel, openLevel } from "./mode.js";
  * Forward mode: evaluates f at `primals` and pushes `tangents` through every primitive's JVP rule
  * alongside, returning `[f(primals), J·tangents]`. Nothing is taped and no finite differences are taken.
  * Each call opens its own level, so nested calls (and `jvp` of a `grad`) never mix their tangents.
+ * Primals may be pytrees; each tangent has its primal's structure, and the output tangent the output's.
  * @example
  * ```ts
  * const [y, dy] = jvp((x) => x.mul(x), [tensor([3])], [tensor([1])]);
@@ -18,24 +21,31 @@ import { closeLevel, openLevel } from "./mode.js";
  * dy.toArray(); // [6]
  * ```
  */
-export function jvp(f: TensorFunction, primals: readonly TensorLike[], tangents: readonly TensorLike[]): [Tensor, Tensor] {
+export function jvp(f: TensorFunction, primals: readonly TensorLike[], tangents: readonly TensorLike[]): [Tensor, Tensor];
+export function jvp<F extends (...args: never[]) => unknown>(f: F, primals: Parameters<F>, tangents: TensorTree<Parameters<F>>): [TensorTree<ReturnType<F>>, TensorTree<ReturnType<F>>];
+export function jvp(f: (...args: never[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[]): [unknown, unknown] {
   checkFunction("jvp", f);
   if (!Array.isArray(primals) || !Array.isArray(tangents) || primals.length !== tangents.length) {
     throw new ValueError("jvp", `primals and tangents must be arrays of the same length`);
   }
-  const xs = primals.map((p, i) => tensorArgument("jvp", `primal ${i}`, p));
-  const dxs = xs.map((x, i) => {
-    const dx = tensorArgument("jvp", `tangent ${i}`, tangents[i], x.dtype);
-    if (!sameShape(dx.shape, x.shape)) throw new ShapeError("jvp", `tangent ${i} must have its primal's shape`, [x.shape, dx.shape]);
-    if (dx.dtype !== x.dtype) throw new DTypeError("jvp", `tangent ${i} is ${dx.dtype} but its primal is ${x.dtype}; cast one of them`);
+  const flat = flattenArgs("jvp", primals, "primal");
+  const xs = flat.leaves;
+  const given = matchingLeaves("jvp", flat, tangents, "tangent");
+  const dxs = given.leaves.map((dx, i) => {
+    const x = xs[i]!;
+    const at = given.paths[i]!;
+    if (!sameShape(dx.shape, x.shape)) throw new ShapeError("jvp", `${at} must have its primal's shape`, [x.shape, dx.shape]);
+    if (dx.dtype !== x.dtype) throw new DTypeError("jvp", `${at} is ${dx.dtype} but its primal is ${x.dtype}; cast one of them`);
     return dx;
   });
   const level = openLevel();
   try {
     const duals = xs.map((x, i) => new Tensor(null, x.shape, x.dtype, { level, primal: x, tangent: dxs[i]! }));
-    const out = checkReturned("jvp", f(...duals));
-    if (out.dual?.level !== level) return [out, zerosLike(out)]; // the output does not depend on the primals
-    return [out.dual.primal, out.dual.tangent ?? zerosLike(out.dual.primal)];
+    const [outs, def] = flattenOutput("jvp", (f as (...args: unknown[]) => unknown)(...unflattenArgs(flat, duals)));
+    // An output that is not a dual of this level does not depend on the primals: its tangent is zero.
+    const values = outs.map((out) => (out.dual?.level === level ? out.dual.primal : out));
+    const dys = outs.map((out, i) => (out.dual?.level === level ? out.dual.tangent : null) ?? zerosLike(values[i]!));
+    return [treeUnflatten(def, values), treeUnflatten(def, dys)];
   } finally {
     closeLevel(level);
   }

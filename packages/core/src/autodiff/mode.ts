@@ -44,13 +44,19 @@ export function withGradEnabled<T>(enabled: boolean, fn: () => T): T {
 const openLevels: number[] = [];
 let lastLevel = 0;
 
-export function openLevel(): number {
+/** The open levels that are vmap's: they batch values but differentiate nothing. */
+const mapLevels = new Set<number>();
+
+/** Opens a level: a `jvp`'s, or with `map` a `vmap`'s (which does not make code inside it "differentiated"). */
+export function openLevel(map = false): number {
   openLevels.push(++lastLevel);
+  if (map) mapLevels.add(lastLevel);
   return lastLevel;
 }
 
 export function closeLevel(level: number): void {
   const top = openLevels.pop();
+  mapLevels.delete(level);
   if (top !== level) throw new Error(`internal: forward-mode level ${level} closed out of order`);
 }
 
@@ -62,7 +68,7 @@ export function isLevelOpen(level: number): boolean {
 let transformDepth = 0;
 
 export function insideTransform(): boolean {
-  return transformDepth > 0 || openLevels.length > 0;
+  return transformDepth > 0 || openLevels.some((l) => !mapLevels.has(l));
 }
 
 export function withinTransform<T>(fn: () => T): T {

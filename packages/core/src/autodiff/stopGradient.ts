@@ -11,5 +11,8 @@ import { Tensor, type TensorLike } from "../tensor.js";
  */
 export function stopGradient(x: TensorLike): Tensor {
   if (typeof x === "number") return new Tensor(Float32Array.of(x), [], "float32");
+  // Under vmap the examples stay batched; only the derivatives are cut.
+  if (x.batch !== null) return new Tensor(null, x.shape, x.dtype, null, { level: x.batch.level, value: stopGradient(x.batch.value) });
+  if (x.dual !== null) return stopGradient(x.dual.primal);
   return new Tensor(x.data, x.shape, x.dtype);
 }

@@ -49,7 +49,16 @@ export function tapeStats(): Readonly<TapeStats> {
   return { ...stats };
 }
 
-/** Starts a new peak measurement from the current size. */
+/**
+ * Starts a new peak measurement from the current size.
+ * @example
+ * ```ts
+ * resetTapePeak();
+ * const before = tapeStats().liveBytes;
+ * grad(loss)(params);
+ * tapeStats().peakBytes - before; // the most bytes the tape held during that gradient
+ * ```
+ */
 export function resetTapePeak(): void {
   stats.peakBytes = stats.liveBytes;
 }

@@ -8,6 +8,7 @@ import type { OpRule } from "./rule.js";
 
 export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
   name: "broadcastTo",
+  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     const target = checkShape("broadcastTo", p.shape);

@@ -6,6 +6,7 @@ import type { OpRule } from "./rule.js";
 
 export const castOp: OpRule<{ dtype: DType }> = {
   name: "cast",
+  batching: "broadcasts",
   takesInt32: true,
   shape: ([x], p) => {
     checkDType("cast", p.dtype);

@@ -13,6 +13,7 @@ export interface Col2imParams extends Window {
 
 export const col2imOp: OpRule<Col2imParams> = {
   name: "col2im",
+  batching: "multilinear",
   shape: ([cols], p) => {
     const s = cols!.shape;
     const [ho, wo] = windowOutput("col2im", p, p.size, [s]);

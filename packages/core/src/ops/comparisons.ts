@@ -17,6 +17,7 @@ function comparison(name: string, test: (x: number, y: number) => boolean): OpRu
     name,
     takesInt32: true,
     constant: true,
+    batching: "broadcasts",
     shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
     forward: ([x, y], _, outShape, dtype) => kernels.zip(name, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, (a, b) => (test(a, b) ? 1 : 0)),
     cost: (_, out) => sizeOf(out),

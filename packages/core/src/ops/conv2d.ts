@@ -52,6 +52,7 @@ const row = (t: Tensor, b: number): Tensor => reshape(slice(t, t.shape.map((_, i
 
 export const conv2dOp: OpRule<Conv2dParams> = {
   name: "conv2d",
+  batching: "multilinear",
   shape: ([x, w], p) => {
     const [xs, ws] = [x!.shape, w!.shape];
     if (xs.length !== 4 || ws.length !== 4) throw new ShapeError("conv2d", `input must be [N, C, H, W] and weight [O, C/groups, kh, kw]`, [xs, ws]);

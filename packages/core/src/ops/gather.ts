@@ -22,6 +22,7 @@ export function batchedIndex(index: Tensor, batch: number): Tensor {
 
 export const gatherOp: OpRule<IndexAxisParams> = {
   name: "gather",
+  batching: "multilinear",
   takesInt32: true,
   indexInputs: [1],
   shape: ([x, index], p) => {

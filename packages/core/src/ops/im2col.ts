@@ -13,6 +13,7 @@ export interface Im2colParams extends Window {
 
 export const im2colOp: OpRule<Im2colParams> = {
   name: "im2col",
+  batching: "multilinear",
   shape: ([x], p) => {
     const s = x!.shape;
     if (s.length < 2) throw new ShapeError("im2col", `needs an input of rank >= 2 ([..., height, width])`, [s]);

@@ -37,6 +37,7 @@ function asUsed(shape: Shape, transposed: boolean): { rows: number; cols: number
  */
 export const matmulOp: OpRule<MatmulParams> = {
   name: "matmul",
+  batching: "broadcasts", // over the batch dims before the last two, so a vmap batch is one more of them
   takesInt32: true,
   shape: ([x, y], p) => {
     const a = x!.shape;
@@ -48,7 +49,17 @@ export const matmulOp: OpRule<MatmulParams> = {
     if (left.cols !== right.rows) throw new ShapeError("matmul", `inner dimensions differ (${left.cols} != ${right.rows})`, [a, b]);
     return [...broadcastShapes("matmul", a.slice(0, -2), b.slice(0, -2)), left.rows, right.cols];
   },
-  forward: ([x, y], p, outShape, dtype) => kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, p.transposeA, p.transposeB),
+  forward: ([x, y], p, outShape, dtype) => {
+    // A stack of matrices times one matrix is one taller product over the same memory: x's batch dims
+    // fold into its rows (a vmap batch, a sequence of tokens), which the kernel runs far faster than
+    // one small product per matrix.
+    if (y!.shape.length === 2 && x!.shape.length > 2 && !p.transposeA) {
+      const k = x!.shape[x!.shape.length - 1]!;
+      const rows = x!.size / k;
+      return kernels.matmul(x!.data, [rows, k], y!.data, y!.shape, [rows, outShape[outShape.length - 1]!], dtype, false, p.transposeB);
+    }
+    return kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, p.transposeA, p.transposeB);
+  },
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
   jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy], _, p) => sumPresent(dx && matmul(dx, y!, p), dy && matmul(x!, dy, p)),

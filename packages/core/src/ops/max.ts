@@ -23,6 +23,7 @@ function argmaxWeights(x: Tensor, out: Tensor, p: ReduceParams): Tensor {
 
 export const maxOp: OpRule<ReduceParams> = {
   name: "max",
+  batching: (x, p) => apply(maxOp, [x], { ...p, axes: batchedAxes(p.axes, x.shape.length - 1) }),
   takesInt32: true,
   shape: ([x], p) => {
     const axes = normalizeAxes("max", p.axes, x!.shape);

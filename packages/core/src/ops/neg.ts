@@ -6,6 +6,7 @@ import type { OpRule } from "./rule.js";
 
 export const negOp: OpRule = {
   name: "neg",
+  batching: "broadcasts",
   takesInt32: true,
   shape: ([x]) => x!.shape,
   forward: ([x], _, __, dtype) => kernels.map("neg", x!.data, dtype, (v) => -v),

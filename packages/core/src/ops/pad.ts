@@ -13,6 +13,7 @@ export interface PadParams {
 
 export const padOp: OpRule<PadParams> = {
   name: "pad",
+  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     const s = x!.shape;

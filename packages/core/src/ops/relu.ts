@@ -19,6 +19,7 @@ const reluOf = (v: number): number => Math.max(v, 0); // NaN stays NaN; −0 bec
 
 export const reluOp: OpRule = {
   name: "relu",
+  batching: "broadcasts",
   shape: ([x]) => x!.shape,
   forward: ([x], _, __, dtype) => kernels.map("relu", x!.data, dtype, reluOf),
   jvpBroadcasts: true,

@@ -22,6 +22,7 @@ function resolveShape(from: Shape, to: readonly number[]): number[] {
 
 export const reshapeOp: OpRule<{ shape: readonly number[] }> = {
   name: "reshape",
+  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => resolveShape(x!.shape, p.shape),
   // Storage is shared: tensors are immutable, so a reshape needs no copy (a view, as in PyTorch).

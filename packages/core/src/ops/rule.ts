@@ -46,6 +46,18 @@ export interface OpRule<P = undefined> {
    */
   readonly jvpBroadcasts?: boolean;
   /**
+   * How `vmap` runs the op on a batch of examples (batch axis first), when it can do better than one call
+   * per example. "broadcasts": the op broadcasts its inputs' leading dims (elementwise ops; matmul's batch
+   * dims), so batched inputs lined up with the output's rank (`[B, 1, ..., 1, ...shape]`) give the
+   * batched output in one call. "multilinear": the op is linear in each input with the others fixed
+   * (reshape, sum, conv2d, ...), so with ONE batched input its batched JVP, given the batch as that
+   * input's tangent, is the batched output. A function: the batched output of a one-input op from its
+   * batch `[B, ...shape]` (max: the same reduction with its axes moved past the batch axis). Otherwise,
+   * and for a multilinear op with several batched inputs, vmap calls the op once per example and stacks
+   * the rows: slower, never wrong.
+   */
+  readonly batching?: "broadcasts" | "multilinear" | ((x: Tensor, params: P) => Tensor);
+  /**
    * Whether the op takes int32 inputs: true of ops whose forward is exact on integers (arithmetic that
    * stays in the integers, comparisons, selection, reductions, data movement, casts). Without it, `apply`
    * refuses an int32 input with a DTypeError naming the op, before any kernel runs, so an op written for

@@ -14,6 +14,7 @@ export interface SliceParams {
 
 export const sliceOp: OpRule<SliceParams> = {
   name: "slice",
+  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     const s = x!.shape;

@@ -10,6 +10,7 @@ import type { OpRule } from "./rule.js";
 
 export const sumOp: OpRule<ReduceParams> = {
   name: "sum",
+  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => reductionShape("sum", x!.shape, p),
   forward: ([x], p, _, dtype) => kernels.reduce("sum", x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),

@@ -19,6 +19,7 @@ function inverse(perm: readonly number[]): number[] {
 
 export const transposeOp: OpRule<{ perm: readonly number[] }> = {
   name: "transpose",
+  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     checkPerm(x!.shape, p.perm);

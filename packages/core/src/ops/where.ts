@@ -6,6 +6,7 @@ import type { OpRule } from "./rule.js";
 
 export const whereOp: OpRule = {
   name: "where",
+  batching: "broadcasts",
   takesInt32: true,
   shape: ([c, x, y]) => broadcastShapes("where", broadcastShapes("where", c!.shape, x!.shape), y!.shape),
   forward: ([c, x, y], _, outShape, dtype) => kernels.select(c!.data, c!.shape, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),

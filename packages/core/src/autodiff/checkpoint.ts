@@ -1,0 +1,44 @@
+import type { Tensor } from "../tensor.js";
+import { zerosLike } from "../creation.js";
+import { checkFunction, checkReturned } from "./arguments.js";
+import { flattenArgs, unflattenArgs } from "./flatArgs.js";
+import { applyFunctionOp } from "./functionOp.js";
+import { jvp } from "./jvp.js";
+import { isGradEnabled } from "./mode.js";
+import { trace } from "./transforms.js";
+
+/**
+ * Gradient checkpointing (`jax.checkpoint`, `torch.utils.checkpoint`): `checkpoint(f)` computes the same
+ * values as f, but the tape keeps only f's inputs and its output, not the intermediates inside f. The
+ * backward pass runs f again on the saved inputs to rebuild them, one checkpointed piece at a time, so
+ * the peak tape memory of a deep network falls from all its layers to the pieces' boundaries plus one
+ * piece, for the price of a second forward pass. Gradients are the same numbers.
+ *
+ * Like `customVjp`, f is a one-off primitive, so every transform sees it (`grad`, `jvp`, `hessian`,
+ * nested). Arguments may be pytrees; f returns one Tensor. Pass the parameters f uses as arguments:
+ * tensors f closes over are constants to the recomputation, so they would get no gradient.
+ * @example
+ * ```ts
+ * const block = checkpoint((h: Tensor, p: { w: Tensor; b: Tensor }) => h.matmul(p.w).add(p.b).tanh());
+ * const loss = (p: { w: Tensor; b: Tensor }) => block(block(x, p), p).sum();
+ * grad(loss)(params); // same as without checkpoint, with a smaller tape
+ * ```
+ */
+export function checkpoint<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => Tensor {
+  checkFunction("checkpoint", f);
+  return (...args) => {
+    const flat = flattenArgs("checkpoint", args);
+    const call = (leaves: readonly Tensor[]): Tensor => checkReturned("checkpoint", f(...(unflattenArgs(flat, leaves) as unknown as A)));
+    if (!flat.leaves.some((x) => x.requiresGrad || x.dual !== null)) return call(flat.leaves);
+    return applyFunctionOp(
+      {
+        name: "checkpoint",
+        run: call,
+        jvp: (primals, tangents) => jvp(call, [primals], [tangents.map((t, i) => t ?? zerosLike(primals[i]!))])[1],
+        // The rematerialisation: f runs again on the saved inputs, under the tape, and is pulled back at once.
+        vjp: (ct, primals) => trace((...xs) => [call(xs)], primals, isGradEnabled()).pull([ct], false),
+      },
+      flat.leaves,
+    );
+  };
+}
