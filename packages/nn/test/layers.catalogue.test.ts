@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, tensor, ValueError, zeros } from "@tapegrad/core";
+import { DTypeError, ShapeError, tensor, ValueError, zeros, type Tensor } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import { AvgPool2d, clipGradNorm, MultiheadAttention, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, GRU, LSTM, RNN, Embedding, Flatten, GELU, LayerNorm, Linear, MaxPool2d, Softplus, StateDictError } from "../src/index.js";
 
@@ -6,6 +6,12 @@ import { AvgPool2d, clipGradNorm, MultiheadAttention, BatchNorm1d, BatchNorm2d, 
  * The layers' bad inputs: a wrong rank, a wrong channel or feature count, ids out of range, masks of the
  * wrong shape, state dicts that do not fit. Each row names the layer and the argument, and carries the shapes.
  */
+/** A leaf whose gradient holds an infinity, as an overflowing backward leaves it. */
+const infiniteGrad = (): Tensor => {
+  const p = zeros([2], { requiresGrad: true });
+  p.mul(tensor([Infinity, 1])).sum().backward();
+  return p;
+};
 const mha = (): MultiheadAttention => new MultiheadAttention(4, 2);
 
 const rows: CatalogueRow[] = [
@@ -46,6 +52,9 @@ const rows: CatalogueRow[] = [
   { bad: "MultiheadAttention int32 mask holding a 2", call: () => mha().forward(zeros([3, 2, 4]), zeros([3, 2, 4]), zeros([3, 2, 4]), { attnMask: tensor([[0, 2, 0], [0, 0, 0], [0, 0, 0]], { dtype: "int32" }) }), error: ValueError, op: "MultiheadAttention", says: "attnMask of int32 must hold only 0 and 1" },
   { bad: "MultiheadAttention heads that do not divide the width", call: () => new MultiheadAttention(6, 4), error: ShapeError, op: "MultiheadAttention", shapes: [[6, 4]], says: "embedDim 6 must divide into numHeads 4 heads" },
   { bad: "clipGradNorm with a negative maxNorm", call: () => clipGradNorm([], -1), error: ValueError, op: "clipGradNorm", says: "maxNorm must be a number >= 0 (got -1)" },
+  { bad: "clipGradNorm with a NaN normType", call: () => clipGradNorm([], 1, { normType: Number.NaN }), error: ValueError, op: "clipGradNorm", says: "option normType must be a number or ±Infinity (got NaN)" },
+  { bad: "clipGradNorm of one tensor, not an array", call: () => clipGradNorm(zeros([2]) as never, 1), error: ValueError, op: "clipGradNorm", says: "parameters must be an array of Tensors" },
+  { bad: "clipGradNorm of a non-finite norm with errorIfNonfinite", call: () => clipGradNorm([infiniteGrad()], 1, { errorIfNonfinite: true }), error: ValueError, op: "clipGradNorm", says: "the total norm of order 2 of the gradients of parameters is Infinity" },
   // State dicts in strict mode.
   { bad: "strict load of a Conv2d state dict missing the bias", call: () => new Conv2d(1, 2, 3).loadStateDict({ weight: zeros([2, 1, 3, 3]) }), error: StateDictError, op: "loadStateDict", says: 'missing keys ["bias"]' },
   { bad: "strict load of a LayerNorm state dict with an extra key", call: () => new LayerNorm(2).loadStateDict({ weight: zeros([2]), bias: zeros([2]), running_mean: zeros([2]) }), error: StateDictError, op: "loadStateDict", says: 'unexpected keys ["running_mean"]' },
