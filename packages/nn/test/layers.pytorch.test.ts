@@ -31,3 +31,6 @@ cases("GRU", ["gru_two_layers", "gru_batch_first_h0"]);
 // Self-attention with a boolean key padding mask and causal mask; cross-attention with an additive float
 // mask; no weights asked for; weights per head.
 cases("MultiheadAttention", ["mha_self_masks", "mha_cross_float_mask", "mha_no_weights", "mha_per_head_weights"]);
+// kdim/vdim (separate q_proj_weight, k_proj_weight, v_proj_weight); bias_k/bias_v and the zero position with
+// both masks; everything at once with dropout 0.5 in eval(), where it is the identity.
+cases("MultiheadAttention", ["mha_kdim_vdim", "mha_bias_kv_zero_attn", "mha_kdim_bias_kv_dropout_eval"]);

@@ -58,7 +58,10 @@ builders.LSTM = {
 
 /** PyTorch's keyword masks name inputs by index; self-attention passes the one input thrice. */
 builders.MultiheadAttention = {
-  build: ({ args, kwargs: kw }) => new MultiheadAttention(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "bias", "bias"), ...opt(kw, "batch_first", "batchFirst") }),
+  build: ({ args, kwargs: kw }) => new MultiheadAttention(num(args[0]), num(args[1]), {
+    ...f64, ...opt(kw, "bias", "bias"), ...opt(kw, "batch_first", "batchFirst"), ...opt(kw, "kdim", "kdim"), ...opt(kw, "vdim", "vdim"),
+    ...opt(kw, "dropout", "dropout"), ...opt(kw, "add_bias_kv", "addBiasKv"), ...opt(kw, "add_zero_attn", "addZeroAttn"),
+  }),
   call: (m, inputs, call) => {
     const kw = (call.kwargs ?? {}) as Record<string, { input: number } | boolean>;
     const input = (name: string): Tensor | undefined => {
