@@ -28,6 +28,10 @@ cases("BatchNorm2d", ["batchnorm2d_affine", "batchnorm2d_plain"]);
 cases("RNN", ["rnn_two_layers", "rnn_batch_first_h0"]);
 cases("LSTM", ["lstm_two_layers", "lstm_batch_first_states"]);
 cases("GRU", ["gru_two_layers", "gru_batch_first_h0"]);
+// Unbatched [time, inputSize] sequences with [numLayers, hiddenSize] states (batchFirst has no effect on them).
+cases("RNN", ["rnn_unbatched_h0"]);
+cases("LSTM", ["lstm_unbatched_states"]);
+cases("GRU", ["gru_unbatched"]);
 // Self-attention with a boolean key padding mask and causal mask; cross-attention with an additive float
 // mask; no weights asked for; weights per head.
 cases("MultiheadAttention", ["mha_self_masks", "mha_cross_float_mask", "mha_no_weights", "mha_per_head_weights"]);
