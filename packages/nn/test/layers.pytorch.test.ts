@@ -24,6 +24,9 @@ cases("Embedding", ["embedding_basic", "embedding_padding"]);
 // Three steps in train() (the running statistics checked after them) and one in eval().
 cases("BatchNorm1d", ["batchnorm1d_2d", "batchnorm1d_3d"]);
 cases("BatchNorm2d", ["batchnorm2d_affine", "batchnorm2d_plain"]);
+// trackRunningStats: false (with and without the affine part): the batch's statistics in train() and eval().
+cases("BatchNorm1d", ["batchnorm1d_untracked"]);
+cases("BatchNorm2d", ["batchnorm2d_untracked_plain"]);
 // Two layers, batchFirst both ways, with and without initial states.
 cases("RNN", ["rnn_two_layers", "rnn_batch_first_h0"]);
 cases("LSTM", ["lstm_two_layers", "lstm_batch_first_states"]);
