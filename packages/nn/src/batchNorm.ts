@@ -13,7 +13,7 @@ export interface BatchNormOptions extends LayerOptions {
   momentum?: number | null;
   /** Learn a per-channel scale `weight` (ones) and shift `bias` (zeros); true by default. */
   affine?: boolean;
-  /** Keep running statistics for eval(); true by default. Without them, eval() normalises by the batch too. */
+  /** Keep running statistics for eval(); true by default. Without them, eval() normalises by the batch too and the state dict holds no buffers, as PyTorch. */
   trackRunningStats?: boolean;
 }
 
@@ -65,7 +65,8 @@ export abstract class BatchNorm extends Module {
     let mean: Tensor, variance: Tensor;
     if (useBatch) {
       const count = x.data.length / this.numFeatures;
-      if (this.training && count < 2) throw new ShapeError(this.layer, `train() needs more than one value per channel to estimate a variance`, [x.shape]);
+      // As PyTorch, which refuses this whenever it normalises by the batch (in eval() too without running statistics).
+      if (count < 2) throw new ShapeError(this.layer, `normalising by the batch (${this.training ? "train()" : "eval() with trackRunningStats: false"}) needs more than one value per channel to estimate a variance`, [x.shape]);
       mean = x.mean(axes, { keepDims: true });
       variance = x.sub(mean).square().mean(axes, { keepDims: true });
       if (this.training && this.trackRunningStats) this.#track(mean, variance, count);

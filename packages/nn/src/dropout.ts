@@ -28,10 +28,19 @@ export class Dropout extends Module {
   }
   forward(x: Tensor): Tensor {
     checkTensor("Dropout", "input", x);
-    if (!this.training || this.p === 0) return x;
-    if (this.p === 1) return x.mul(0);
-    const draws = rand(x.shape, this.#rng === undefined ? { dtype: x.dtype } : { dtype: x.dtype, rng: this.#rng });
-    // Multiplied, not divided: core turns a divisor number into a float32 reciprocal first.
-    return x.mul(draws.ge(this.p).cast(x.dtype).mul(1 / (1 - this.p))); // kept with probability 1 − p
+    return this.training ? dropout(x, this.p, this.#rng) : x;
   }
+}
+
+/**
+ * Zeroes each element of `x` with probability `p` and scales the others by 1/(1 − p), drawing from `rng`
+ * or core's default generator: the train()-mode computation of `Dropout`, also used on attention weights.
+ * @internal
+ */
+export function dropout(x: Tensor, p: number, rng: Rng | undefined): Tensor {
+  if (p === 0) return x;
+  if (p === 1) return x.mul(0);
+  const draws = rand(x.shape, rng === undefined ? { dtype: x.dtype } : { dtype: x.dtype, rng });
+  // Multiplied, not divided: core turns a divisor number into a float32 reciprocal first.
+  return x.mul(draws.ge(p).cast(x.dtype).mul(1 / (1 - p))); // kept with probability 1 − p
 }

@@ -4,11 +4,13 @@ import { gateSigmoid, Recurrent, type RecurrentOptions } from "./recurrent.js";
 /**
  * Gated recurrent unit, as `torch.nn.GRU`: gates in PyTorch's order r, z, n, with r = σ(x_r + h_r),
  * z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n) (h_n includes b_hn, as PyTorch), h_t = (1 − z)⊙n + z⊙h_{t−1}.
- * `forward(x, h0?)` returns `[output, hN]`; states are `[numLayers, batch, hidden]`.
+ * `forward(x, h0?)` returns `[output, hN]`; states are `[numLayers, batch, hidden]`, or `[numLayers, hidden]`
+ * for an unbatched `[time, in]` input.
  * @example
  * ```ts
  * const gru = new GRU(8, 16, { numLayers: 2 });
  * const [out, hN] = gru.forward(zeros([5, 3, 8])); // out [5, 3, 16], hN [2, 3, 16]
+ * gru.forward(zeros([5, 8]), zeros([2, 16]));     // unbatched: out [5, 16], hN [2, 16]
  * ```
  */
 export class GRU extends Recurrent<[x: Tensor, h0?: Tensor], [output: Tensor, hN: Tensor]> {
@@ -32,8 +34,7 @@ export class GRU extends Recurrent<[x: Tensor, h0?: Tensor], [output: Tensor, hN
   }
 
   forward(x: Tensor, h0?: Tensor): [output: Tensor, hN: Tensor] {
-    const seq = this.timeMajor(x);
-    const [output, [hN]] = this.run(seq, [this.initial(h0, seq.shape[1]!, "h0")]);
+    const [output, [hN]] = this.sequence(x, [h0], ["h0"]);
     return [output, hN!];
   }
 }

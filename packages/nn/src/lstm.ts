@@ -4,11 +4,13 @@ import { Recurrent, type RecurrentOptions } from "./recurrent.js";
 /**
  * Long short-term memory, as `torch.nn.LSTM`: gates in PyTorch's order i, f, g, o stacked in
  * `weight_ih_l{k}` `[4·hidden, in]` and friends, c_t = σ(f)⊙c_{t−1} + σ(i)⊙tanh(g), h_t = σ(o)⊙tanh(c_t).
- * `forward(x, [h0, c0]?)` returns `[output, [hN, cN]]`; states are `[numLayers, batch, hidden]`.
+ * `forward(x, [h0, c0]?)` returns `[output, [hN, cN]]`; states are `[numLayers, batch, hidden]`, or
+ * `[numLayers, hidden]` for an unbatched `[time, in]` input.
  * @example
  * ```ts
  * const lstm = new LSTM(8, 32, { batchFirst: true });
  * const [out, [hN, cN]] = lstm.forward(zeros([16, 8, 8])); // out [16, 8, 32], hN and cN [1, 16, 32]
+ * lstm.forward(zeros([8, 8]))[1][0].shape;                  // unbatched: out [8, 32], hN [1, 32]
  * ```
  */
 export class LSTM extends Recurrent<[x: Tensor, state?: readonly [h0: Tensor, c0: Tensor]], [output: Tensor, state: [hN: Tensor, cN: Tensor]]> {
@@ -39,9 +41,7 @@ export class LSTM extends Recurrent<[x: Tensor, state?: readonly [h0: Tensor, c0
   }
 
   forward(x: Tensor, state?: readonly [h0: Tensor, c0: Tensor]): [output: Tensor, state: [hN: Tensor, cN: Tensor]] {
-    const seq = this.timeMajor(x);
-    const batch = seq.shape[1]!;
-    const [output, [hN, cN]] = this.run(seq, [this.initial(state?.[0], batch, "h0"), this.initial(state?.[1], batch, "c0")]);
+    const [output, [hN, cN]] = this.sequence(x, [state?.[0], state?.[1]], ["h0", "c0"]);
     return [output, [hN!, cN!]];
   }
 }

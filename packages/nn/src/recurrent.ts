@@ -17,7 +17,8 @@ export interface RecurrentOptions extends LayerOptions {
  * What RNN, LSTM and GRU share: PyTorch's parameters `weight_ih_l{k}` `[gates·hidden, in]`,
  * `weight_hh_l{k}` `[gates·hidden, hidden]`, `bias_ih_l{k}` and `bias_hh_l{k}` `[gates·hidden]` (gates
  * stacked in PyTorch's order), all drawn U(±1/√hidden) as PyTorch does, and the loop over layers and time
- * steps. A subclass supplies one step of its cell. States are `[numLayers, batch, hidden]`.
+ * steps. A subclass supplies one step of its cell. States are `[numLayers, batch, hidden]`, or
+ * `[numLayers, hidden]` for an unbatched `[time, in]` input.
  * @internal
  */
 export abstract class Recurrent<In extends unknown[], Out> extends Module<In, Out> {
@@ -74,15 +75,37 @@ export abstract class Recurrent<In extends unknown[], Out> extends Module<In, Ou
   /** What a cell computes once per layer and call rather than once per step (LSTM and RNN: b_ih + b_hh). */
   protected abstract prepareLayer(l: number): Tensor | null;
 
-  /** Checks the input `[T, B, in]` (or `[B, T, in]`) and returns it time-major. */
-  protected timeMajor(x: Tensor): Tensor {
-    checkInput(this.layer, "input", x, [3], this.batchFirst ? "[batch, time, inputSize]" : "[time, batch, inputSize]");
-    checkDim(this.layer, "input", x, 2, this.inputSize, "inputSize");
-    return this.batchFirst ? x.permute([1, 0, 2]) : x;
+  /**
+   * The whole forward pass: checks the input — `[T, B, in]` (`[B, T, in]` with batchFirst), or unbatched
+   * `[T, in]` as PyTorch allows, whose states are then `[numLayers, hidden]` — and the initial states (one per
+   * kind, named by `names`; zeros when absent), runs every layer, and returns the output and the final
+   * states in the input's layout.
+   */
+  protected sequence(x: Tensor, states: readonly (Tensor | undefined)[], names: readonly string[]): [Tensor, Tensor[]] {
+    const layout = this.batchFirst ? "[batch, time, inputSize] or unbatched [time, inputSize]" : "[time, batch, inputSize] or unbatched [time, inputSize]";
+    checkInput(this.layer, "input", x, [2, 3], layout);
+    checkDim(this.layer, "input", x, -1, this.inputSize, "inputSize");
+    const batched = x.shape.length === 3;
+    const b = this.batchFirst ? 0 : 1;
+    const input = batched ? x : x.unsqueeze(b);
+    const seq = this.batchFirst ? input.permute([1, 0, 2]) : input;
+    const initial = states.map((s, k) => this.initial(batched ? s : this.unbatchedState(s, names[k]!), seq.shape[1]!, names[k]!));
+    const [output, finals] = this.run(seq, initial);
+    return batched ? [output, finals] : [output.squeeze(b), finals.map((f) => f.squeeze(1))];
+  }
+
+  /** Checks an unbatched state `[numLayers, hidden]` and gives it a batch of one. */
+  private unbatchedState(state: Tensor | undefined, argument: string): Tensor | undefined {
+    if (state === undefined) return undefined;
+    const got = checkInput(this.layer, argument, state, [2, 3], "[numLayers, hiddenSize]").shape;
+    if (got.length !== 2 || got[0] !== this.numLayers || got[1] !== this.hiddenSize) {
+      throw new ShapeError(this.layer, `${argument} must be [numLayers, hiddenSize] = [${this.numLayers}, ${this.hiddenSize}] for an unbatched (rank-2) input, got [${got.join(", ")}]`, [got]);
+    }
+    return state.unsqueeze(1);
   }
 
   /** Splits an initial state `[numLayers, batch, hidden]` (named `argument`) into one `[batch, hidden]` per layer; zeros when absent. */
-  protected initial(state: Tensor | undefined, batch: number, argument: string): Tensor[] {
+  private initial(state: Tensor | undefined, batch: number, argument: string): Tensor[] {
     const shape = [this.numLayers, batch, this.hiddenSize];
     if (state === undefined) return Array.from({ length: this.numLayers }, () => zeros([batch, this.hiddenSize], { dtype: this.dtype }));
     const got = checkInput(this.layer, argument, state, [3], `[numLayers, batch, hiddenSize]`).shape;
@@ -95,7 +118,7 @@ export abstract class Recurrent<In extends unknown[], Out> extends Module<In, Ou
    * `[batch, hidden]` per kind of state, per layer). Returns the top layer's hidden states (back in the
    * input's layout) and each kind of final state stacked over layers.
    */
-  protected run(x: Tensor, initial: readonly (readonly Tensor[])[]): [Tensor, Tensor[]] {
+  private run(x: Tensor, initial: readonly (readonly Tensor[])[]): [Tensor, Tensor[]] {
     const [time, batch] = [x.shape[0]!, x.shape[1]!];
     // The sequence stays a list of steps between layers: slicing one stacked tensor per step would cost,
     // in the backward pass, a full-size padded gradient for every step.

@@ -10,11 +10,13 @@ export interface RNNOptions extends RecurrentOptions {
 /**
  * The Elman network h_t = tanh(x_t·W_ihᵀ + b_ih + h_{t−1}·W_hhᵀ + b_hh), as `torch.nn.RNN`, with its keys
  * (`weight_ih_l0`, …), layouts and initialisation. `forward(x, h0?)` returns `[output, hN]`: the top
- * layer's h_t for every step and each layer's last h, `[numLayers, batch, hidden]`.
+ * layer's h_t for every step and each layer's last h, `[numLayers, batch, hidden]` (an unbatched `[time, in]`
+ * input, as PyTorch allows, gives `[time, hidden]` and `[numLayers, hidden]`; batchFirst does not apply to it).
  * @example
  * ```ts
  * const rnn = new RNN(3, 8, { numLayers: 2, batchFirst: true });
  * const [out, hN] = rnn.forward(zeros([4, 10, 3])); // out [4, 10, 8], hN [2, 4, 8]
+ * rnn.forward(zeros([10, 3]))[1].shape;             // unbatched: out [10, 8], hN [2, 8]
  * ```
  */
 export class RNN extends Recurrent<[x: Tensor, h0?: Tensor], [output: Tensor, hN: Tensor]> {
@@ -38,8 +40,7 @@ export class RNN extends Recurrent<[x: Tensor, h0?: Tensor], [output: Tensor, hN
   }
 
   forward(x: Tensor, h0?: Tensor): [output: Tensor, hN: Tensor] {
-    const seq = this.timeMajor(x);
-    const [output, [hN]] = this.run(seq, [this.initial(h0, seq.shape[1]!, "h0")]);
+    const [output, [hN]] = this.sequence(x, [h0], ["h0"]);
     return [output, hN!];
   }
 }

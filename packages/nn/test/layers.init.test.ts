@@ -47,8 +47,8 @@ describe("initialisation follows PyTorch's", () => {
     const mha = new MultiheadAttention(32, 4, { rng: new Rng(4) });
     expect(Object.keys(mha.stateDict())).toEqual(["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]);
     const bound = Math.sqrt(6 / (32 + 96));
-    expect(moments(mha.in_proj_weight.data).max).toBeLessThanOrEqual(bound);
-    expect(moments(mha.in_proj_weight.data).std).toBeCloseTo(bound / Math.sqrt(3), 2);
+    expect(moments(mha.in_proj_weight!.data).max).toBeLessThanOrEqual(bound);
+    expect(moments(mha.in_proj_weight!.data).std).toBeCloseTo(bound / Math.sqrt(3), 2);
     expect(moments(mha.in_proj_bias!.data).max).toBe(0);
     expect(moments(mha.out_proj.bias!.data).max).toBe(0);
     expect(moments(mha.out_proj.weight.data).max).toBeLessThanOrEqual(1 / Math.sqrt(32));

@@ -24,10 +24,20 @@ cases("Embedding", ["embedding_basic", "embedding_padding"]);
 // Three steps in train() (the running statistics checked after them) and one in eval().
 cases("BatchNorm1d", ["batchnorm1d_2d", "batchnorm1d_3d"]);
 cases("BatchNorm2d", ["batchnorm2d_affine", "batchnorm2d_plain"]);
+// trackRunningStats: false (with and without the affine part): the batch's statistics in train() and eval().
+cases("BatchNorm1d", ["batchnorm1d_untracked"]);
+cases("BatchNorm2d", ["batchnorm2d_untracked_plain"]);
 // Two layers, batchFirst both ways, with and without initial states.
 cases("RNN", ["rnn_two_layers", "rnn_batch_first_h0"]);
 cases("LSTM", ["lstm_two_layers", "lstm_batch_first_states"]);
 cases("GRU", ["gru_two_layers", "gru_batch_first_h0"]);
+// Unbatched [time, inputSize] sequences with [numLayers, hiddenSize] states (batchFirst has no effect on them).
+cases("RNN", ["rnn_unbatched_h0"]);
+cases("LSTM", ["lstm_unbatched_states"]);
+cases("GRU", ["gru_unbatched"]);
 // Self-attention with a boolean key padding mask and causal mask; cross-attention with an additive float
 // mask; no weights asked for; weights per head.
 cases("MultiheadAttention", ["mha_self_masks", "mha_cross_float_mask", "mha_no_weights", "mha_per_head_weights"]);
+// kdim/vdim (separate q_proj_weight, k_proj_weight, v_proj_weight); bias_k/bias_v and the zero position with
+// both masks; everything at once with dropout 0.5 in eval(), where it is the identity.
+cases("MultiheadAttention", ["mha_kdim_vdim", "mha_bias_kv_zero_attn", "mha_kdim_bias_kv_dropout_eval"]);

@@ -1,7 +1,7 @@
 import type { Tensor } from "@tapegrad/core";
 import {
   AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Embedding, Flatten, GELU, GRU, LayerNorm, LSTM, MaxPool2d, MultiheadAttention, RNN, SiLU, Softplus,
-  type AnyModule, type RecurrentOptions,
+  type AnyModule, type BatchNormOptions, type RecurrentOptions,
 } from "../src/index.js";
 import type { Builder, CaseConfig } from "./pytorchCases.js";
 
@@ -17,6 +17,9 @@ const pair = (v: unknown): number | [number, number] => v as number | [number, n
 /** A PyTorch keyword argument, when it was given. */
 const opt = <K extends string>(kw: Kw, from: string, to: K): Partial<Record<K, never>> =>
   (from in kw ? { [to]: kw[from] } : {}) as Partial<Record<K, never>>;
+
+const batchNormOptions = (kw: Kw): BatchNormOptions =>
+  ({ ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "momentum", "momentum"), ...opt(kw, "affine", "affine"), ...opt(kw, "track_running_stats", "trackRunningStats") });
 
 /** A layer called on one tensor that returns one tensor. */
 const single = (build: (c: CaseConfig) => AnyModule): Builder => ({
@@ -34,8 +37,8 @@ export const builders: Record<string, Builder> = {
   SiLU: single(() => new SiLU()),
   Softplus: single(({ kwargs: kw }) => new Softplus({ ...opt(kw, "beta", "beta"), ...opt(kw, "threshold", "threshold") })),
   LayerNorm: single(({ args, kwargs: kw }) => new LayerNorm(args[0] as number | number[], { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "elementwise_affine", "elementwiseAffine") })),
-  BatchNorm1d: single(({ args, kwargs: kw }) => new BatchNorm1d(num(args[0]), { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "momentum", "momentum"), ...opt(kw, "affine", "affine") })),
-  BatchNorm2d: single(({ args, kwargs: kw }) => new BatchNorm2d(num(args[0]), { ...f64, ...opt(kw, "eps", "eps"), ...opt(kw, "momentum", "momentum"), ...opt(kw, "affine", "affine") })),
+  BatchNorm1d: single(({ args, kwargs: kw }) => new BatchNorm1d(num(args[0]), batchNormOptions(kw))),
+  BatchNorm2d: single(({ args, kwargs: kw }) => new BatchNorm2d(num(args[0]), batchNormOptions(kw))),
   Embedding: single(({ args, kwargs: kw }) => new Embedding(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "padding_idx", "paddingIdx") })),
 };
 
@@ -58,7 +61,10 @@ builders.LSTM = {
 
 /** PyTorch's keyword masks name inputs by index; self-attention passes the one input thrice. */
 builders.MultiheadAttention = {
-  build: ({ args, kwargs: kw }) => new MultiheadAttention(num(args[0]), num(args[1]), { ...f64, ...opt(kw, "bias", "bias"), ...opt(kw, "batch_first", "batchFirst") }),
+  build: ({ args, kwargs: kw }) => new MultiheadAttention(num(args[0]), num(args[1]), {
+    ...f64, ...opt(kw, "bias", "bias"), ...opt(kw, "batch_first", "batchFirst"), ...opt(kw, "kdim", "kdim"), ...opt(kw, "vdim", "vdim"),
+    ...opt(kw, "dropout", "dropout"), ...opt(kw, "add_bias_kv", "addBiasKv"), ...opt(kw, "add_zero_attn", "addZeroAttn"),
+  }),
   call: (m, inputs, call) => {
     const kw = (call.kwargs ?? {}) as Record<string, { input: number } | boolean>;
     const input = (name: string): Tensor | undefined => {

@@ -3,7 +3,7 @@ import { describeCatalogue, type CatalogueRow } from "../../../test-support/cata
 import { describe, expect, it } from "vitest";
 import {
   BatchNorm1d, bceWithLogits, calculateGain, crossEntropy, decodeSafetensors, encodeSafetensors, kaimingNormal, LeakyReLU, Linear, mlp,
-  mseLoss, normal, Sequential, StateDictError, uniform, xavierUniform,
+  mseLoss, normal, Sequential, functionalCall, StateDictError, uniform, xavierUniform,
 } from "../src/index.js";
 
 /**
@@ -56,6 +56,9 @@ const rows: readonly CatalogueRow[] = [
   { bad: "state dict with a transposed weight", call: () => linear().loadStateDict({ weight: zeros([2, 3]), bias: zeros([3]) }), error: StateDictError, op: "loadStateDict", says: '"weight" has shape [2,3], the module expects [3,2]' },
   { bad: "state dict holding a nested array", call: () => linear().loadStateDict({ weight: [[1, 2]] as never, bias: zeros([3]) }), error: ValueError, op: "loadStateDict", says: '"weight" must be a Tensor (got 1,2)' },
   { bad: "state dict that is null", call: () => linear().loadStateDict(null as never), error: ValueError, op: "loadStateDict", says: "must be an object of tensors (got null)" },
+  // functionalCall: names are the state dict's, parameters and buffers alike.
+  { bad: "functionalCall of an unknown name", call: () => functionalCall(new BatchNorm1d(2), { running_std: zeros([2]) }, zeros([3, 2])), error: ValueError, op: "functionalCall", says: 'no parameter or buffer "running_std"' },
+  { bad: "functionalCall buffer that is not a tensor", call: () => functionalCall(new BatchNorm1d(2), { running_mean: [0, 0] as never }, zeros([3, 2])), error: ValueError, op: "functionalCall", says: 'parameters["running_mean"] must be a Tensor (got 0,0)' },
   // Losses.
   { bad: "mseLoss of different shapes", call: () => mseLoss(zeros([2, 3]), zeros([3, 2])), error: ShapeError, op: "mseLoss", shapes: [[2, 3], [3, 2]], says: "same shape" },
   { bad: "bceWithLogits of different shapes", call: () => bceWithLogits(tensor([0.5, 1]), tensor([1])), error: ShapeError, op: "bceWithLogits", shapes: [[2], [1]], says: "same shape" },
