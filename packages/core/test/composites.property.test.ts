@@ -92,37 +92,34 @@ function lastAxisOf(n: number) {
   return (g: core.CaseGen) => ({ shapes: [[...g.shape(0, 2, 3), n]] as Shape[], params: undefined });
 }
 
+/** Runs `check` on float64 inputs drawn for each of a composite's cases, as a fixed-seed property. */
+function forEachDrawnCase(cases: CompositeCase | CompositeCase[], check: (f: CompositeCase["f"], inputs: Tensor[]) => void): void {
+  for (const { f, spec } of [cases].flat()) {
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const gen = caseGen(g);
+        const { shapes } = spec.cases?.(gen) ?? { shapes: [gen.shape()] };
+        check(f, drawInputs(gen, spec, shapes, undefined));
+      }),
+      runs(15),
+    );
+  }
+}
+
 describe.each(Object.entries(composites))("%s", (name, cases) => {
   it("JVP matches finite differences, VJP matches JVP, second order too (float64)", () => {
-    for (const { f, spec } of [cases].flat()) {
-      fc.assert(
-        fc.property(fc.gen(), (g) => {
-          const gen = caseGen(g);
-          const { shapes } = spec.cases?.(gen) ?? { shapes: [gen.shape()] };
-          gradcheck(f, drawInputs(gen, spec, shapes, undefined), { name, secondOrder: true });
-        }),
-        runs(15),
-      );
-    }
+    forEachDrawnCase(cases, (f, inputs) => gradcheck(f, inputs, { name, secondOrder: true }));
   });
 
   it("jacfwd equals jacrev (float64)", () => {
-    for (const { f, spec } of [cases].flat()) {
-      fc.assert(
-        fc.property(fc.gen(), (g) => {
-          const gen = caseGen(g);
-          const { shapes } = spec.cases?.(gen) ?? { shapes: [gen.shape()] };
-          const inputs = drawInputs(gen, spec, shapes, undefined);
-          const argnums = inputs.map((_, i) => i);
-          const forward = core.jacfwd(f, { argnums })(...inputs);
-          const reverse = core.jacrev(f, { argnums })(...inputs);
-          inputs.forEach((_, i) => {
-            expect(forward[i]!.shape, name).toEqual(reverse[i]!.shape);
-            forward[i]!.data.forEach((v, k) => expect(Math.abs(v - reverse[i]!.data[k]!), `${name}, input ${i}, entry ${k}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));
-          });
-        }),
-        runs(15),
-      );
-    }
+    forEachDrawnCase(cases, (f, inputs) => {
+      const argnums = inputs.map((_, i) => i);
+      const forward = core.jacfwd(f, { argnums })(...inputs);
+      const reverse = core.jacrev(f, { argnums })(...inputs);
+      inputs.forEach((_, i) => {
+        expect(forward[i]!.shape, name).toEqual(reverse[i]!.shape);
+        forward[i]!.data.forEach((v, k) => expect(Math.abs(v - reverse[i]!.data[k]!), `${name}, input ${i}, entry ${k}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v))));
+      });
+    });
   });
 });

@@ -8,7 +8,7 @@ export type PoolLayerOptions = Omit<Pool2dOptions, "kernelSize">;
 /** The window of a pooling layer, checked under the layer's name when it is called. */
 abstract class Pool2d extends Module {
   readonly #options: Pool2dOptions;
-  constructor(readonly kernelSize: number | readonly [number, number], options: PoolLayerOptions) {
+  constructor(readonly kernelSize: number | readonly [number, number], options: PoolLayerOptions = {}) {
     super();
     this.#options = { ...options, kernelSize };
   }
@@ -28,9 +28,6 @@ abstract class Pool2d extends Module {
  */
 export class MaxPool2d extends Pool2d {
   protected readonly layer = "MaxPool2d";
-  constructor(kernelSize: number | readonly [number, number], options: PoolLayerOptions = {}) {
-    super(kernelSize, options);
-  }
   protected pool(x: Tensor, options: Pool2dOptions): Tensor {
     return maxPool2d(x, options);
   }
@@ -45,9 +42,6 @@ export class MaxPool2d extends Pool2d {
  */
 export class AvgPool2d extends Pool2d {
   protected readonly layer = "AvgPool2d";
-  constructor(kernelSize: number | readonly [number, number], options: PoolLayerOptions = {}) {
-    super(kernelSize, options);
-  }
   protected pool(x: Tensor, options: Pool2dOptions): Tensor {
     return avgPool2d(x, options);
   }
