@@ -14,12 +14,13 @@ const x23 = core.randn([2, 3], { rng: new core.Rng(0) });
 const int32 = (values: core.NestedArray): Tensor => tensor(values, { dtype: "int32" });
 const ce = (target: Tensor): Tensor => core.softmaxCrossEntropy(x23, target);
 /** A user's op whose forward returns one element whatever the output's size. */
-const shortForward: core.OpRule = {
+const shortForward: core.OpRule<[Tensor]> = {
   name: "short",
-  shape: ([x]) => x!.shape,
+  arity: 1,
+  shape: ({ inputs: [x] }) => x.shape,
   forward: () => new Float32Array(1),
-  jvp: (_, [dx]) => dx!,
-  vjp: (ct) => [ct],
+  jvp: ({ tangents: [dx] }) => dx,
+  vjp: ({ ct }) => [ct],
   cost: () => 0,
   test: {},
 };

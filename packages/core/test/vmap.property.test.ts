@@ -16,13 +16,12 @@ import {
   randn,
   reshape,
   Rng,
-  ShapeError,
   tensor,
   vmap,
-  type OpRule,
+  type AnyOpRule,
   type Tensor,
 } from "@tapegrad/core";
-import { caseGen, drawInputs } from "./caseGen.js";
+import { accepts, caseGen, drawInputs, drawShapes, type Gen } from "../../../test-support/opHarness.js";
 
 /**
  * vmap against the loop it replaces: for every primitive in the registry, in float64 and float32, a
@@ -30,8 +29,6 @@ import { caseGen, drawInputs } from "./caseGen.js";
  * `vmap(op)` must equal the op applied to each example and stacked. This holds each op's batching rule
  * ("elementwise", "multilinear") and the per-example fallback to the loop.
  */
-
-type Gen = Parameters<typeof caseGen>[0];
 
 /** `xs` stacked along a new axis `axis`. */
 function stackAt(xs: readonly Tensor[], axis: number): Tensor {
@@ -52,27 +49,18 @@ describe.each([
   ["float64", 1e-12],
   ["float32", 1e-5],
 ] as const)("vmap of every primitive equals the loop over examples (%s)", (dtype, tolerance) => {
-  const rules = primitives.map((r) => [r.name, r as OpRule<unknown>] as const);
+  const rules = (primitives as readonly AnyOpRule[]).map((r) => [r.name, r] as const);
   it.each(rules)("%s", (name, rule) => {
     fc.assert(
       fc.property(fc.gen(), fc.integer({ min: 1, max: 3 }), (gen: Gen, batch) => {
         const g = caseGen(gen);
-        const { shapes, params } = rule.test.cases?.(g) ?? { shapes: [g.shape()], params: undefined };
+        const { shapes, params } = drawShapes(rule, g);
         const indices = rule.indexInputs ?? [];
         const toDtype = (xs: Tensor[]) => xs.map((x) => (x.dtype === "int32" || dtype === "float64" ? x : cast(x, dtype)));
         const examples = Array.from({ length: batch }, () => toDtype(drawInputs(g, rule.test, shapes, params, indices)));
         const op = (...xs: Tensor[]) => apply(rule, xs, params);
         // Some specs draw cases their own shape rule refuses; those test nothing here.
-        const accepted = examples.every((xs) => {
-          try {
-            op(...xs);
-            return true;
-          } catch (e) {
-            if (e instanceof ShapeError) return false;
-            throw e;
-          }
-        });
-        fc.pre(accepted);
+        fc.pre(examples.every((xs) => accepts(() => op(...xs))));
         const mappedInputs = shapes.map(() => g.bool());
         if (!mappedInputs.some(Boolean)) mappedInputs[0] = true;
         const axes = shapes.map((s, i) => (mappedInputs[i] ? g.int(0, s.length) : null));

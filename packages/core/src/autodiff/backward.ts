@@ -61,11 +61,11 @@ export function computeGradients(
         const rule = node.rule;
         const inputs = node.inputs;
         const needed = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
-        if (!rule.vjp) throw new NotDifferentiableError(rule.name, `has no reverse-mode (VJP) rule`);
+        // Constant ops are never taped; the check is for a rule built outside the types (plain JavaScript).
+        if (rule.constant) throw new NotDifferentiableError(rule.name, `has no reverse-mode (VJP) rule`);
+        const context = { ct, primals: inputs, out, params: node.params, needed };
         // Under detectAnomaly the rule runs marked as this op's VJP; otherwise straight (no closure per node).
-        const cts = anomaly
-          ? withPhase("vjp", rule.name, node.site, () => rule.vjp!(ct, inputs, out, node.params, needed))
-          : rule.vjp(ct, inputs, out, node.params, needed);
+        const cts = anomaly ? withPhase("vjp", rule.name, node.site, () => rule.vjp(context)) : rule.vjp(context);
         for (let k = 0; k < inputs.length; k++) {
           const g = cts[k];
           if (needed[k] && g) accumulate(cotangents, inputs[k]!, fitCotangent(rule.name, k, g, inputs[k]!));

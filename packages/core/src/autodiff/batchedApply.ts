@@ -1,4 +1,4 @@
-import type { OpRule } from "../ops/rule.js";
+import type { AnyOpRule } from "../ops/rule.js";
 import { Tensor } from "../tensor.js";
 import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
@@ -14,7 +14,7 @@ import { alignBatch, batchedTangent, directionOf } from "./batching.js";
  * rules written with tensor ops (the VJPs and JVPs) are batched too: `vmap(grad(f))` needs nothing more.
  * @internal
  */
-export function applyBatched<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
+export function applyBatched(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, level: number): Tensor {
   const values = inputs.map((t) => (t.batch?.level === level ? t.batch.value : null));
   const value = batchedValue(rule, inputs, values, params);
   return new Tensor(null, value.shape.slice(1), value.dtype, null, { level, value });
@@ -29,22 +29,22 @@ export function isBatchLevel(inputs: readonly Tensor[], level: number): boolean 
  * The op's output for every example, `[B, ...out shape]`. The shape rule sees one example's shapes, and
  * only on the batched paths that never batch an index (a shape rule may read an index's values).
  */
-function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P): Tensor {
+function batchedValue(rule: AnyOpRule, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: unknown): Tensor {
   const positions = values.flatMap((v, i) => (v ? [i] : []));
   const batch = values[positions[0]!]!.shape[0]!;
   const indexBatched = positions.some((i) => rule.indexInputs?.includes(i) ?? false);
   if (typeof rule.batching === "function" && inputs.length === 1) return rule.batching(values[0]!, params);
   if (rule.batching === "broadcasts" && !indexBatched) {
     // Each batched input as [B, 1, ..., 1, ...shape]: broadcasting then pairs the examples' dims.
-    const outShape = rule.shape(inputs, params);
+    const outShape = rule.shape({ inputs, params });
     return apply(rule, inputs.map((t, i) => (values[i] ? alignBatch(values[i], outShape.length) : t)), params);
   }
-  if (rule.batching === "multilinear" && positions.length === 1 && !indexBatched && rule.jvp) {
+  if (rule.batching === "multilinear" && positions.length === 1 && !indexBatched) {
     // Linear in the one batched input: its batched JVP, with the batch as the tangent, is the output.
-    const outShape = rule.shape(inputs, params);
+    const outShape = rule.shape({ inputs, params });
     const primals = inputs.map((t, i) => (values[i] ? new Tensor(null, t.shape, t.dtype) : t)); // read for their shapes only
     const out = new Tensor(null, outShape, values[positions[0]!]!.dtype);
-    const result = batchedTangent(rule, primals, values, out, params);
+    const result = batchedTangent(rule, { primals, tangents: values, out, params });
     if (result !== null) return sameShape(result.shape, [batch, ...outShape]) ? result : broadcastTo(result, [batch, ...outShape]);
   }
   // One call per example, stacked: always right, whatever the op does with its axes.

@@ -1,4 +1,4 @@
-import type { OpRule } from "../ops/rule.js";
+import type { AnyOpRule, JvpContext } from "../ops/rule.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
 import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
@@ -53,16 +53,17 @@ export function withBatchedLevel<T>(level: number, batch: number, fn: () => T): 
  * `jvp` once per direction, the rows stacked again. The last is the fallback for rules that say nothing
  * about batches (users' own ops): slower, but never a wrong answer.
  */
-export function batchedTangent<P>(rule: OpRule<P>, primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P): Tensor | null {
-  if (rule.batchedJvp) return rule.batchedJvp(primals, tangents, out, params);
-  const jvp = rule.jvp!.bind(rule);
+export function batchedTangent(rule: AnyOpRule, context: JvpContext<readonly Tensor[], unknown>): Tensor | null {
+  if (rule.constant) return null;
+  if (rule.batchedJvp) return rule.batchedJvp(context);
+  const { tangents, out } = context;
   if (rule.jvpBroadcasts) {
     const rank = out.shape.length;
-    return jvp(primals, tangents.map((dt) => dt && alignBatch(dt, rank)), out, params);
+    return rule.jvp({ ...context, tangents: tangents.map((dt) => dt && alignBatch(dt, rank)) });
   }
-  const batch = tangents.find((dt) => dt !== null)!.shape[0]!;
+  const batch = tangents.find((dt) => dt !== null)?.shape[0] ?? 0;
   const rows = Array.from({ length: batch }, (_, k) => {
-    const row = jvp(primals, tangents.map((dt) => dt && directionOf(dt, k)), out, params);
+    const row = rule.jvp({ ...context, tangents: tangents.map((dt) => dt && directionOf(dt, k)) });
     // A rule may return null (no tangent) or a tangent in a shape that broadcasts to the output's.
     const fitted = row === null ? zeros(out.shape, { dtype: out.dtype }) : broadcastTo(row, out.shape);
     return reshape(fitted, [1, ...out.shape]);

@@ -11,11 +11,12 @@ export interface Col2imParams extends Window {
   readonly size: readonly [number, number];
 }
 
-export const col2imOp: OpRule<Col2imParams> = {
+export const col2imOp: OpRule<[Tensor], Col2imParams> = {
   name: "col2im",
+  arity: 1,
   batching: "multilinear",
-  shape: ([cols], p) => {
-    const s = cols!.shape;
+  shape: ({ inputs: [cols], params: p }) => {
+    const s = cols.shape;
     const [ho, wo] = windowOutput("col2im", p, p.size, [s]);
     const taps = p.kernel[0] * p.kernel[1];
     if (s.length < 3 || s[s.length - 3] !== taps || s[s.length - 2] !== ho || s[s.length - 1] !== wo) {
@@ -23,11 +24,11 @@ export const col2imOp: OpRule<Col2imParams> = {
     }
     return [...s.slice(0, -3), ...p.size];
   },
-  forward: ([cols], p, outShape, dtype) => kernels.fold(cols!.data, cols!.shape, p, outShape, dtype),
-  jvp: (_, [dcols], __, p) => col2im(dcols!, p, p.size),
-  batchedJvp: (_, [dcols], __, p) => col2im(dcols!, p, p.size), // the leading axes are any
-  vjp: (ct, _, __, p) => [im2col(ct, p, 0)], // im2col and col2im are each other's transpose
-  cost: ([cols]) => cols!.reduce((a, b) => a * b, 1), // one add per column element
+  forward: ({ inputs: [cols], params: p, outShape, dtype }) => kernels.fold(cols.data, cols.shape, p, outShape, dtype),
+  jvp: ({ tangents: [dcols], params: p }) => dcols && col2im(dcols, p, p.size),
+  batchedJvp: ({ tangents: [dcols], params: p }) => dcols && col2im(dcols, p, p.size), // the leading axes are any
+  vjp: ({ ct, params: p }) => [im2col(ct, p, 0)], // im2col and col2im are each other's transpose
+  cost: ({ inputShapes: [cols] }) => cols.reduce((a, b) => a * b, 1), // one add per column element
   test: {
     cases: (g) => {
       const win = randomWindow(g);

@@ -17,10 +17,11 @@ function offsets(inputs: readonly { shape: readonly number[] }[], axis: number):
   });
 }
 
-export const concatOp: OpRule<{ axis: number }> = {
+export const concatOp: OpRule<readonly Tensor[], { axis: number }> = {
   name: "concat",
+  arity: "variadic",
   takesInt32: true,
-  shape: (xs, p) => {
+  shape: ({ inputs: xs, params: p }) => {
     if (xs.length === 0) throw new ValueError("concat", `needs at least one tensor`);
     const first = xs[0]!.shape;
     const axis = normalizeAxis("concat", p.axis, first.length, first);
@@ -28,15 +29,15 @@ export const concatOp: OpRule<{ axis: number }> = {
     if (!fits) throw new ShapeError("concat", `shapes must agree on every axis but ${axis}`, xs.map((x) => x.shape));
     return first.map((d, i) => (i === axis ? xs.reduce((n, x) => n + x.shape[axis]!, 0) : d));
   },
-  forward: (xs, p, outShape, dtype) =>
+  forward: ({ inputs: xs, params: p, outShape, dtype }) =>
     kernels.concat(xs.map((x) => x.data), xs.map((x) => x.shape), normalizeAxis("concat", p.axis, outShape.length, outShape), outShape, dtype),
-  jvp: (xs, dxs, out, p) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
-  batchedJvp: (xs, dxs, out, p) => {
+  jvp: ({ primals: xs, tangents: dxs, params: p }) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
+  batchedJvp: ({ primals: xs, tangents: dxs, out, params: p }) => {
     const batch = dxs.find((dx) => dx !== null)!.shape[0]!;
     const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape) + 1;
     return concat(xs.map((x, i) => dxs[i] ?? zeros([batch, ...x.shape], { dtype: x.dtype })), axis);
   },
-  vjp: (ct, xs, out, p) => {
+  vjp: ({ primals: xs, out, params: p, ct }) => {
     const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape);
     const at = offsets(xs, axis);
     return xs.map((x, i) => slice(ct, out.shape.map((_, d) => (d === axis ? at[i]! : 0)), x.shape));

@@ -50,11 +50,12 @@ function perDirection(batch: number, f: (b: number) => Tensor): Tensor {
 /** Row b of a batch of tangents. */
 const row = (t: Tensor, b: number): Tensor => reshape(slice(t, t.shape.map((_, i) => (i === 0 ? b : 0)), [1, ...t.shape.slice(1)]), t.shape.slice(1));
 
-export const conv2dOp: OpRule<Conv2dParams> = {
+export const conv2dOp: OpRule<[Tensor, Tensor], Conv2dParams> = {
   name: "conv2d",
+  arity: 2,
   batching: "multilinear",
-  shape: ([x, w], p) => {
-    const [xs, ws] = [x!.shape, w!.shape];
+  shape: ({ inputs: [x, w], params: p }) => {
+    const [xs, ws] = [x.shape, w.shape];
     if (xs.length !== 4 || ws.length !== 4) throw new ShapeError("conv2d", `input must be [N, C, H, W] and weight [O, C/groups, kh, kw]`, [xs, ws]);
     if (ws[0]! % p.groups !== 0) throw new ShapeError("conv2d", `the weight's ${ws[0]} output channels do not split into ${p.groups} groups`, [xs, ws]);
     if (ws[1]! * p.groups !== xs[1]) {
@@ -63,30 +64,30 @@ export const conv2dOp: OpRule<Conv2dParams> = {
     const [ho, wo] = windowOutput("conv2d", { ...p, kernel: [ws[2]!, ws[3]!] }, [xs[2]!, xs[3]!], [xs, ws]);
     return [xs[0]!, ws[0]!, ho, wo];
   },
-  forward: ([x, w], p, outShape, dtype) =>
-    kernels.conv2d(x!.data, x!.shape, w!.data, w!.shape, outShape, { ...p, kernel: [w!.shape[2]!, w!.shape[3]!] }, p.groups, dtype),
+  forward: ({ inputs: [x, w], params: p, outShape, dtype }) =>
+    kernels.conv2d(x.data, x.shape, w.data, w.shape, outShape, { ...p, kernel: [w.shape[2]!, w.shape[3]!] }, p.groups, dtype),
   // Bilinear in (x, w): d(x ⋆ w) = dx ⋆ w + x ⋆ dw.
-  jvp: ([x, w], [dx, dw], _, p) => sumPresent(dx && convolve(dx, w!, p), dw && convolve(x!, dw, p)),
+  jvp: ({ primals: [x, w], tangents: [dx, dw], params: p }) => sumPresent(dx && convolve(dx, w, p), dw && convolve(x, dw, p)),
   // A batch of input tangents folds into the batch axis; weight tangents go one direction at a time
   // (folding them into the output channels would regroup them wrongly when groups > 1).
-  batchedJvp: ([x, w], [dx, dw], out, p) => {
-    const batch = (dx ?? dw)!.shape[0]!;
-    const fromX = dx && reshape(convolve(reshape(dx, [batch * x!.shape[0]!, ...x!.shape.slice(1)]), w!, p), [batch, ...out.shape]);
-    const fromW = dw && perDirection(batch, (b) => convolve(x!, row(dw, b), p));
+  batchedJvp: ({ primals: [x, w], tangents: [dx, dw], out, params: p }) => {
+    const batch = (dx ?? dw)?.shape[0] ?? 0;
+    const fromX = dx && reshape(convolve(reshape(dx, [batch * x.shape[0]!, ...x.shape.slice(1)]), w, p), [batch, ...out.shape]);
+    const fromW = dw && perDirection(batch, (b) => convolve(x, row(dw, b), p));
     return sumPresent(fromX, fromW);
   },
   // With the input as columns X [N, g, Cg·k, L] and the weight as W [g, Og, Cg·k], the output is W·X; so
   // the weight's cotangent is Σₙ C̄·Xᵀ and the columns' is Wᵀ·C̄, added back into the image by col2im.
-  vjp: (ct, [x, w], out, p, needed) => {
+  vjp: ({ primals: [x, w], out, params: p, ct, needed }) => {
     const [n, o] = [out.shape[0]!, out.shape[1]!];
     const hw = [out.shape[2]!, out.shape[3]!];
     const ctm = reshape(ct, [n, p.groups, o / p.groups, hw[0]! * hw[1]!]);
-    const k = { ...p, kernel: [w!.shape[2]!, w!.shape[3]!] as const };
-    const dx = needed[0] ? col2im(reshape(matmul(weightMatrix(w!, p.groups), ctm, { transposeA: true }), [n, x!.shape[1]!, k.kernel[0] * k.kernel[1], hw[0]!, hw[1]!]), k, [x!.shape[2]!, x!.shape[3]!]) : null;
-    const dw = needed[1] ? reshape(sum(matmul(ctm, columns(x!, k, hw), { transposeB: true }), 0), w!.shape) : null;
+    const k = { ...p, kernel: [w.shape[2]!, w.shape[3]!] as const };
+    const dx = needed[0] ? col2im(reshape(matmul(weightMatrix(w, p.groups), ctm, { transposeA: true }), [n, x.shape[1]!, k.kernel[0] * k.kernel[1], hw[0]!, hw[1]!]), k, [x.shape[2]!, x.shape[3]!]) : null;
+    const dw = needed[1] ? reshape(sum(matmul(ctm, columns(x, k, hw), { transposeB: true }), 0), w.shape) : null;
     return [dx, dw];
   },
-  cost: ([, w], out) => 2 * out.reduce((a, b) => a * b, 1) * w![1]! * w![2]! * w![3]!, // a multiply and an add per tap
+  cost: ({ inputShapes: [, w], outShape }) => 2 * outShape.reduce((a, b) => a * b, 1) * w[1]! * w[2]! * w[3]!, // a multiply and an add per tap
   test: {
     cases: (g) => {
       const win = randomWindow(g);

@@ -6,7 +6,7 @@ import { sin } from "./sin.js";
 export const cosOp = unary({
   name: "cos",
   f: Math.cos,
-  df: (x) => neg(sin(x)),
+  df: ({ x }) => neg(sin(x)),
   domain: [-3, 3],
 });
 

@@ -20,26 +20,28 @@ export function batchedIndex(index: Tensor, batch: number): Tensor {
   return broadcastTo(reshape(index, [1, ...index.shape]), [batch, ...index.shape]);
 }
 
-export const gatherOp: OpRule<IndexAxisParams> = {
+export const gatherOp: OpRule<[Tensor, Tensor], IndexAxisParams> = {
   name: "gather",
+  arity: 2,
   batching: "multilinear",
   takesInt32: true,
   indexInputs: [1],
-  shape: ([x, index], p) => {
-    const [xs, is] = [x!.shape, index!.shape];
+  shape: ({ inputs: [x, index], params: p }) => {
+    const [xs, is] = [x.shape, index.shape];
     const axis = normalizeAxis("gather", p.axis, xs.length, xs);
     if (is.length !== xs.length || is.some((d, i) => i !== axis && d > xs[i]!)) {
       throw new ShapeError("gather", `the index must have the input's rank and no dim larger than the input's, but along axis ${axis}`, [xs, is]);
     }
-    checkIndices("gather", index!, xs[axis]!, axis);
+    checkIndices("gather", index, xs[axis]!, axis);
     return is;
   },
-  forward: ([x, index], p, _, dtype) =>
-    kernels.gather(x!.data, x!.shape, normalizeAxis("gather", p.axis, x!.shape.length, x!.shape), index!.data as Int32Array, index!.shape, dtype),
+  forward: ({ inputs: [x, index], params: p, dtype }) =>
+    kernels.gather(x.data, x.shape, normalizeAxis("gather", p.axis, x.shape.length, x.shape), index.data as Int32Array, index.shape, dtype),
   // Linear in x: the tangent is gathered as the values are; the cotangent is added back where each came from.
-  jvp: ([, index], [dx], _, p) => gather(dx!, p.axis, index!),
-  batchedJvp: ([x, index], [dx], _, p) => gather(dx!, normalizeAxis("gather", p.axis, x!.shape.length, x!.shape) + 1, batchedIndex(index!, dx!.shape[0]!)),
-  vjp: (ct, [x, index], _, p) => [scatterAdd(zeros(x!.shape, { dtype: ct.dtype }), p.axis, index!, ct), null],
+  jvp: ({ primals: [, index], tangents: [dx], params: p }) => dx && gather(dx, p.axis, index),
+  batchedJvp: ({ primals: [x, index], tangents: [dx], params: p }) =>
+    dx && gather(dx, normalizeAxis("gather", p.axis, x.shape.length, x.shape) + 1, batchedIndex(index, dx.shape[0]!)),
+  vjp: ({ primals: [x, index], params: p, ct }) => [scatterAdd(zeros(x.shape, { dtype: ct.dtype }), p.axis, index, ct), null],
   cost: () => 0,
   test: { cases: indexCases, fixed: () => [1], values: indexValues },
 };

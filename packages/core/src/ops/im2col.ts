@@ -11,20 +11,21 @@ export interface Im2colParams extends Window {
   readonly padValue: number;
 }
 
-export const im2colOp: OpRule<Im2colParams> = {
+export const im2colOp: OpRule<[Tensor], Im2colParams> = {
   name: "im2col",
+  arity: 1,
   batching: "multilinear",
-  shape: ([x], p) => {
-    const s = x!.shape;
+  shape: ({ inputs: [x], params: p }) => {
+    const s = x.shape;
     if (s.length < 2) throw new ShapeError("im2col", `needs an input of rank >= 2 ([..., height, width])`, [s]);
     const [ho, wo] = windowOutput("im2col", p, [s[s.length - 2]!, s[s.length - 1]!], [s]);
     return [...s.slice(0, -2), p.kernel[0] * p.kernel[1], ho, wo];
   },
-  forward: ([x], p, outShape, dtype) => kernels.unfold(x!.data, x!.shape, p, outShape, p.padValue, dtype),
+  forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.unfold(x.data, x.shape, p, outShape, p.padValue, dtype),
   // Linear in x; the padding is a constant, so its tangent is 0 whatever value it reads.
-  jvp: (_, [dx], __, p) => im2col(dx!, p, 0),
-  batchedJvp: (_, [dx], __, p) => im2col(dx!, p, 0), // the leading axes are any, a batch of tangents included
-  vjp: (ct, [x], _, p) => [col2im(ct, p, [x!.shape[x!.shape.length - 2]!, x!.shape[x!.shape.length - 1]!])],
+  jvp: ({ tangents: [dx], params: p }) => dx && im2col(dx, p, 0),
+  batchedJvp: ({ tangents: [dx], params: p }) => dx && im2col(dx, p, 0), // the leading axes are any, a batch of tangents included
+  vjp: ({ primals: [x], params: p, ct }) => [col2im(ct, p, [x.shape[x.shape.length - 2]!, x.shape[x.shape.length - 1]!])],
   cost: () => 0,
   test: {
     cases: (g) => {

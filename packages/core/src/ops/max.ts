@@ -21,21 +21,22 @@ function argmaxWeights(x: Tensor, out: Tensor, p: ReduceParams): Tensor {
   return mul(hits, reciprocal(sum(hits, p.axes, { keepDims: true })));
 }
 
-export const maxOp: OpRule<ReduceParams> = {
+export const maxOp: OpRule<[Tensor], ReduceParams> = {
   name: "max",
+  arity: 1,
   batching: (x, p) => apply(maxOp, [x], { ...p, axes: batchedAxes(p.axes, x.shape.length - 1) }),
   takesInt32: true,
-  shape: ([x], p) => {
-    const axes = normalizeAxes("max", p.axes, x!.shape);
-    if (axes.some((a) => x!.shape[a] === 0)) throw new ShapeError("max", `cannot take the max over an empty axis`, [x!.shape]);
-    return reductionShape("max", x!.shape, p);
+  shape: ({ inputs: [x], params: p }) => {
+    const axes = normalizeAxes("max", p.axes, x.shape);
+    if (axes.some((a) => x.shape[a] === 0)) throw new ShapeError("max", `cannot take the max over an empty axis`, [x.shape]);
+    return reductionShape("max", x.shape, p);
   },
-  forward: ([x], p, _, dtype) =>
-    kernels.reduce("max", x!.data, x!.shape, normalizeAxes("max", p.axes, x!.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
-  jvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), p.axes, p),
-  batchedJvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), batchedAxes(p.axes, x!.shape.length), p),
-  vjp: (ct, [x], out, p) => [mul(reshape(ct, keptShape("max", x!.shape, p)), argmaxWeights(x!, out, p))],
-  cost: ([x]) => sizeOf(x!),
+  forward: ({ inputs: [x], params: p, dtype }) =>
+    kernels.reduce("max", x.data, x.shape, normalizeAxes("max", p.axes, x.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
+  jvp: ({ primals: [x], tangents: [dx], out, params: p }) => dx && sum(mul(dx, argmaxWeights(x, out, p)), p.axes, p),
+  batchedJvp: ({ primals: [x], tangents: [dx], out, params: p }) => dx && sum(mul(dx, argmaxWeights(x, out, p)), batchedAxes(p.axes, x.shape.length), p),
+  vjp: ({ primals: [x], out, params: p, ct }) => [mul(reshape(ct, keptShape("max", x.shape, p)), argmaxWeights(x, out, p))],
+  cost: ({ inputShapes: [x] }) => sizeOf(x),
   test: {
     cases: reductionCases,
     // Distinct values spaced 0.1 apart, so finite differences never change which element is largest.

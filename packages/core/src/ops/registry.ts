@@ -34,12 +34,13 @@ import { tanhOp } from "./tanh.js";
 import { transposeOp } from "./transpose.js";
 import { whereOp } from "./where.js";
 import { reluGradOp, reluOp } from "./relu.js";
+import type { AnyOpRule } from "./rule.js";
 
 /**
  * Every primitive, explicitly. Nothing registers itself by being imported: this list is the registry,
  * and a test fails if an op file exists that it does not name.
  */
-export const primitives = [
+export const primitives: readonly AnyOpRule[] = [
   addOp, mulOp, negOp, reciprocalOp, expOp, logOp, log1pOp, sqrtOp, absOp, sinOp, cosOp, tanhOp, erfOp, erfcOp, powOp, maximumOp,
   gtOp, geOp, ltOp, leOp, eqOp, neOp, whereOp, reluOp, reluGradOp,
   sumOp, maxOp,
@@ -47,5 +48,5 @@ export const primitives = [
   matmulOp, castOp, softmaxCrossEntropyOp,
   argmaxOp, argminOp, gatherOp, scatterAddOp,
   conv2dOp, im2colOp, col2imOp,
-] as const;
+];
 

@@ -1,8 +1,6 @@
 import { apply } from "../autodiff/apply.js";
-import { kernels } from "../kernels/active.js";
-import { sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { broadcastCases, elementwiseBinary } from "./define.js";
+import { elementwiseBinary, elementwiseUnary } from "./define.js";
 import type { OpRule } from "./rule.js";
 
 /**
@@ -17,15 +15,11 @@ import type { OpRule } from "./rule.js";
 
 const reluOf = (v: number): number => Math.max(v, 0); // NaN stays NaN; −0 becomes 0
 
-export const reluOp: OpRule = {
-  name: "relu",
-  batching: "broadcasts",
-  shape: ([x]) => x!.shape,
-  forward: ([x], _, __, dtype) => kernels.map("relu", x!.data, dtype, reluOf),
+export const reluOp: OpRule<[Tensor]> = {
+  ...elementwiseUnary("relu", reluOf),
   jvpBroadcasts: true,
-  jvp: ([x], [dx]) => reluGrad(dx!, x!),
-  vjp: (ct, [x]) => [reluGrad(ct, x!)],
-  cost: (_, out) => sizeOf(out),
+  jvp: ({ primals: [x], tangents: [dx] }) => dx && reluGrad(dx, x),
+  vjp: ({ primals: [x], ct }) => [reluGrad(ct, x)],
   test: { kinks: [0] },
 };
 
@@ -33,14 +27,13 @@ export const reluOp: OpRule = {
  * `reluGrad(g, x)`: g where x > 0, else 0 (also for x = 0, as PyTorch takes ReLU's derivative there).
  * Linear in g, and piecewise constant in x, whose derivative is zero wherever it exists.
  */
-export const reluGradOp: OpRule = {
-  name: "reluGrad",
+export const reluGradOp: OpRule<[Tensor, Tensor]> = {
   // Broadcasting, like the other binary ops: a batch of tangents (jacfwd) meets one x.
   ...elementwiseBinary("reluGrad", (g, x) => (x > 0 ? g : 0)),
   jvpBroadcasts: true,
-  jvp: ([, x], [dg]) => (dg ? reluGrad(dg, x!) : null),
-  vjp: (ct, [, x], _, __, needed) => [needed[0] ? reluGrad(ct, x!) : null, null],
-  test: { cases: broadcastCases, kinks: [0] },
+  jvp: ({ primals: [, x], tangents: [dg] }) => dg && reluGrad(dg, x),
+  vjp: ({ primals: [, x], ct, needed }) => [needed[0] ? reluGrad(ct, x) : null, null],
+  test: { kinks: [0] },
 };
 
 /**

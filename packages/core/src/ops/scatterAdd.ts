@@ -9,37 +9,38 @@ import { batchedIndex, gather, indexCases, indexValues, type IndexAxisParams } f
 import { pad } from "./pad.js";
 import type { CaseGen, OpRule } from "./rule.js";
 
-export const scatterAddOp: OpRule<IndexAxisParams> = {
+export const scatterAddOp: OpRule<[Tensor, Tensor, Tensor], IndexAxisParams> = {
   name: "scatterAdd",
+  arity: 3,
   takesInt32: true,
   indexInputs: [1],
-  shape: ([x, index, src], p) => {
-    const [xs, is, ss] = [x!.shape, index!.shape, src!.shape];
+  shape: ({ inputs: [x, index, src], params: p }) => {
+    const [xs, is, ss] = [x.shape, index.shape, src.shape];
     const axis = normalizeAxis("scatterAdd", p.axis, xs.length, xs);
     const fits = is.length === xs.length && ss.length === xs.length && is.every((d, i) => d <= ss[i]! && (i === axis || d <= xs[i]!));
     if (!fits) {
       throw new ShapeError("scatterAdd", `input, index and src must have one rank, the index no dim larger than src's, nor than the input's but along axis ${axis}`, [xs, is, ss]);
     }
-    checkIndices("scatterAdd", index!, xs[axis]!, axis);
+    checkIndices("scatterAdd", index, xs[axis]!, axis);
     return xs;
   },
-  forward: ([x, index, src], p, _, dtype) =>
-    kernels.scatterAdd(x!.data, x!.shape, normalizeAxis("scatterAdd", p.axis, x!.shape.length, x!.shape), index!.data as Int32Array, index!.shape, src!.data, src!.shape, dtype),
+  forward: ({ inputs: [x, index, src], params: p, dtype }) =>
+    kernels.scatterAdd(x.data, x.shape, normalizeAxis("scatterAdd", p.axis, x.shape.length, x.shape), index.data as Int32Array, index.shape, src.data, src.shape, dtype),
   // Linear in x and src together: the tangent is the scatter-add of the tangents.
-  jvp: ([x, index, src], [dx, , dsrc], _, p) => scatterAdd(dx ?? zeros(x!.shape, { dtype: x!.dtype }), p.axis, index!, dsrc ?? zeros(src!.shape, { dtype: src!.dtype })),
-  batchedJvp: ([x, index, src], [dx, , dsrc], _, p) => {
-    const batch = (dx ?? dsrc)!.shape[0]!;
-    const axis = normalizeAxis("scatterAdd", p.axis, x!.shape.length, x!.shape) + 1;
-    return scatterAdd(dx ?? zeros([batch, ...x!.shape], { dtype: x!.dtype }), axis, batchedIndex(index!, batch), dsrc ?? zeros([batch, ...src!.shape], { dtype: src!.dtype }));
+  jvp: ({ primals: [x, index, src], tangents: [dx, , dsrc], params: p }) => scatterAdd(dx ?? zeros(x.shape, { dtype: x.dtype }), p.axis, index, dsrc ?? zeros(src.shape, { dtype: src.dtype })),
+  batchedJvp: ({ primals: [x, index, src], tangents: [dx, , dsrc], params: p }) => {
+    const batch = (dx ?? dsrc)?.shape[0] ?? 0;
+    const axis = normalizeAxis("scatterAdd", p.axis, x.shape.length, x.shape) + 1;
+    return scatterAdd(dx ?? zeros([batch, ...x.shape], { dtype: x.dtype }), axis, batchedIndex(index, batch), dsrc ?? zeros([batch, ...src.shape], { dtype: src.dtype }));
   },
   // x's cotangent passes through; src's is gathered from where each element was added, and is zero for
   // the elements of src outside the index's shape (they were never added).
-  vjp: (ct, [, index, src], _, p, needed) => [
+  vjp: ({ primals: [, index, src], params: p, ct, needed }) => [
     needed[0] ? ct : null,
     null,
-    needed[2] ? pad(gather(ct, p.axis, index!), src!.shape.map(() => 0), src!.shape.map((d, i) => d - index!.shape[i]!)) : null,
+    needed[2] ? pad(gather(ct, p.axis, index), src.shape.map(() => 0), src.shape.map((d, i) => d - index.shape[i]!)) : null,
   ],
-  cost: ([, index]) => sizeOf(index!),
+  cost: ({ inputShapes: [, index] }) => sizeOf(index),
   test: { cases: scatterCases, fixed: () => [1], values: indexValues },
 };
 

@@ -12,12 +12,13 @@ export interface SliceParams {
   readonly size: readonly number[];
 }
 
-export const sliceOp: OpRule<SliceParams> = {
+export const sliceOp: OpRule<[Tensor], SliceParams> = {
   name: "slice",
+  arity: 1,
   batching: "multilinear",
   takesInt32: true,
-  shape: ([x], p) => {
-    const s = x!.shape;
+  shape: ({ inputs: [x], params: p }) => {
+    const s = x.shape;
     const fits =
       p.begin.length === s.length &&
       p.size.length === s.length &&
@@ -25,10 +26,10 @@ export const sliceOp: OpRule<SliceParams> = {
     if (!fits) throw new ShapeError("slice", `box at [${p.begin.join(",")}] of size [${p.size.join(",")}] is not inside the input`, [s]);
     return p.size;
   },
-  forward: ([x], p, outShape, dtype) => kernels.slice(x!.data, x!.shape, p.begin, outShape, dtype),
-  jvp: (_, [dx], __, p) => slice(dx!, p.begin, p.size),
-  batchedJvp: (_, [dx], __, p) => slice(dx!, [0, ...p.begin], [dx!.shape[0]!, ...p.size]),
-  vjp: (ct, [x], _, p) => [pad(ct, p.begin, x!.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
+  forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.slice(x.data, x.shape, p.begin, outShape, dtype),
+  jvp: ({ tangents: [dx], params: p }) => dx && slice(dx, p.begin, p.size),
+  batchedJvp: ({ tangents: [dx], params: p }) => dx && slice(dx, [0, ...p.begin], [dx.shape[0]!, ...p.size]),
+  vjp: ({ primals: [x], params: p, ct }) => [pad(ct, p.begin, x.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
   cost: () => 0,
   test: {
     cases: (g) => {

@@ -8,16 +8,17 @@ import { keptShape, reduceParams, reductionCases, reductionShape, type ReducePar
 import { reshape } from "./reshape.js";
 import type { OpRule } from "./rule.js";
 
-export const sumOp: OpRule<ReduceParams> = {
+export const sumOp: OpRule<[Tensor], ReduceParams> = {
   name: "sum",
+  arity: 1,
   batching: "multilinear",
   takesInt32: true,
-  shape: ([x], p) => reductionShape("sum", x!.shape, p),
-  forward: ([x], p, _, dtype) => kernels.reduce("sum", x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
-  jvp: (_, [dx], __, p) => sum(dx!, p.axes, p), // linear
-  batchedJvp: ([x], [dx], __, p) => sum(dx!, batchedAxes(p.axes, x!.shape.length), p),
-  vjp: (ct, [x], _, p) => [broadcastTo(reshape(ct, keptShape("sum", x!.shape, p)), x!.shape)],
-  cost: ([x]) => sizeOf(x!),
+  shape: ({ inputs: [x], params: p }) => reductionShape("sum", x.shape, p),
+  forward: ({ inputs: [x], params: p, dtype }) => kernels.reduce("sum", x.data, x.shape, normalizeAxes("sum", p.axes, x.shape), dtype, 0, (a, v) => a + v),
+  jvp: ({ tangents: [dx], params: p }) => dx && sum(dx, p.axes, p), // linear
+  batchedJvp: ({ primals: [x], tangents: [dx], params: p }) => dx && sum(dx, batchedAxes(p.axes, x.shape.length), p),
+  vjp: ({ primals: [x], params: p, ct }) => [broadcastTo(reshape(ct, keptShape("sum", x.shape, p)), x.shape)],
+  cost: ({ inputShapes: [x] }) => sizeOf(x),
   test: { cases: reductionCases },
 };
 
