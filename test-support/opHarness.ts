@@ -55,7 +55,7 @@ function broadcastGroup(g: CaseGen, count: number): number[][] {
  * The shapes and params of one case: the spec's own `cases`, or by the op's arity: one random shape for
  * one input, shapes that broadcast together for two or three (the elementwise ops).
  */
-export function drawShapes(rule: AnyOpRule, g: CaseGen): { shapes: Shape[]; params: unknown } {
+export function drawShapes(rule: AnyOpRule, g: CaseGen): { shapes: readonly Shape[]; params: unknown } {
   if (rule.test.cases) return rule.test.cases(g);
   if (rule.arity === 1) return { shapes: [g.shape()], params: undefined };
   if (rule.arity === "variadic") throw new Error(`${rule.name}: a variadic op's test spec must say how to draw its cases (test.cases)`);

@@ -5,12 +5,9 @@ import { MAX_ELEMENTS, sameShape, sizeOf } from "../shape.js";
 import type { AnyOpRule, Inputs, OpRule, PerInput } from "../ops/rule.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { isGradEnabled, isLevelOpen } from "./mode.js";
-import { hasObservers, notifyKernel } from "./observers.js";
-import { noteRecorded } from "./tapeStats.js";
-import { broadcastTo } from "../ops/broadcastTo.js";
-import { cast } from "../ops/cast.js";
+import { hooks, runRule } from "./hooks.js";
+import { engineOps } from "./engineOps.js";
 import { batchSizeAt, batchedTangent } from "./batching.js";
-import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
 import { applyBatched, isBatchLevel } from "./batchedApply.js";
 
 /** How many nodes have been recorded: the last node's `sequence`. */
@@ -42,11 +39,11 @@ export function apply<I extends Inputs, P>(op: OpRule<I, P>, args: PerInput<I, T
   const inputs = indices.length === 0 ? coerce(rule.name, args) : coerceAroundIndices(rule.name, args, indices);
   if (!rule.takesInt32) refuseInt32(rule.name, inputs, indices);
   const level = topLevel(rule.name, inputs);
-  const out = level > 0 && isBatchLevel(inputs, level) ? applyBatched(rule, inputs, params, level) : applyUnbatched(rule, inputs, params, level);
+  const out = level > 0 && isBatchLevel(inputs, level) ? applyBatched(rule, inputs, params, level, apply) : applyUnbatched(rule, inputs, params, level);
   if (!rule.constant && isFloat(out.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.node = { rule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0, sequence: ++recorded };
+    out.node = { rule, inputs, params, released: false, walk: 0, sequence: ++recorded };
     out.requiresGrad = true;
-    noteRecorded(out);
+    for (const hook of hooks.recorded) hook(out);
   }
   return out;
 }
@@ -61,7 +58,10 @@ function applyUnbatched(rule: AnyOpRule, inputs: readonly Tensor[], params: unkn
 function applyKernel(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, outShape: readonly number[]): Tensor {
   const dtype = rule.dtype?.({ inputs, params }) ?? inputs[0]?.dtype ?? "float32";
   const out = new Tensor(checkStorage(rule.name, rule.forward({ inputs, params, outShape, dtype }), outShape, dtype), outShape, dtype);
-  if (hasObservers()) notifyKernel({ rule, inputs, out, params, outShape });
+  if (hooks.kernel.length > 0) {
+    const event = { rule, inputs, out, params, outShape };
+    for (const hook of hooks.kernel) hook(event);
+  }
   return out;
 }
 
@@ -73,7 +73,8 @@ function applyDual(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, 
   // A level opened by jacfwd carries a batch of tangents, one leading row per direction (see batching.ts).
   const batch = batchSizeAt(level);
   const context = { primals, tangents, out: primal, params };
-  const tangent = withPhase("jvp", rule.name, undefined, () => (batch === null ? rule.jvp(context) : batchedTangent(rule, context)));
+  const run = (): Tensor | null => (batch === null ? rule.jvp(context) : batchedTangent(rule, context));
+  const tangent = hooks.rule.length > 0 ? runRule("jvp", rule.name, null, run) : run();
   const shape = batch === null ? primal.shape : [batch, ...primal.shape];
   return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal, shape) });
 }
@@ -103,7 +104,7 @@ function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly nu
   if (tangent.dtype !== out.dtype) throw new DTypeError(op, `JVP rule returned a ${tangent} tangent for a ${out} output`);
   if (sameShape(tangent.shape, shape)) return tangent;
   try {
-    return broadcastTo(tangent, shape);
+    return engineOps().broadcastTo(tangent, shape);
   } catch {
     throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, shape]);
   }
@@ -174,7 +175,7 @@ function coerce(op: string, args: readonly TensorLike[]): readonly Tensor[] {
   const common = dtype === "int32" && args.some((a) => typeof a === "number" && !Number.isInteger(a)) ? "float32" : (dtype ?? "float32");
   return args.map((a) => {
     if (typeof a === "number") return new Tensor(scalarStorage(common, a), [], common);
-    return a.dtype === common ? a : cast(a, common);
+    return a.dtype === common ? a : engineOps().cast(a, common);
   });
 }
 

@@ -1,8 +1,5 @@
 import type { AnyOpRule, JvpContext } from "../ops/rule.js";
-import { broadcastTo } from "../ops/broadcastTo.js";
-import { concat } from "../ops/concat.js";
-import { reshape } from "../ops/reshape.js";
-import { slice } from "../ops/slice.js";
+import { engineOps } from "./engineOps.js";
 import { zeros } from "../creation.js";
 import type { Tensor } from "../tensor.js";
 
@@ -65,15 +62,16 @@ export function batchedTangent(rule: AnyOpRule, context: JvpContext<readonly Ten
   const rows = Array.from({ length: batch }, (_, k) => {
     const row = rule.jvp({ ...context, tangents: tangents.map((dt) => dt && directionOf(dt, k)) });
     // A rule may return null (no tangent) or a tangent in a shape that broadcasts to the output's.
-    const fitted = row === null ? zeros(out.shape, { dtype: out.dtype }) : broadcastTo(row, out.shape);
-    return reshape(fitted, [1, ...out.shape]);
+    const fitted = row === null ? zeros(out.shape, { dtype: out.dtype }) : engineOps().broadcastTo(row, out.shape);
+    return engineOps().reshape(fitted, [1, ...out.shape]);
   });
-  return concat(rows, 0);
+  return engineOps().concat(rows, 0);
 }
 
 /** Row `k` of a batched tangent `[B, ...shape]`, as a tangent of shape `shape`. */
 export function directionOf(dt: Tensor, k: number): Tensor {
   const shape = dt.shape.slice(1);
+  const { reshape, slice } = engineOps();
   return reshape(slice(dt, [k, ...shape.map(() => 0)], [1, ...shape]), shape);
 }
 
@@ -84,7 +82,7 @@ export function directionOf(dt: Tensor, k: number): Tensor {
 export function alignBatch(dt: Tensor, rank: number): Tensor {
   const inner = dt.shape.length - 1;
   if (inner >= rank) return dt;
-  return reshape(dt, [dt.shape[0]!, ...new Array<number>(rank - inner).fill(1), ...dt.shape.slice(1)]);
+  return engineOps().reshape(dt, [dt.shape[0]!, ...new Array<number>(rank - inner).fill(1), ...dt.shape.slice(1)]);
 }
 
 /**

@@ -35,7 +35,7 @@ function argReduction(name: "argmax" | "argmin"): OpRule<[Tensor], ArgReducePara
   };
 }
 
-function argCases(g: CaseGen): { shapes: number[][]; params: ArgReduceParams } {
+function argCases(g: CaseGen): { shapes: [number[]]; params: ArgReduceParams } {
   const shape = g.shape(0, 3, 4);
   const axis = shape.length === 0 || g.bool() ? null : g.int(-shape.length, shape.length - 1);
   return { shapes: [shape], params: { axis, keepDims: g.bool() } };

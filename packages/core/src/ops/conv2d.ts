@@ -4,10 +4,9 @@ import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { add } from "./add.js";
 import { argShape } from "./args.js";
-import { col2im } from "./col2im.js";
 import { concat } from "./concat.js";
 import { sumPresent } from "./define.js";
-import { im2col } from "./im2col.js";
+import { col2im, im2col } from "./im2col.js";
 import { matmul } from "./matmul.js";
 import { reshape } from "./reshape.js";
 import type { OpRule } from "./rule.js";
@@ -93,7 +92,7 @@ export const conv2dOp: OpRule<[Tensor, Tensor], Conv2dParams> = {
       const win = randomWindow(g);
       const groups = g.int(1, 2);
       const [cg, og] = [g.int(1, 2), g.int(1, 2)];
-      const shapes = [[g.int(1, 2), cg * groups, ...fittingSize(g, win)], [og * groups, cg, ...win.kernel]];
+      const shapes: [number[], number[]] = [[g.int(1, 2), cg * groups, ...fittingSize(g, win)], [og * groups, cg, ...win.kernel]];
       return { shapes, params: { ...win, groups } };
     },
   },

@@ -79,7 +79,7 @@ export function binary(spec: ElementwiseSpec & {
   };
 }
 
-function testSpec(spec: ElementwiseSpec, reference: ((...v: number[]) => number) | undefined): OpTestSpec<undefined> {
+function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference: ((...v: number[]) => number) | undefined): OpTestSpec<undefined, I> {
   return {
     domain: spec.domain ?? [-2, 2],
     ...(spec.kinks ? { kinks: spec.kinks } : {}),

@@ -8,7 +8,6 @@ import { checkIndices } from "./args.js";
 import { broadcastTo } from "./broadcastTo.js";
 import { reshape } from "./reshape.js";
 import type { CaseGen, OpRule } from "./rule.js";
-import { scatterAdd } from "./scatterAdd.js";
 
 /** Params of gather and scatterAdd: the axis the index runs along. */
 export interface IndexAxisParams {
@@ -41,13 +40,14 @@ export const gatherOp: OpRule<[Tensor, Tensor], IndexAxisParams> = {
   jvp: ({ primals: [, index], tangents: [dx], params: p }) => dx && gather(dx, p.axis, index),
   batchedJvp: ({ primals: [x, index], tangents: [dx], params: p }) =>
     dx && gather(dx, normalizeAxis("gather", p.axis, x.shape.length, x.shape) + 1, batchedIndex(index, dx.shape[0]!)),
-  vjp: ({ primals: [x, index], params: p, ct }) => [scatterAdd(zeros(x.shape, { dtype: ct.dtype }), p.axis, index, ct), null],
+  // The method, not scatterAdd.ts, which imports this file.
+  vjp: ({ primals: [x, index], params: p, ct }) => [zeros(x.shape, { dtype: ct.dtype }).scatterAdd(p.axis, index, ct), null],
   cost: () => 0,
   test: { cases: indexCases, fixed: () => [1], values: indexValues },
 };
 
 /** A random input shape, an axis (negative half the time), and an index shape no larger off the axis. */
-export function indexCases(g: CaseGen): { shapes: number[][]; params: IndexAxisParams } {
+export function indexCases(g: CaseGen): { shapes: [number[], number[]]; params: IndexAxisParams } {
   const shape = g.shape(1, 3, 4);
   const axis = g.int(0, shape.length - 1);
   const index = shape.map((d, i) => (i === axis ? g.int(1, 5) : g.int(1, d)));

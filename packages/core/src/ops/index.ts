@@ -38,6 +38,6 @@ export { conv2d } from "./conv2d.js";
 export type { Conv2dOptions, Conv2dParams } from "./conv2d.js";
 export { im2col } from "./im2col.js";
 export type { Im2colParams } from "./im2col.js";
-export { col2im } from "./col2im.js";
-export type { Col2imParams } from "./col2im.js";
+export { col2im } from "./im2col.js";
+export type { Col2imParams } from "./im2col.js";
 export type { Window } from "./windows.js";

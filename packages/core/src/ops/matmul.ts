@@ -76,10 +76,11 @@ export const matmulOp: OpRule<[Tensor, Tensor], MatmulParams> = {
       const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
       const params = { transposeA: g.bool(), transposeB: g.bool() };
       // Trailing dims of a broadcast pair stay aligned, so at most two batch dims that still broadcast.
-      const [ba, bb] = g.bool() ? [[], []] : g.broadcastPair().map((s) => s.slice(-2));
+      const batch = g.bool() ? null : g.broadcastPair();
+      const [ba, bb] = batch ? [batch[0].slice(-2), batch[1].slice(-2)] : [[], []];
       const a = params.transposeA ? [k, m] : [m, k];
       const b = params.transposeB ? [n, k] : [k, n];
-      return { shapes: [[...ba!, ...a], [...bb!, ...b]], params };
+      return { shapes: [[...ba, ...a], [...bb, ...b]], params };
     },
   },
 };

@@ -41,7 +41,7 @@ export const maxOp: OpRule<[Tensor], ReduceParams> = {
     cases: reductionCases,
     // Distinct values spaced 0.1 apart, so finite differences never change which element is largest.
     values: (g, [shape]) => {
-      const n = sizeOf(shape!);
+      const n = sizeOf(shape);
       const order = g.permutation(n);
       return [order.map((k) => k * 0.1 - n * 0.05 + g.real(-0.02, 0.02))];
     },

@@ -1,7 +1,6 @@
 import { absOp } from "./abs.js";
-import { col2imOp } from "./col2im.js";
 import { conv2dOp } from "./conv2d.js";
-import { im2colOp } from "./im2col.js";
+import { col2imOp, im2colOp } from "./im2col.js";
 import { argmaxOp, argminOp } from "./argmax.js";
 import { gatherOp } from "./gather.js";
 import { scatterAddOp } from "./scatterAdd.js";
@@ -35,6 +34,14 @@ import { transposeOp } from "./transpose.js";
 import { whereOp } from "./where.js";
 import { reluGradOp, reluOp } from "./relu.js";
 import type { AnyOpRule } from "./rule.js";
+import { provideEngineOps } from "../autodiff/engineOps.js";
+import { add } from "./add.js";
+import { broadcastTo } from "./broadcastTo.js";
+import { cast } from "./cast.js";
+import { concat } from "./concat.js";
+import { reshape } from "./reshape.js";
+import { slice } from "./slice.js";
+import { sum } from "./sum.js";
 
 /**
  * Every primitive, explicitly. Nothing registers itself by being imported: this list is the registry,
@@ -50,3 +57,7 @@ export const primitives: readonly AnyOpRule[] = [
   conv2dOp, im2colOp, col2imOp,
 ];
 
+
+// The engine applies a few ops itself (un-broadcasting, promotion, batches) and imports no op module, so
+// that the ops, which all import the engine, form no import cycle with it: they are handed over here.
+provideEngineOps({ add, reshape, sum: (x, axes) => sum(x, axes), broadcastTo, cast, concat, slice });

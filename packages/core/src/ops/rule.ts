@@ -124,7 +124,7 @@ export interface OpCommon<I extends Inputs, P> {
   /** Floating-point operations of one forward evaluation, from the shapes alone (see docs/cost.md). */
   cost(ctx: CostContext<I, P>): number;
   /** How the generic property suite draws cases for this op. */
-  readonly test: OpTestSpec<P>;
+  readonly test: OpTestSpec<P, I>;
 }
 
 /**
@@ -190,20 +190,20 @@ export type Domain = readonly [number, number];
  * The property suite's description of an op. Generators are plain functions over `CaseGen`, a small
  * random source that the test harness implements with fast-check, so no test library is a dependency.
  */
-export interface OpTestSpec<P> {
+export interface OpTestSpec<P, I extends Inputs = Inputs> {
   /**
    * Draws input shapes and params. Without it, the harness draws by the op's arity: one random shape for
    * one input, shapes that broadcast against each other for two or three; a variadic op must give it.
    */
-  cases?(g: CaseGen): { shapes: Shape[]; params: P };
+  cases?(g: CaseGen): { shapes: PerInput<I, Shape>; params: P };
   /** Where input values are drawn from, for all inputs or one interval per input. Default [-2, 2]. */
   readonly domain?: Domain | readonly Domain[];
   /** Points where the op is not differentiable; drawn values keep at least 0.05 away from them. */
   readonly kinks?: readonly number[];
   /** Draws input values itself, for ops whose derivative has kinks that random values would hit. */
-  values?(g: CaseGen, shapes: readonly Shape[], params: P): number[][];
+  values?(g: CaseGen, shapes: PerInput<I, Shape>, params: P): number[][];
   /** Inputs held fixed by the checks (class indices, conditions), by position, for the drawn shapes. */
-  fixed?(shapes: readonly Shape[]): number[];
+  fixed?(shapes: PerInput<I, Shape>): number[];
   /** Whether the second-order checks apply (false for ops whose derivative is piecewise constant). */
   readonly secondOrder?: boolean;
   /**

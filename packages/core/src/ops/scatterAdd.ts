@@ -45,9 +45,9 @@ export const scatterAddOp: OpRule<[Tensor, Tensor, Tensor], IndexAxisParams> = {
 };
 
 /** gather's cases with a src at least as large as the index. */
-function scatterCases(g: CaseGen): { shapes: number[][]; params: IndexAxisParams } {
+function scatterCases(g: CaseGen): { shapes: [number[], number[], number[]]; params: IndexAxisParams } {
   const { shapes: [shape, index], params } = indexCases(g);
-  return { shapes: [shape!, index!, index!.map((d) => d + g.int(0, 1))], params };
+  return { shapes: [shape, index, index.map((d) => d + g.int(0, 1))], params };
 }
 
 /**

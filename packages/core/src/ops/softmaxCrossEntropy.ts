@@ -66,16 +66,17 @@ export const softmaxCrossEntropyOp: OpRule<[Tensor, Tensor]> = {
   },
   cost: ({ inputShapes: [l] }) => 6 * l[0]! * l[1]!, // max, subtract, exp, sum, log and the target's product, per logit
   test: {
-    fixed: (shapes) => (shapes[1]!.length === 1 ? [1] : []),
+    fixed: ([, target]) => (target.length === 1 ? [1] : []),
     cases: (g) => {
       const [b, c] = [g.int(1, 4), g.int(1, 5)];
       return { shapes: [[b, c], g.bool() ? [b] : [b, c]], params: undefined };
     },
     values: (g, [l, t]) => {
-      const logits = Array.from({ length: l![0]! * l![1]! }, () => g.real(-3, 3));
-      if (t!.length === 1) return [logits, Array.from({ length: t![0]! }, () => g.int(0, l![1]! - 1))];
+      const [batch, classes] = [l[0]!, l[1]!];
+      const logits = Array.from({ length: batch * classes }, () => g.real(-3, 3));
+      if (t.length === 1) return [logits, Array.from({ length: batch }, () => g.int(0, classes - 1))];
       // Rows that need not sum to one: the rule must hold for any non-negative weights.
-      return [logits, Array.from({ length: l![0]! * l![1]! }, () => g.real(0, 1))];
+      return [logits, Array.from({ length: batch * classes }, () => g.real(0, 1))];
     },
   },
 };
