@@ -125,16 +125,15 @@ function nameSources(b: GraphBuilder, graph: TraceGraph, shapes: readonly SymSha
   const names = new Map<number, string>();
   graph.inputs.forEach((id, i) => names.has(id) || names.set(id, b.claim(inputNames[i]!)));
   for (const name of outputNames) b.claim(name);
-  for (const id of graph.params) {
-    const source = graph.values[id]!.source;
+  // Parameters and constants in the order the function first read them, so that an imported model,
+  // whose constants are all weights, exports again with its initializers in the same order.
+  for (const { id, source } of graph.values) {
     if (source.kind === "param") names.set(id, b.initializer(b.claim(source.name), source.tensor));
-  }
-  for (const id of graph.constants) {
-    const source = graph.values[id]!.source;
     if (source.kind !== "constant") continue;
     const shape = shapes[id]!;
     // A constant that grows with the batch (zero initial states) is one value, expanded at run time.
-    names.set(id, shape.some(isDynamic) ? b.add("Expand", [b.scalar(source.tensor.data[0]!, source.tensor.dtype), b.shapeOf(shape)]) : b.initializer(b.fresh("const"), source.tensor));
+    const repeated = (): string => b.add("Expand", [b.scalar(source.tensor.data[0]!, source.tensor.dtype), b.shapeOf(shape)], {}, b.fresh("broadcastTo"));
+    names.set(id, shape.some(isDynamic) ? repeated() : b.initializer(b.fresh("const"), source.tensor));
   }
   return names;
 }
