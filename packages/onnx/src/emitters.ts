@@ -57,11 +57,12 @@ const windowAttributes = (w: Window): Record<string, Attribute> => ({
 });
 
 /**
- * Runs `op` (which wants [N, C, H, W] and keeps N and C) on an input `[..., H, W]` of any rank: through a
- * reshape to [-1, 1, H, W] and back, unless the input is 4-D already.
+ * Runs `op`, which wants [N, C, H, W], on an input `[..., H, W]` of any rank, each image on its own:
+ * through a reshape to [-1, 1, H, W] and back to the output's shape. An op that keeps N and C and treats
+ * channels alone (MaxPool) takes a 4-D input as it is (`channelwise`).
  */
-function spatially(e: Emit, input: string, inShape: SymShape, op: (x4: string, out?: string) => string): void {
-  if (inShape.length === 4) return void op(input, e.output);
+function spatially(e: Emit, input: string, inShape: SymShape, op: (x4: string, out?: string) => string, channelwise = false): void {
+  if (channelwise && inShape.length === 4) return void op(input, e.output);
   const [h, w] = inShape.slice(-2) as [Dim, Dim];
   if (isDynamic(h) || isDynamic(w)) throw new ValueError("exportOnnx", `${e.node.op}: the window's axes cannot follow the batch size`);
   const x4 = e.b.add("Reshape", [input, e.b.int64s([-1, 1, h, w])]);
@@ -88,7 +89,7 @@ const im2col: Emitter = (e) => {
 const max: Emitter = (e) => {
   if (e.pooled === undefined) return reduction("ReduceMax")(e);
   const { input, inShape, window } = e.pooled;
-  spatially(e, input, inShape, (x4, out) => e.b.add("MaxPool", [x4], windowAttributes(window), out));
+  spatially(e, input, inShape, (x4, out) => e.b.add("MaxPool", [x4], windowAttributes(window), out), true);
 };
 
 const matmul: Emitter = (e) => {
