@@ -1,5 +1,5 @@
 import {
-  argmax, argmin, broadcastShapes, broadcastTo, cast, concat, conv2d, div, gather, im2col, logSoftmax, matmul, max, maximum, mean, minimum,
+  argmax, argmin, broadcastShapes, broadcastTo, cast, concat, conv2d, div, gather, im2col, indexSelect, logSoftmax, matmul, max, maximum, mean, minimum,
   pad, reshape, scatterAdd, slice, softmax, sub, sum, tensor, transpose, ValueError, where, type DType, type Tensor,
 } from "@tapegrad/core";
 import { TensorProto_DataType as DataType } from "onnx-buf";
@@ -209,6 +209,37 @@ function gatherIndex(call: OpCall, i: number): Tensor {
   return index.dtype === "int32" ? index : fail(call, `indices must be integers, got ${index.dtype}`);
 }
 
+/** Gather (numpy's take): the rows of `data` along `axis` picked by `indices` of any shape. */
+function take(call: OpCall): Tensor {
+  const [x, index] = [input(call, 0), gatherIndex(call, 1)];
+  const axis = normalise(call.attrs.int("axis", 0), x.shape.length);
+  const dim = x.shape[axis]!;
+  const flat = reshape(index, [-1]);
+  const wrapped = where(flat.lt(0), flat.add(dim), flat); // negative indices count from the end
+  const picked = indexSelect(x, axis, wrapped);
+  return reshape(picked, [...x.shape.slice(0, axis), ...index.shape, ...x.shape.slice(axis + 1)]);
+}
+
+/** LayerNormalization over the axes from `axis` on, with its scale and optional bias. */
+function layerNormalization(call: OpCall): Tensor {
+  const [x, scale, bias] = [input(call, 0), input(call, 1), call.inputs[2]];
+  const rank = x.shape.length;
+  const axes = Array.from({ length: rank - normalise(call.attrs.int("axis", -1), rank) }, (_, i) => rank - 1 - i).reverse();
+  const centred = x.sub(mean(x, axes, { keepDims: true }));
+  const variance = mean(centred.mul(centred), axes, { keepDims: true });
+  const normalised = centred.div(variance.add(call.attrs.float("epsilon", 1e-5)).sqrt()).mul(scale);
+  return bias === undefined ? normalised : normalised.add(bias);
+}
+
+/** BatchNormalization in inference form: the given running mean and variance, per channel (axis 1). */
+function batchNormalization(call: OpCall): Tensor {
+  if (call.attrs.int("training_mode", 0) !== 0) fail(call, "training_mode 1 is not supported (inference form only)");
+  const x = input(call, 0);
+  const perChannel = (t: Tensor): Tensor => reshape(t, [t.shape[0]!, ...x.shape.slice(2).map(() => 1)]);
+  const [scale, bias, runningMean, runningVar] = [1, 2, 3, 4].map((i) => perChannel(input(call, i))) as [Tensor, Tensor, Tensor, Tensor];
+  return x.sub(runningMean).div(runningVar.add(call.attrs.float("epsilon", 1e-5)).sqrt()).mul(scale).add(bias);
+}
+
 /** Every ONNX operator importOnnx reads, by op type. */
 export const interpreters: Readonly<Record<string, OpInterpreter>> = {
   Identity: unary((x) => x),
@@ -265,6 +296,9 @@ export const interpreters: Readonly<Record<string, OpInterpreter>> = {
     if (call.attrs.string("reduction", "none") !== "add") fail(call, `ScatterElements is supported with reduction add only`);
     return scatterAdd(input(call, 0), call.attrs.int("axis", 0), gatherIndex(call, 1), input(call, 2));
   },
+  Gather: take,
+  LayerNormalization: layerNormalization,
+  BatchNormalization: batchNormalization,
   Constant: constant,
   Shape: shapeOf,
   Unsqueeze: unsqueeze,
