@@ -2,6 +2,7 @@ import { tensor, ValueError, type DType, type TraceNode } from "@tapegrad/core";
 import type { GraphBuilder } from "./builder.js";
 import { isDynamic, type Dim, type SymShape } from "./dims.js";
 import type { ArgReduceParams, Conv2dParams, Im2colParams, MatmulParams, PadParams, ReduceParams, SliceParams, Window } from "./opParams.js";
+import { TensorProto_DataType as DataType } from "onnx-buf";
 import { onnxDataType, type Attribute } from "./proto.js";
 
 /** What a mapping sees of one traced node: its ONNX input names, the output name to write, shapes and dtypes. */
@@ -178,7 +179,7 @@ export const emitters: Readonly<Record<string, Emitter>> = {
   ne: comparison("Equal", true),
   where: (e) => {
     const [c, x, y] = e.inputs as [string, string, string];
-    e.b.add("Where", [e.b.add("Cast", [c], { to: { i: 9 /* BOOL */ } }), x, y], {}, e.output);
+    e.b.add("Where", [e.b.add("Cast", [c], { to: { i: DataType.BOOL } }), x, y], {}, e.output);
   },
   sum: reduction("ReduceSum"),
   max,

@@ -27,7 +27,13 @@ export interface ExportOnnxOptions {
   readonly names?: { readonly inputs?: readonly string[]; readonly outputs?: readonly string[] };
 }
 
-/** The opsets the mappings are written for. */
+/**
+ * The opsets `exportOnnx` writes.
+ * @example
+ * ```ts
+ * SUPPORTED_OPSETS.includes(18); // true
+ * ```
+ */
 export const SUPPORTED_OPSETS = [17, 18, 19, 20, 21] as const;
 
 /** ONNX's IR version that goes with each opset (the oldest that allows it, so older runtimes load it). */

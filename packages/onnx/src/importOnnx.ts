@@ -6,7 +6,14 @@ import { describe } from "./describe.js";
 import { interpreters } from "./importOps.js";
 import { tensorFromProto } from "./proto.js";
 
-/** The opsets whose operator semantics importOnnx follows (axes as inputs of ReduceSum, Slice, Unsqueeze...). */
+/**
+ * The opsets `importOnnx` reads: those where ReduceSum, Slice, Unsqueeze and Squeeze take their axes as
+ * inputs (13 on); ReduceMax and ReduceMean are read with axes either way.
+ * @example
+ * ```ts
+ * IMPORT_OPSETS; // { min: 13, max: 21 }
+ * ```
+ */
 export const IMPORT_OPSETS = { min: 13, max: 21 } as const;
 
 /** An ONNX model as tapegrad computes it. */

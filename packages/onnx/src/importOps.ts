@@ -1,6 +1,6 @@
 import {
   argmax, argmin, broadcastShapes, broadcastTo, cast, concat, conv2d, div, gather, im2col, indexSelect, logSoftmax, matmul, max, maximum, mean, minimum,
-  pad, reshape, scatterAdd, slice, softmax, sub, sum, tensor, transpose, ValueError, where, type DType, type Tensor,
+  pad, reshape, scatterAdd, slice, softmax, sub, sum, tensor, transpose, ValueError, where, type Tensor,
 } from "@tapegrad/core";
 import { TensorProto_DataType as DataType } from "onnx-buf";
 import type { Attributes } from "./attributes.js";
@@ -305,6 +305,3 @@ export const interpreters: Readonly<Record<string, OpInterpreter>> = {
   Squeeze: squeeze,
   Flatten: flatten,
 };
-
-/** The dtype a graph's declared element type reads as (for errors about inputs). */
-export const declaredDType = (elemType: number): DType | null => tapegradDType(elemType);
