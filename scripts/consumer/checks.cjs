@@ -1,6 +1,7 @@
 // What the consumer check runs on the installed packages, once per way of loading them (ESM import,
 // CommonJS require, ESM with --conditions=source): a gradient, a matrix product shared with a worker
-// thread, and a training epoch over a shipped data set. CommonJS, so that both entries can load it.
+// thread, a file written through the Node-only entry, and a training epoch over a shipped data set.
+// CommonJS, so that both entries can load it.
 // It resolves nothing itself: the entry passes in the modules it loaded from the consumer's node_modules.
 const N = 256; // 256³ multiply-adds: far above the size at which products are split across threads
 
@@ -69,8 +70,24 @@ function checkTraining(how, { core, nn, optim, datasets }) {
   return `digits test loss ${first.toFixed(2)} → ${last.toFixed(2)}`;
 }
 
+/** Node's file I/O from its own entry (`@tapegrad/core/node`): a file written atomically, then read back. */
+async function checkNodeIo(how, { writeFileAtomically }) {
+  const { mkdtempSync, readFileSync, rmSync } = require("node:fs");
+  const { join } = require("node:path");
+  const dir = mkdtempSync(join(__dirname, "io-"));
+  try {
+    await writeFileAtomically(join(dir, "x.txt"), "tapegrad");
+    const back = readFileSync(join(dir, "x.txt"), "utf8");
+    if (back !== "tapegrad") fail(how, `@tapegrad/core/node: writeFileAtomically wrote ${JSON.stringify(back)}, expected "tapegrad"`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 module.exports = async function check(how, packages) {
   checkGradient(how, packages.core);
+  if ("writeFileAtomically" in packages.core) fail(how, "@tapegrad/core: the main entry exports Node's file I/O, which belongs to @tapegrad/core/node");
+  await checkNodeIo(how, packages.coreNode);
   const threads = await checkThreadedMatmul(how, packages.core);
   const training = checkTraining(how, packages);
   console.log(`gradient ok; ${N}×${N} matmul matches a plain loop on ${threads}; ${training}`);

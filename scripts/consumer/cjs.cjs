@@ -3,6 +3,7 @@ const check = require("./checks.cjs");
 
 const packages = {
   core: require("@tapegrad/core"),
+  coreNode: require("@tapegrad/core/node"),
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),

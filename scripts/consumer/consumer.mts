@@ -1,6 +1,7 @@
 // Type-checked (not run) as a user's ES module with moduleResolution nodenext: the published .d.ts
 // files resolve through each package's exports, and the data sets' types fit where data is expected.
 import { grad, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import { mlp, type Sequential } from "@tapegrad/nn";
 import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
 import { loadDigits, type Split } from "@tapegrad/datasets";
@@ -14,4 +15,5 @@ for (const { x, y } of loader satisfies Iterable<Batch<Split>>) {
   softmaxCrossEntropy(model.forward(x), y).backward();
   optimizer.step();
 }
-export { g };
+const saved: Promise<void> = writeFileAtomically("out.txt", "done");
+export { g, saved };

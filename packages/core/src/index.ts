@@ -60,6 +60,5 @@ export type { KernelBackend } from "./kernels/active.js";
 export type { AdamScalars } from "./kernels/adamFast.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
-export { writeFileAtomically } from "./io/writeFileAtomically.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
 export type { GradcheckOptions } from "./testing/gradcheck.js";

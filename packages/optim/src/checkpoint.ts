@@ -2,7 +2,7 @@ import { tensor, ValueError, type Tensor } from "@tapegrad/core";
 import type { DataLoaderStateDict } from "./dataLoader.js";
 import type { OptimizerStateDict } from "./optimizer.js";
 import type { SchedulerStateDict } from "./scheduler.js";
-import { writeFileAtomically } from "@tapegrad/core";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import { decodeTensor, encodeTensor, type EncodedTensor } from "./checkpointFormat.js";
 
 /** A value that survives `JSON.stringify` and `JSON.parse` unchanged. */
