@@ -1,8 +1,9 @@
 // What the consumer check runs on the installed packages, once per way of loading them (ESM import,
 // CommonJS require, ESM with --conditions=source): a gradient, a matrix product shared with a worker
-// thread, a file written through the Node-only entry, and a training epoch over a shipped data set.
-// CommonJS, so that both entries can load it.
-// It resolves nothing itself: the entry passes in the modules it loaded from the consumer's node_modules.
+// thread, a file written through the Node-only entry, an Adam step (optim's SIMD kernel, which reaches
+// core through @tapegrad/core/wasm) and a training epoch over a shipped data set. CommonJS, so that both
+// entries can load it. It resolves nothing itself: the entry passes in the modules it loaded from the
+// consumer's node_modules.
 const N = 256; // 256³ multiply-adds: far above the size at which products are split across threads
 
 /** Fails with what was checked, through which loading path, and what came out. */
@@ -84,11 +85,25 @@ async function checkNodeIo(how, { writeFileAtomically }) {
   }
 }
 
+/**
+ * Adam's first step on a float32 parameter: optim's SIMD kernel, registered through @tapegrad/core/wasm,
+ * moves every element by lr against its gradient's sign (to float32 rounding).
+ */
+function checkAdam(how, { core, optim }) {
+  const p = core.tensor(Array.from({ length: 37 }, (_, i) => i), { requiresGrad: true });
+  const opt = new optim.Adam([p], { lr: 1e-3 });
+  p.mul(p).sum().backward(); // gradient 2p: positive except at 0
+  opt.step();
+  const bad = Array.from(p.data).findIndex((v, i) => Math.abs(v - (i === 0 ? 0 : i - 1e-3)) > 1e-5 * Math.max(1, i));
+  if (bad >= 0) fail(how, `@tapegrad/optim: Adam's first step left p[${bad}] = ${p.data[bad]}, expected ${bad === 0 ? 0 : bad - 1e-3}`);
+}
+
 module.exports = async function check(how, packages) {
   checkGradient(how, packages.core);
   if ("writeFileAtomically" in packages.core) fail(how, "@tapegrad/core: the main entry exports Node's file I/O, which belongs to @tapegrad/core/node");
   await checkNodeIo(how, packages.coreNode);
   const threads = await checkThreadedMatmul(how, packages.core);
+  checkAdam(how, packages);
   const training = checkTraining(how, packages);
   console.log(`gradient ok; ${N}×${N} matmul matches a plain loop on ${threads}; ${training}`);
 };

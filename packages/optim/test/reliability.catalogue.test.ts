@@ -1,5 +1,6 @@
 import { ShapeError, tensor, ValueError, type Tensor } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
+import { fusedAdam } from "../src/fusedAdam.js";
 import { AdaBelief, AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
 
 /**
@@ -35,6 +36,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "negative weight decay", call: () => new AdamW(ps(), { weightDecay: -0.1 }), error: ValueError, op: "AdamW", says: "option weightDecay must be >= 0 (got -0.1)" },
   { bad: "setLr to NaN", call: () => new SGD(ps(), { lr: 0.1 }).setLr(Number.NaN), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got NaN)" },
   { bad: "setLr of a group that does not exist", call: () => new SGD(ps(), { lr: 0.1 }).setLr(0.1, 3), error: ValueError, op: "SGD", says: "no parameter group 3 (there are 1)" },
+  { bad: "fusedAdam with buffers of different lengths", call: () => fusedAdam({ param: new Float32Array(3), grad: new Float32Array(2), m: new Float32Array(3), s: new Float32Array(3) }, { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3, correction2: 1, decay: 1 }), error: ValueError, op: "fusedAdam", says: "must have one length, got 3, 2, 3, 3" },
   // Parameters and gradients.
   { bad: "params that are not iterable", call: () => new SGD(3 as never, { lr: 0.1 }), error: ValueError, op: "SGD", says: "params must be an iterable of tensors or an array of groups (got 3)" },
   { bad: "no parameters", call: () => new SGD([], { lr: 0.1 }), error: ValueError, op: "SGD", says: "parameter group 0 is empty" },
