@@ -54,21 +54,27 @@ async function checkThreadedMatmul(how, { chunksRunByHelpers, randn, readyThread
   return `${readyThreads()} threads, helpers ran ${chunksRunByHelpers() - before} chunks`;
 }
 
-/** One epoch of SGD on the digits, read from the package's own data files, batched by DataLoader. */
-function checkTraining(how, { core, nn, optim, datasets }) {
+/**
+ * One epoch of SGD on the digits, read from the package's own data files, batched by the DataLoader of
+ * @tapegrad/datasets (which @tapegrad/optim re-exports, the same class), scored by @tapegrad/train.
+ */
+function checkTraining(how, { core, nn, optim, datasets, train: training }) {
+  if (optim.DataLoader !== datasets.DataLoader) fail(how, "@tapegrad/optim's DataLoader is not the one of @tapegrad/datasets");
   const { train, test } = datasets.loadDigits();
   const model = nn.mlp([64, 32, 10], { rng: new core.Rng(0) });
   const loss = () => core.softmaxCrossEntropy(model.forward(test.x), test.y).item();
   const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
   const first = loss();
-  for (const { x, y } of new optim.DataLoader(train, { batchSize: 32, shuffle: true, seed: 0 })) {
+  for (const { x, y } of new datasets.DataLoader(train, { batchSize: 32, shuffle: true, seed: 0 })) {
     opt.zeroGrad();
     core.softmaxCrossEntropy(model.forward(x), y).backward();
     opt.step();
   }
   const last = loss();
   if (!(last < first)) fail(how, `one epoch on the digits left the test loss at ${last} (from ${first})`);
-  return `digits test loss ${first.toFixed(2)} → ${last.toFixed(2)}`;
+  const { accuracy } = training.evaluate(model, test, { accuracy: training.accuracy });
+  if (!(accuracy > 0.1 && accuracy <= 1)) fail(how, `@tapegrad/train: test accuracy ${accuracy} after an epoch, no better than chance (0.1)`);
+  return `digits test loss ${first.toFixed(2)} → ${last.toFixed(2)}, accuracy ${accuracy.toFixed(2)}`;
 }
 
 /** Node's file I/O from its own entry (`@tapegrad/core/node`): a file written atomically, then read back. */

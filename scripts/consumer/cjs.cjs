@@ -7,6 +7,7 @@ const packages = {
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
+  train: require("@tapegrad/train"),
 };
 check("CommonJS require", packages).catch((error) => {
   console.error(error);

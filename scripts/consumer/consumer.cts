@@ -3,7 +3,9 @@
 import core = require("@tapegrad/core");
 import optim = require("@tapegrad/optim");
 import datasets = require("@tapegrad/datasets");
+import training = require("@tapegrad/train");
 
 const t: core.Tensor = core.tensor([1, 2]);
 const loader = new optim.DataLoader(datasets.moons(), { batchSize: 8 });
-export = { t, loader };
+const right: number = training.accuracy(core.tensor([[0, 1]]), core.tensor([1]));
+export = { t, loader, right };

@@ -4,7 +4,8 @@ import { grad, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { writeFileAtomically } from "@tapegrad/core/node";
 import { mlp, type Sequential } from "@tapegrad/nn";
 import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
-import { loadDigits, type Split } from "@tapegrad/datasets";
+import { DataLoader as LoaderOfDatasets, loadDigits, type Dataset, type Split } from "@tapegrad/datasets";
+import { accuracy, evaluate } from "@tapegrad/train";
 
 const g: Tensor = grad((x: Tensor) => x.mul(x).sum())(tensor([1, 2, 3]));
 const model: Sequential = mlp([64, 32, 10]);
@@ -15,5 +16,8 @@ for (const { x, y } of loader satisfies Iterable<Batch<Split>>) {
   softmaxCrossEntropy(model.forward(x), y).backward();
   optimizer.step();
 }
+const split: Dataset<Split> = loadDigits().test;
+const same: typeof DataLoader = LoaderOfDatasets;
+const scores: Record<string, number> = evaluate(model, split, { accuracy });
 const saved: Promise<void> = writeFileAtomically("out.txt", "done");
-export { g, saved };
+export { g, saved, same, scores };

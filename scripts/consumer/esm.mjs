@@ -5,7 +5,8 @@ import * as coreNode from "@tapegrad/core/node";
 import * as nn from "@tapegrad/nn";
 import * as optim from "@tapegrad/optim";
 import * as datasets from "@tapegrad/datasets";
+import * as train from "@tapegrad/train";
 import check from "./checks.cjs";
 
 const how = ["ESM import", ...process.execArgv].join(" ");
-await check(how, { core, coreNode, nn, optim, datasets });
+await check(how, { core, coreNode, nn, optim, datasets, train });
