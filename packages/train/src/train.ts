@@ -1,5 +1,5 @@
 import { noGrad, ValueError, type Tensor } from "@tapegrad/core";
-import { DataLoader } from "@tapegrad/datasets";
+import { DataLoader, type Dataset } from "@tapegrad/datasets";
 
 /**
  * What `train` needs of a model: a forward pass and its parameters. Any `Module` of `@tapegrad/nn` fits,
@@ -12,11 +12,11 @@ export interface Trainable {
   eval?(): void;
 }
 
-/** Inputs and targets whose first axis indexes the same items. */
-export interface TrainData {
-  readonly x: Tensor;
-  readonly y: Tensor;
-}
+/**
+ * Inputs and targets whose first axis indexes the same items: a `Dataset` of `@tapegrad/datasets` with
+ * the names `x` and `y` (each part of a loaded data set, a `Split`, is one).
+ */
+export type TrainData = Dataset<{ x: Tensor; y: Tensor }>;
 
 /** A number computed from predictions and targets after an epoch (accuracy, error, ...). */
 export type Metric = (prediction: Tensor, target: Tensor) => number;
