@@ -3,10 +3,12 @@ const check = require("./checks.cjs");
 
 const packages = {
   core: require("@tapegrad/core"),
+  coreNode: require("@tapegrad/core/node"),
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
   onnx: require("@tapegrad/onnx"),
+  train: require("@tapegrad/train"),
 };
 check("CommonJS require", packages).catch((error) => {
   console.error(error);
