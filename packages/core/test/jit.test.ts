@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import { ConcretizationError, grad, GradError, jit, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
+
+const values = (t: Tensor): number[] => Array.from(t.data);
+
+describe("jit", () => {
+  it("traces once per signature and runs the program on later calls, with the eager values", () => {
+    const w = tensor([[1, -2], [3, 4]]);
+    const signatures: string[] = [];
+    const f = jit((x: Tensor) => x.matmul(w).relu().sum(1), { onTrace: ({ signature }) => signatures.push(signature) });
+    const x = tensor([[1, 2], [-3, 0.5]]);
+    const eager = x.matmul(w).relu().sum(1);
+    expect(values(f(x))).toEqual(values(eager));
+    expect(values(f(x))).toEqual(values(eager));
+    expect(f.traces).toBe(1);
+    f(ones([3, 2])); // a new shape: a new signature
+    expect(f.traces).toBe(2);
+    expect(signatures).toHaveLength(2);
+    expect(values(f(tensor([[0, 1], [1, 0]])))).toEqual(values(tensor([[0, 1], [1, 0]]).matmul(w).relu().sum(1)));
+    expect(f.traces).toBe(2);
+  });
+
+  it("keeps at most maxPrograms programs, retracing a signature that was dropped", () => {
+    const f = jit((x: Tensor) => x.mul(2), { maxPrograms: 1 });
+    f(ones([1]));
+    f(ones([2]));
+    f(ones([1]));
+    expect(f.traces).toBe(3);
+    expect(f.signatures).toHaveLength(1);
+  });
+
+  it("reads captured tensors by reference: in-place changes between calls are seen", () => {
+    const w = tensor([1, 2]);
+    const f = jit((x: Tensor) => x.mul(w));
+    f(ones([2]));
+    updateInPlace("test", () => w.data.set([5, 7]));
+    expect(values(f(ones([2])))).toEqual([5, 7]);
+  });
+
+  it("refuses to read a traced value, naming what was read and how to restructure", () => {
+    const f = jit((x: Tensor) => (x.sum().item() > 0 ? x : x.neg()));
+    expect(() => f(tensor([1, 2]))).toThrow(ConcretizationError);
+    expect(() => f(tensor([1, 2]))).toThrow(/item\(\), toArray\(\).*where\(cond, a, b\)/);
+    const g = jit((x: Tensor) => x.exp().toArray());
+    expect(() => g(tensor([1]))).toThrow(/argument|computed from its arguments/);
+  });
+
+  it("records backward and an in-place update as effects: parameters and .grad match the eager step", () => {
+    const make = (): { w: Tensor; step: (x: Tensor) => Tensor } => {
+      const w = tensor([0.5, -1, 2], { requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        w.zeroGrad();
+        const loss = x.mul(w).tanh().square().sum();
+        loss.backward();
+        updateInPlace("sgd", () => {
+          const [p, g] = [w.data, w.grad!.data];
+          for (let i = 0; i < p.length; i++) p[i] = p[i]! - 0.1 * g[i]!;
+        });
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const jitted = jit(compiled.step);
+    const x = tensor([1, 2, 3]);
+    for (let i = 0; i < 5; i++) {
+      expect(values(jitted(x))).toEqual(values(eager.step(x)));
+      expect(values(compiled.w)).toEqual(values(eager.w));
+      expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    }
+    expect(jitted.traces).toBe(1);
+    expect(jitted.program(jitted.signatures[0]!)).toMatchObject({ effects: 4 }) // zeroGrad, backward reading and setting .grad, the update;
+  });
+
+  it("refuses a call whose .grad state differs from the traced one, rather than silently overwrite", () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const f = jit((x: Tensor) => {
+      const loss = x.mul(w).sum();
+      loss.backward(); // accumulates: the first call found w.grad null
+      return loss;
+    });
+    f(ones([2]));
+    expect(() => f(ones([2]))).toThrow(GradError);
+  });
+
+  it("replays random draws from the generator the function drew from, as eager calls would", () => {
+    const run = (useJit: boolean): number[][] => {
+      const rng = new Rng(7);
+      const body = (x: Tensor): Tensor => x.mul(rand([3], { rng }).gt(0.5));
+      const f = useJit ? jit(body) : body;
+      return [0, 1, 2].map(() => values(f(ones([3]))));
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
+  it("refuses an output still on the tape, which the program could not differentiate later", () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    expect(() => jit((x: Tensor) => x.mul(w))(ones([2]))).toThrow(/on the tape.*backward\(\) inside f/);
+    expect(values(jit((x: Tensor) => noGrad(() => x.mul(w)))(ones([2])))).toEqual([1, 2]);
+  });
+
+  it("composes with grad and vmap: under them f runs inline, inside it they are traced", () => {
+    const f = (x: Tensor): Tensor => x.sin().mul(x).sum();
+    const x = tensor([0.5, 1.5]);
+    expect(values(grad(jit(f))(x))).toEqual(values(grad(f)(x)));
+    const g = jit(grad(f));
+    g(x);
+    expect(values(g(x))).toEqual(values(grad(f)(x)));
+    expect(g.traces).toBe(1);
+    const v = jit(vmap((r: Tensor) => r.exp().sum()));
+    const rows = tensor([[1, 2], [3, 4]]);
+    v(rows);
+    expect(values(v(rows))).toEqual(values(rows.exp().sum(1)));
+  });
+
+  it("shares buffers by liveness: a long chain needs far less than one buffer per value", () => {
+    let summary = { arenaBytes: 0, unsharedBytes: 0 };
+    const f = jit(
+      (x: Tensor) => {
+        let y = x;
+        for (let i = 0; i < 50; i++) y = y.mul(1.01).add(0.1);
+        return y;
+      },
+      { onTrace: ({ program }) => (summary = program) },
+    );
+    f(zeros([1000]));
+    expect(summary.arenaBytes).toBeLessThanOrEqual(3 * 4000);
+    expect(summary.unsharedBytes).toBeGreaterThan(90 * 4000);
+  });
+});
