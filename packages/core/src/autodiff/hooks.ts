@@ -19,15 +19,16 @@ export interface KernelEvent {
  *
  * - `setGrad`: a tensor's `.grad` was assigned (`backward()` accumulating, `zeroGrad()` clearing it);
  * - `readGrad`: a tensor's `.grad` was read (`null` when it had none);
- * - `update`: `updateInPlace(name, run)` ran `run`, which writes tensors' storage in place (an optimizer's
- *   step); `run` is the whole update, and replaying the effect calls it again;
+ * - `update`: `updateInPlace(name, run, reads)` ran `run` on the values of `reads`, writing tensors'
+ *   storage in place (an optimizer's step); replaying the effect calls `run` again on the values `reads`
+ *   have then;
  * - `random`: a random tensor was drawn; `fill` draws the same way (from the same generator, which moves
  *   on) into another array of its size.
  */
 export type StateEffect =
   | { readonly kind: "setGrad"; readonly target: Tensor; readonly value: Tensor | null }
   | { readonly kind: "readGrad"; readonly target: Tensor; readonly value: Tensor | null }
-  | { readonly kind: "update"; readonly name: string; readonly run: () => void }
+  | { readonly kind: "update"; readonly name: string; readonly run: (...reads: Storage[]) => void; readonly reads: readonly Tensor[] }
   | { readonly kind: "random"; readonly out: Tensor; readonly fill: (into: Storage) => void };
 
 /**

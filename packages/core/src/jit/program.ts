@@ -118,8 +118,16 @@ function effectStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]
         if (grad !== null && into !== null) into.set(grad.data);
       };
     }
-    case "update":
-      return effect.run;
+    case "update": {
+      const run = effect.run;
+      if (effect.reads.length === 0) return () => run();
+      const reads = effect.reads.map((id) => tensors[id]!);
+      const storages: Storage[] = reads.map((t) => t.data); // the same arrays every call (planned, or state)
+      return () => {
+        for (let i = 0; i < reads.length; i++) storages[i] = reads[i]!.data; // inputs and state may move
+        run(...storages);
+      };
+    }
     case "draw": {
       const into = tensors[effect.value]!.data;
       const fill = effect.fill;
@@ -147,6 +155,7 @@ function lifetimes(graph: TraceGraph): { writtenAt: number[]; lastUse: number[];
     while (nextEffect < effects.length && effects[nextEffect]!.after <= n) {
       const e = effects[nextEffect++]!;
       if (e.kind === "setGrad" && e.value !== null) pinned.add(e.value);
+      if (e.kind === "update") for (const id of e.reads) use(id);
       if ((e.kind === "readGrad" && e.value !== null) || e.kind === "draw") writtenAt[e.value!] = step;
       step++;
     }

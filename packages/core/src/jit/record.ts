@@ -65,7 +65,7 @@ export function record(f: (...args: never[]) => unknown, args: readonly unknown[
         return;
       }
       case "update":
-        effects.push({ kind: "update", after, name: e.name, run: e.run });
+        effects.push({ kind: "update", after, name: e.name, run: e.run, reads: e.reads.map(idOf) });
         return;
       case "random":
         effects.push({ kind: "draw", after, value: add(e.out, { kind: "effect", index: effects.length }, true), fill: e.fill });

@@ -27,13 +27,13 @@ export type TraceSource =
  *
  * - `setGrad`: `target.grad` becomes the value `value` (null: cleared);
  * - `readGrad`: the value `value` is `target.grad` as it is at this point (`present` false: it must be null);
- * - `update`: an in-place update (`updateInPlace`), replayed by calling `run`;
+ * - `update`: an in-place update (`updateInPlace`), replayed by calling `run` on the values `reads`;
  * - `draw`: the value `value` is drawn by `fill` from the generator the function drew it from.
  */
 export type TraceEffect =
   | { readonly kind: "setGrad"; readonly after: number; readonly target: Tensor; readonly value: number | null }
   | { readonly kind: "readGrad"; readonly after: number; readonly target: Tensor; readonly value: number | null }
-  | { readonly kind: "update"; readonly after: number; readonly name: string; readonly run: () => void }
+  | { readonly kind: "update"; readonly after: number; readonly name: string; readonly run: (...reads: Storage[]) => void; readonly reads: readonly number[] }
   | { readonly kind: "draw"; readonly after: number; readonly value: number; readonly fill: (into: Storage) => void };
 
 /** One primitive application: the rule, its input values, its params and its output value. */
