@@ -64,7 +64,7 @@ export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
 export { trace } from "./trace/index.js";
 export { jit, ConcretizationError } from "./jit/index.js";
-export type { JitOptions, Jitted, ProgramSummary } from "./jit/index.js";
+export type { JitOptions, Jitted, ProgramSummary, TraceInfo } from "./jit/index.js";
 export { updateInPlace, valueCheck } from "./autodiff/effects.js";
 export type { TraceOptions, TraceGraph, TraceNode, TraceSource, TraceValue, TraceEffect } from "./trace/index.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";

@@ -10,7 +10,19 @@ export interface JitOptions {
   /** How many signatures keep a compiled program; the least recently used is dropped beyond. Default 8. */
   readonly maxPrograms?: number;
   /** Called after each trace, with the signature traced and the number of traces so far. */
-  readonly onTrace?: (info: { readonly signature: string; readonly traces: number; readonly program: ProgramSummary }) => void;
+  readonly onTrace?: (info: TraceInfo) => void;
+}
+
+/** What `onTrace` learns about a trace. */
+export interface TraceInfo {
+  readonly signature: string;
+  /** Traces so far, this one included. */
+  readonly traces: number;
+  readonly program: ProgramSummary;
+  /** Milliseconds running f eagerly while recording it (the first call's own work included). */
+  readonly traceMs: number;
+  /** Milliseconds compiling the recording (planning buffers, building the steps). */
+  readonly compileMs: number;
 }
 
 /** A jitted function: `f` itself, plus what its cache holds. */
@@ -76,6 +88,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
       let next = 0;
       return treeUnflatten(hit.def, hit.leaves.map((l) => (l instanceof Tensor ? outs[next++]! : l))) as R;
     }
+    const started = performance.now();
     tracing++;
     let recording: ReturnType<typeof record>;
     try {
@@ -93,11 +106,13 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
         );
       }
     });
+    const recorded = performance.now();
     const program = compile(recording.graph);
+    const compileMs = performance.now() - recorded;
     traces++;
     cache.set(signature, { program, def: outDef, leaves: outLeaves });
     while (cache.size > maxPrograms) cache.delete(cache.keys().next().value!);
-    options.onTrace?.({ signature, traces, program: program.summary });
+    options.onTrace?.({ signature, traces, program: program.summary, traceMs: recorded - started, compileMs });
     return recording.result as R;
   };
   return Object.defineProperties(call, {

@@ -34,26 +34,36 @@ export function planBuffers(graph: TraceGraph, writtenAt: readonly number[], las
     const n = v.shape.reduce((a, b) => a * b, 1) * bytesPer(v.dtype);
     return Math.ceil(n / ALIGN) * ALIGN;
   };
-  // Live allocations, kept sorted by offset: [offset, size, end step].
+  // Live allocations, kept sorted by offset: [offset, size, end step]. Pinned values go after the shared
+  // region, each in bytes of its own, so they never lengthen the scan.
   let live: [number, number, number][] = [];
   let bytes = 0;
   let unsharedBytes = 0;
+  const pinnedValues: number[] = [];
   for (const v of planned) {
     const size = sizeOf(v.id);
     unsharedBytes += size;
+    if (pinned.has(v.id)) {
+      pinnedValues.push(v.id);
+      continue;
+    }
     const start = writtenAt[v.id]!;
     // A value read by the step that writes another must not share its bytes: free only what ended before.
-    live = live.filter(([, , end]) => end >= start);
+    if (live.some(([, , end]) => end < start)) live = live.filter(([, , end]) => end >= start);
     let offset = 0;
-    for (const [at, length] of live) {
-      if (at - offset >= size) break;
-      offset = Math.max(offset, at + length);
+    let at = 0;
+    for (; at < live.length; at++) {
+      const [begin, length] = live[at]!;
+      if (begin - offset >= size) break;
+      offset = Math.max(offset, begin + length);
     }
-    const end = pinned.has(v.id) ? Number.POSITIVE_INFINITY : Math.max(lastUse[v.id]!, start);
-    live.push([offset, size, end]);
-    live.sort((a, b) => a[0] - b[0]);
+    live.splice(at, 0, [offset, size, Math.max(lastUse[v.id]!, start)]);
     offsets[v.id] = offset;
     bytes = Math.max(bytes, offset + size);
+  }
+  for (const id of pinnedValues) {
+    offsets[id] = bytes;
+    bytes += sizeOf(id);
   }
   return { offsets, bytes, unsharedBytes };
 }
