@@ -119,13 +119,25 @@ describe("jit", () => {
     const f = jit(
       (x: Tensor) => {
         let y = x;
-        for (let i = 0; i < 50; i++) y = y.mul(1.01).add(0.1);
+        for (let i = 0; i < 50; i++) y = y.exp().reshape([10, 100]).neg().reshape([1000]); // reshape ends each fused loop
         return y;
       },
       { onTrace: ({ program }) => (summary = program) },
     );
     f(zeros([1000]));
     expect(summary.arenaBytes).toBeLessThanOrEqual(3 * 4000);
-    expect(summary.unsharedBytes).toBeGreaterThan(90 * 4000);
+    expect(summary.unsharedBytes).toBeGreaterThan(190 * 4000);
+  });
+
+  it("fuses a chain of elementwise ops into one generated loop, bit for bit", () => {
+    let summary = { fusedLoops: 0, fusedNodes: 0, arenaBytes: 0 };
+    const bias = tensor([0.25, -0.5, 1]);
+    const body = (x: Tensor): Tensor => x.mul(1.01).add(bias).relu().exp().neg();
+    const f = jit(body, { onTrace: ({ program }) => (summary = program) });
+    const x = tensor([[0.1, -0.2, 0.3], [1.5, -2.5, 0.7]]);
+    f(x);
+    expect(summary).toMatchObject({ fusedLoops: 1, fusedNodes: 5, arenaBytes: 32 }); // one buffer, the output
+    const y = tensor([[0.4, 0.2, -0.3], [-1.5, 2.5, 0.1]]);
+    expect(values(f(y))).toEqual(values(body(y)));
   });
 });

@@ -2,6 +2,7 @@ import { allocate, planned, type DType, type Storage } from "../dtype.js";
 import { GradError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
+import { fusionGroups, type FusedGroup } from "./fuse.js";
 import { planBuffers, type BufferPlan } from "./plan.js";
 
 /** What a compiled program is made of, for tests and the docs. */
@@ -16,6 +17,9 @@ export interface ProgramSummary {
   readonly arenaBytes: number;
   /** Bytes the intermediates would take without sharing by liveness. */
   readonly unsharedBytes: number;
+  /** Elementwise loops generated from the op records, and how many primitives they run in all. */
+  readonly fusedLoops: number;
+  readonly fusedNodes: number;
 }
 
 /** A traced function compiled to a fixed sequence of steps over planned buffers. */
@@ -37,14 +41,16 @@ type Step = () => void;
  */
 export function compile(graph: TraceGraph): Program {
   const effects = graph.effects ?? [];
-  const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph);
+  const groups = fuse(graph);
+  const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph, groups);
   const plan = planBuffers(graph, writtenAt, lastUse, pinned);
   const arena = new ArrayBuffer(Math.max(plan.bytes, 16));
   const tensors: Tensor[] = graph.values.map((v) => {
     if (v.source.kind === "state") return v.source.tensor;
     const offset = plan.offsets[v.id]!;
     const size = v.shape.reduce((a, b) => a * b, 1);
-    const storage = offset >= 0 ? view(arena, offset, size, v.dtype) : allocate(v.dtype, size);
+    // Values inside a fused loop live in its temporaries: their tensors are never read.
+    const storage = offset >= 0 ? view(arena, offset, size, v.dtype) : v.source.kind === "node" && writtenAt[v.id]! < 0 ? null : allocate(v.dtype, size);
     return new Tensor(storage, v.shape, v.dtype);
   });
   const steps: Step[] = [];
@@ -52,29 +58,23 @@ export function compile(graph: TraceGraph): Program {
   const effectsUpTo = (n: number): void => {
     while (nextEffect < effects.length && effects[nextEffect]!.after <= n) steps.push(effectStep(graph, nextEffect++, tensors));
   };
-  graph.nodes.forEach((node, i) => {
-    effectsUpTo(i);
-    const out = tensors[node.output]!;
-    const buffer = out.data;
-    const context = { inputs: node.inputs.map((id) => tensors[id]!), params: node.params, outShape: out.shape, dtype: out.dtype };
-    const forward = node.rule.forward.bind(node.rule);
-    steps.push(() => {
-      planned.next = buffer;
-      const result = forward(context);
-      planned.next = null;
-      if (result !== buffer) buffer.set(result);
-    });
-  });
+  for (const group of groups) {
+    effectsUpTo(group.nodes[0]!);
+    steps.push(group.generated ? fusedStep(group, tensors) : kernelStep(graph, group.nodes[0]!, tensors));
+  }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
   const inputs = graph.inputs.map((id) => tensors[id]!);
   const outputs = graph.outputs.map((id) => ({ tensor: tensors[id]!, kind: graph.values[id]!.source.kind, index: graph.values[id]!.source.kind === "input" ? graph.inputs.indexOf(id) : -1 }));
+  const generated = groups.filter((g) => g.generated);
   const summary: ProgramSummary = {
     nodes: graph.nodes.length,
     effects: effects.length,
     state: graph.state?.length ?? 0,
     arenaBytes: plan.bytes,
     unsharedBytes: plan.unsharedBytes,
+    fusedLoops: generated.length,
+    fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
   };
   return {
     summary,
@@ -88,6 +88,65 @@ export function compile(graph: TraceGraph): Program {
         return new Tensor(tensor.data.slice(), tensor.shape, tensor.dtype);
       });
     },
+  };
+}
+
+/** A unit of the program: a fused elementwise loop, or one primitive run by its own kernel. */
+type Unit = Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly generated: boolean; readonly run?: FusedGroup["run"] };
+
+/** The program's nodes as units, in order: the fusible runs (fuse.ts) and every other node alone. */
+function fuse(graph: TraceGraph): Unit[] {
+  const effects = graph.effects ?? [];
+  const useCount = graph.values.map(() => 0);
+  for (const node of graph.nodes) for (const id of node.inputs) useCount[id]!++;
+  const external = new Set<number>(graph.outputs);
+  const effectBefore = graph.nodes.map(() => false);
+  for (const e of effects) {
+    if (e.kind === "setGrad" && e.value !== null) external.add(e.value);
+    if (e.kind === "update") for (const id of e.reads) external.add(id);
+    if (e.after < effectBefore.length) effectBefore[e.after] = true;
+  }
+  const groups = fusionGroups(graph, external, useCount, effectBefore);
+  const byFirst = new Map(groups.map((g) => [g.nodes[0]!, g]));
+  const units: Unit[] = [];
+  for (let i = 0; i < graph.nodes.length; ) {
+    const group = byFirst.get(i);
+    if (group !== undefined) {
+      units.push({ ...group, generated: true });
+      i += group.nodes.length;
+    } else {
+      const node = graph.nodes[i]!;
+      units.push({ nodes: [i], inputs: node.inputs, output: node.output, generated: false });
+      i++;
+    }
+  }
+  return units;
+}
+
+/** A generated loop writing its group's output buffer from its inputs' current arrays. */
+function fusedStep(group: Unit, tensors: readonly Tensor[]): Step {
+  const out = tensors[group.output]!.data;
+  const sources = group.inputs.map((id) => tensors[id]!);
+  const arrays: Storage[] = sources.map((t) => t.data);
+  const run = group.run!;
+  return () => {
+    for (let k = 0; k < sources.length; k++) arrays[k] = sources[k]!.data; // arguments and state may move
+    run(out, arrays);
+  };
+}
+
+/** A primitive run by its own forward kernel, on a context made once, into its planned buffer. */
+function kernelStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]): Step {
+  const node = graph.nodes[index]!;
+  const out = tensors[node.output]!;
+  const buffer = out.data;
+  const context = { inputs: node.inputs.map((id) => tensors[id]!), params: node.params, outShape: out.shape, dtype: out.dtype };
+  const forward = node.rule.forward.bind(node.rule);
+  return () => {
+    planned.next = buffer;
+    const result = forward(context);
+    planned.next = null;
+    if (result !== buffer) buffer.set(result);
   };
 }
 
@@ -137,11 +196,11 @@ function effectStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]
 }
 
 /**
- * Numbers the steps (each effect and each node, in program order) and finds, for each value the program
- * writes, the step that writes it (-1 for inputs and state) and the last step that reads it; values
- * that outlive the call (outputs, gradients left in `.grad`) are pinned.
+ * Numbers the steps (each effect and each unit, in program order) and finds, for each value the program
+ * writes, the step that writes it (-1 for inputs, state and values inside a fused loop) and the last step
+ * that reads it; values that outlive the call (outputs, gradients left in `.grad`) are pinned.
  */
-function lifetimes(graph: TraceGraph): { writtenAt: number[]; lastUse: number[]; pinned: Set<number>; stepCount: number } {
+function lifetimes(graph: TraceGraph, units: readonly Unit[]): { writtenAt: number[]; lastUse: number[]; pinned: Set<number>; stepCount: number } {
   const effects = graph.effects ?? [];
   const writtenAt = graph.values.map(() => -1);
   const lastUse = graph.values.map(() => -1);
@@ -160,12 +219,12 @@ function lifetimes(graph: TraceGraph): { writtenAt: number[]; lastUse: number[];
       step++;
     }
   };
-  graph.nodes.forEach((node, i) => {
-    effectsUpTo(i);
-    for (const id of node.inputs) use(id);
-    writtenAt[node.output] = step;
+  for (const unit of units) {
+    effectsUpTo(unit.nodes[0]!);
+    for (const id of unit.inputs) use(id);
+    writtenAt[unit.output] = step;
     step++;
-  });
+  }
   effectsUpTo(graph.nodes.length);
   // An in-place update may read any gradient (through .grad): gradients stay pinned, so that is safe.
   return { writtenAt, lastUse, pinned, stepCount: step };

@@ -89,7 +89,7 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
 }
 
 /** The fields of an elementwise op besides its rules and test spec. */
-type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching">;
+type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar">;
 
 /** The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula. */
 export function elementwiseUnary(name: string, f: (v: number) => number): ElementwiseFields<[Tensor]> {
@@ -100,6 +100,7 @@ export function elementwiseUnary(name: string, f: (v: number) => number): Elemen
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
     forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
+    scalar: f as (...values: number[]) => number,
   };
 }
 
@@ -113,6 +114,7 @@ export function elementwiseBinary(name: string, f: (x: number, y: number) => num
     forward: ({ inputs: [x, y], outShape, dtype }: ForwardContext<[Tensor, Tensor], undefined>) =>
       kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
+    scalar: f as (...values: number[]) => number,
   };
 }
 
