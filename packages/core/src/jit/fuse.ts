@@ -122,8 +122,26 @@ function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup {
     `}`,
   ].join("\n");
   const formulas = nodes.map((i) => graph.nodes[i]!.rule.scalar!);
-  const factory = new Function("fround", ...formulas.map((_, s) => `f${s}`), `return function fused(out, inputs) {\n${body}\n};`) as (
-    ...args: unknown[]
-  ) => (out: Storage, inputs: readonly Storage[]) => void;
-  return { nodes, inputs, output: last.output, run: factory(Math.fround, ...formulas) };
+  return { nodes, inputs, output: last.output, run: factoryFor(body, formulas.length, sizeOf(outShape))(Math.fround, ...formulas) };
+}
+
+type Factory = (...args: unknown[]) => (out: Storage, inputs: readonly Storage[]) => void;
+
+/** Below this many elements a loop's speed hardly matters, and compiling a function each costs more. */
+const SHARED_BELOW = 256;
+const shared = new Map<string, Factory>();
+
+/**
+ * The function that makes a loop of `body` from its formulas. A large loop gets a function of its own,
+ * so that V8 sees one formula at each call site and inlines it; small loops with the same body share one
+ * (their formula calls are then polymorphic, which costs little on a few elements), so that a program
+ * of thousands of scalar ops compiles thousands of closures, not thousands of functions.
+ */
+function factoryFor(body: string, formulas: number, size: number): Factory {
+  const make = (): Factory =>
+    new Function("fround", ...Array.from({ length: formulas }, (_, s) => `f${s}`), `return function fused(out, inputs) {\n${body}\n};`) as Factory;
+  if (size >= SHARED_BELOW) return make();
+  let factory = shared.get(body);
+  if (factory === undefined) shared.set(body, (factory = make()));
+  return factory;
 }

@@ -1,5 +1,5 @@
 import { isGradEnabled } from "../autodiff/mode.js";
-import { treeFlatten, treeUnflatten, type Tree } from "../autodiff/tree.js";
+import { treeFlatten, treeUnflatten, type Tree, type TreeDef } from "../autodiff/tree.js";
 import { describeValue, GradError, ValueError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { compile, type Program, type ProgramSummary } from "./program.js";
@@ -123,8 +123,26 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
   }) as Jitted<A, R>;
 }
 
-/** `[2]{a:f32[3,4],b:3}`: the arguments' structure with each leaf's dtype and shape, or a number's value. */
-function signatureOf(def: unknown, leaves: readonly unknown[]): string {
-  const parts = leaves.map((l) => (l instanceof Tensor ? `${l.dtype}[${l.shape.join(",")}]` : `#${String(l)}`));
-  return `${JSON.stringify(def)}|${parts.join(";")}`;
+/**
+ * The signature of a call, as text: the arguments' structure with each tensor's dtype and shape and each
+ * number's value, `(float32[128,784], {lr: 0.1, w: [float32[3]]})`.
+ */
+function signatureOf(def: TreeDef, leaves: readonly unknown[]): string {
+  let next = 0;
+  const show = (d: TreeDef): string => {
+    switch (d.kind) {
+      case "leaf": {
+        const l = leaves[next++];
+        return l instanceof Tensor ? `${l.dtype}[${l.shape.join(",")}]` : String(l);
+      }
+      case "empty":
+        return String(d.value);
+      case "array":
+        return `[${d.children.map(show).join(", ")}]`;
+      case "object":
+        return `{${d.keys.map((k, i) => `${k}: ${show(d.children[i]!)}`).join(", ")}}`;
+    }
+  };
+  const text = show(def);
+  return `(${text.slice(1, -1)})`; // the arguments array, written as a call's parentheses
 }

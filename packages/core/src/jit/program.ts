@@ -60,7 +60,7 @@ export function compile(graph: TraceGraph): Program {
   };
   for (const group of groups) {
     effectsUpTo(group.nodes[0]!);
-    steps.push(group.generated ? fusedStep(group, tensors) : kernelStep(graph, group.nodes[0]!, tensors));
+    steps.push(group.generated ? fusedStep(graph, group, tensors) : kernelStep(graph, group.nodes[0]!, tensors));
   }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
@@ -124,13 +124,16 @@ function fuse(graph: TraceGraph): Unit[] {
 }
 
 /** A generated loop writing its group's output buffer from its inputs' current arrays. */
-function fusedStep(group: Unit, tensors: readonly Tensor[]): Step {
+function fusedStep(graph: TraceGraph, group: Unit, tensors: readonly Tensor[]): Step {
   const out = tensors[group.output]!.data;
-  const sources = group.inputs.map((id) => tensors[id]!);
-  const arrays: Storage[] = sources.map((t) => t.data);
+  const arrays: Storage[] = group.inputs.map((id) => tensors[id]!.data);
   const run = group.run!;
+  // Arena buffers and state keep their arrays; only the arguments' tensors are rebound at each call.
+  const moving = group.inputs.flatMap((id, k) => (graph.values[id]!.source.kind === "input" ? [k] : []));
+  if (moving.length === 0) return () => run(out, arrays);
+  const sources = group.inputs.map((id) => tensors[id]!);
   return () => {
-    for (let k = 0; k < sources.length; k++) arrays[k] = sources[k]!.data; // arguments and state may move
+    for (const k of moving) arrays[k] = sources[k]!.data;
     run(out, arrays);
   };
 }
