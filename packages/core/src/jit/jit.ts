@@ -49,7 +49,7 @@ let tracing = 0;
 
 /**
  * Compiles `f` per signature (the pytree structure of the arguments, the shape and dtype of each tensor
- * leaf, and the value of each number leaf): the first call with a signature runs `f` eagerly while
+ * leaf, the value of each number leaf, and whether grad mode is on): the first call with a signature runs `f` eagerly while
  * recording every primitive it applies, including what it does through the tape (a module's forward,
  * `backward()`, an optimizer's `step()`), into a program; later calls with that signature run the
  * program without calling `f`. Tensors `f` reads but is not given (parameters, optimizer moments) are the
@@ -79,7 +79,8 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
     const [leaves, def] = treeFlatten(args as unknown as Tree, "jit", "args");
     const tensors = leaves.filter((l): l is Tensor => l instanceof Tensor);
     if (tracing > 0 || tensors.some((t) => t.dual !== null || t.batch !== null || (t.requiresGrad && isGradEnabled()))) return f(...args);
-    const signature = signatureOf(def, leaves);
+    // Grad mode decides what f's ops record (a tape, then backward's kernels), so it is part of the signature.
+    const signature = signatureOf(def, leaves) + (isGradEnabled() ? "" : " under noGrad");
     const hit = cache.get(signature);
     if (hit !== undefined) {
       cache.delete(signature); // re-inserted last: the map's order is the recency order
