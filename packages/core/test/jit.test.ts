@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConcretizationError, grad, GradError, jit, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
+import { checkpoint, ConcretizationError, customJvp, customVjp, grad, GradError, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
 
 const values = (t: Tensor): number[] => Array.from(t.data);
 
@@ -139,5 +139,20 @@ describe("jit", () => {
     expect(summary).toMatchObject({ fusedLoops: 1, fusedNodes: 5, arenaBytes: 32 }); // one buffer, the output
     const y = tensor([[0.4, 0.2, -0.3], [-1.5, 2.5, 0.1]]);
     expect(values(f(y))).toEqual(values(body(y)));
+  });
+
+  it("composes with customVjp, customJvp and checkpoint: their rules are traced like any ops", () => {
+    const clip = customVjp((x: Tensor) => x.mul(2), { fwd: (x) => [x.mul(2), null], bwd: (_, ct) => [ct.clamp(-1, 1)] });
+    const softplus = customJvp((x: Tensor) => x.exp().add(1).log(), { jvp: ([x], [dx]) => x.sigmoid().mul(dx!) });
+    const block = checkpoint((x: Tensor) => x.tanh().mul(x));
+    const f = (x: Tensor): Tensor => block(softplus(clip(x))).mul(tensor([5, -0.5, 3])).sum();
+    const g = jit(grad(f));
+    const x = tensor([0.3, -1.2, 2]);
+    g(x);
+    expect(values(g(x))).toEqual(values(grad(f)(x)));
+    const t = jit((x: Tensor) => jvp(f, [x], [ones([3])])[1]);
+    t(x);
+    expect(values(t(x))).toEqual(values(jvp(f, [x], [ones([3])])[1]));
+    expect([g.traces, t.traces]).toEqual([1, 1]);
   });
 });
