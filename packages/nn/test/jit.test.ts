@@ -92,4 +92,31 @@ describe("nn layers under jit", () => {
     expect(Array.from(infer(x).data)).toEqual(Array.from(noGrad(() => model.forward(x).relu()).data));
     expect(infer.traces).toBe(1);
   });
+
+  it("sees what eager code changes between calls: a new learning rate, a loaded state dict", () => {
+    const runs = [false, true].map((useJit) => {
+      const rng = new Rng(6);
+      const model = new Linear(3, 2, { rng });
+      const opt = new SGD(model.parameters(), { lr: 0.1 });
+      const x = randn([4, 3], { rng });
+      const body = (input: Tensor): Tensor => {
+        opt.zeroGrad();
+        const loss = model.forward(input).square().mean();
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      const step = useJit ? jit(body) : body;
+      const saved = model.stateDict();
+      const copy = Object.fromEntries(Object.entries(saved).map(([k, v]) => [k, tensor(Float32Array.from(v.data), { shape: v.shape })]));
+      step(x);
+      step(x);
+      opt.lr = 0.5;
+      step(x);
+      model.loadStateDict(copy);
+      const last = Array.from(step(x).data);
+      return { last, state: state(model), grad: Array.from(model.weight.grad!.data) };
+    });
+    expect(runs[1]).toEqual(runs[0]);
+  });
 });

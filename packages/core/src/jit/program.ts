@@ -147,8 +147,12 @@ function kernelStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]
   const forward = node.rule.forward.bind(node.rule);
   return () => {
     planned.next = buffer;
-    const result = forward(context);
-    planned.next = null;
+    let result: Storage;
+    try {
+      result = forward(context);
+    } finally {
+      planned.next = null; // never left for an unrelated allocation to take, even if the kernel threw
+    }
     if (result !== buffer) buffer.set(result);
   };
 }
