@@ -1,4 +1,5 @@
 import { kernels } from "../kernels/active.js";
+import type { BinarySpan, UnaryLoop } from "../kernels/elementwise.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { CaseGen, CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
@@ -91,27 +92,31 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
 /** The fields of an elementwise op besides its rules and test spec. */
 type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching">;
 
-/** The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula. */
-export function elementwiseUnary(name: string, f: (v: number) => number): ElementwiseFields<[Tensor]> {
+/**
+ * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
+ * which the fast backend compiles into a loop; `loop`, an op's own whole-array loop where a call of `f`
+ * is not the fastest (relu), replaces that compiled loop.
+ */
+export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop): ElementwiseFields<[Tensor]> {
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
-    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f),
+    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, loop),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
   };
 }
 
-/** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting. */
-export function elementwiseBinary(name: string, f: (x: number, y: number) => number): ElementwiseFields<[Tensor, Tensor]> {
+/** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting (see `elementwiseUnary`). */
+export function elementwiseBinary(name: string, f: (x: number, y: number) => number, span?: BinarySpan): ElementwiseFields<[Tensor, Tensor]> {
   return {
     name,
     arity: 2,
     batching: "broadcasts",
     shape: ({ inputs: [x, y] }: ShapeContext<[Tensor, Tensor], undefined>) => broadcastShapes(name, x.shape, y.shape),
     forward: ({ inputs: [x, y], outShape, dtype }: ForwardContext<[Tensor, Tensor], undefined>) =>
-      kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f),
+      kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, span),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
   };
 }
