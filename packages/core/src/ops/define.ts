@@ -2,7 +2,7 @@ import { kernels } from "../kernels/active.js";
 import type { BinarySpan, UnaryLoop } from "../kernels/elementwise.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import type { CaseGen, CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
+import type { CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
 
 /** What `unary` and `binary` share: the test domain, kinks, second order, int32, a reference. */
 interface ElementwiseSpec {
@@ -119,11 +119,6 @@ export function elementwiseBinary(name: string, f: (x: number, y: number) => num
       kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, span),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
   };
-}
-
-/** Test cases for a binary op: two shapes that broadcast. */
-export function broadcastCases(g: CaseGen): { shapes: number[][]; params: undefined } {
-  return { shapes: g.broadcastPair(), params: undefined };
 }
 
 /** Adds tangents where present: the JVP of a sum of terms, some of which have a zero (null) tangent. */
