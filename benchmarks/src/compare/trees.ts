@@ -1,17 +1,20 @@
 /**
- * Before/after timings of a change to core's kernels, in one process: loads @tapegrad/core from two
- * checkouts (their TypeScript sources) and times the elementwise-heavy steps of the benchmark cases on
- * each, taking turns in short blocks so that load from elsewhere falls on both alike. Prints medians and
- * the ratio after ÷ before.
+ * Before/after timings of a change to core's kernels: loads @tapegrad/core from two checkouts (their
+ * TypeScript sources) and times the elementwise-heavy steps of the benchmark cases on each, taking turns
+ * in short blocks so that load from elsewhere falls on both alike. Prints medians and the ratio
+ * after ÷ before. Two copies of core in one process do not run alike (the copy loaded second ran up to
+ * 30% slower on the scalar chain, whichever it was), so each copy runs in a process of its own: the
+ * script starts one child per checkout and per round, alternating which goes first.
  *
- *   npx tsx --conditions=source src/compare/trees.ts <before checkout> <after checkout> [seconds per step kind]
+ *   npx tsx --conditions=source src/compare/trees.ts <before checkout> <after checkout> [rounds] [seconds per step kind]
  *
  * The steps: the lecture's MLP training step without the optimizer (784→256→128→10, ReLU, fused softmax
  * cross-entropy, batch 128, float32: forward and backward), the small-ops scalar chain (1000 links of
  * tanh(x·w + b), forward and backward), and elementwise ops alone on a [128, 256] float32 activation
  * (exp, tanh, relu, add with a broadcast bias, mul, maximum, comparison).
  */
-import { pathToFileURL } from "node:url";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { resolve } from "node:path";
 
 type Core = typeof import("@tapegrad/core");
@@ -67,29 +70,50 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function main(): Promise<void> {
-  const [beforePath, afterPath, secondsArg] = process.argv.slice(2);
-  if (!beforePath || !afterPath) throw new Error("usage: trees.ts <before checkout> <after checkout> [seconds]");
-  const seconds = Number(secondsArg ?? 20);
-  const cores = { before: await load(beforePath), after: await load(afterPath) };
-  const kinds = { "MLP forward+backward": mlpStep, "small-ops chain": smallOpsStep, "elementwise ops [128,256]": elementwiseStep };
+/** Child mode: times every step kind on one checkout for `seconds` each and prints the times as JSON. */
+async function timeOne(checkout: string, seconds: number): Promise<void> {
+  const core = await load(checkout);
+  const result: Record<string, number[]> = {};
   for (const [name, make] of Object.entries(kinds)) {
-    const steps = { before: make(cores.before), after: make(cores.after) };
-    for (let i = 0; i < 5; i++) { steps.before(); steps.after(); } // warm-up
-    const times: Record<"before" | "after", number[]> = { before: [], after: [] };
+    const step = make(core);
+    for (let i = 0; i < 5; i++) step(); // warm-up
+    const times: number[] = [];
     const end = performance.now() + seconds * 1000;
     while (performance.now() < end) {
-      for (const side of ["before", "after"] as const) {
-        const blockEnd = performance.now() + 250;
-        while (performance.now() < blockEnd) {
-          const t = performance.now();
-          steps[side]();
-          times[side].push(performance.now() - t);
-        }
-      }
+      const t = performance.now();
+      step();
+      times.push(performance.now() - t);
     }
-    const [mb, ma] = [median(times.before), median(times.after)];
-    console.log(`| ${name} | ${mb.toFixed(3)} | ${ma.toFixed(3)} | ${(ma / mb).toFixed(3)} | ${times.before.length} / ${times.after.length} |`);
+    result[name] = times;
+  }
+  console.log(JSON.stringify(result));
+}
+
+const kinds = { "MLP forward+backward": mlpStep, "small-ops chain": smallOpsStep, "elementwise ops [128,256]": elementwiseStep };
+
+function runChild(checkout: string, seconds: number): Record<string, number[]> {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--one", checkout, String(seconds)], { encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Record<string, number[]>;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === "--one") return timeOne(args[1]!, Number(args[2]));
+  const [beforePath, afterPath, roundsArg, secondsArg] = args;
+  if (!beforePath || !afterPath) throw new Error("usage: trees.ts <before checkout> <after checkout> [rounds] [seconds]");
+  const [rounds, seconds] = [Number(roundsArg ?? 4), Number(secondsArg ?? 4)];
+  const times = { before: {} as Record<string, number[]>, after: {} as Record<string, number[]> };
+  for (let r = 0; r < rounds; r++) {
+    for (const side of r % 2 === 0 ? (["before", "after"] as const) : (["after", "before"] as const)) {
+      const got = runChild(side === "before" ? beforePath : afterPath, seconds);
+      for (const [name, ts] of Object.entries(got)) (times[side][name] ??= []).push(median(ts));
+    }
+  }
+  console.log("| step | before ms | after ms | after ÷ before | rounds |");
+  console.log("|---|---:|---:|---:|---:|");
+  for (const name of Object.keys(kinds)) {
+    const [mb, ma] = [median(times.before[name]!), median(times.after[name]!)];
+    console.log(`| ${name} | ${mb.toFixed(3)} | ${ma.toFixed(3)} | ${(ma / mb).toFixed(3)} | ${rounds} |`);
   }
 }
 

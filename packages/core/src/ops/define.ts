@@ -1,5 +1,5 @@
 import { kernels } from "../kernels/active.js";
-import type { BinarySpan, UnaryLoop } from "../kernels/elementwise.js";
+import { binarySpan, unaryLoop, type BinarySpan, type UnaryLoop } from "../kernels/elementwise.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
@@ -94,29 +94,33 @@ type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined
 
 /**
  * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
- * which the fast backend compiles into a loop; `loop`, an op's own whole-array loop where a call of `f`
- * is not the fastest (relu), replaces that compiled loop.
+ * compiled into a loop of its own on the op's first run and kept with the op (so a call costs no lookup:
+ * the scalar ops of a long chain are all call overhead); `loop`, an op's own whole-array loop where a
+ * call of `f` is not the fastest (relu), replaces that compiled loop. Backends that do not run loops of
+ * their own (the reference kernels) ignore it and call `f`.
  */
 export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop): ElementwiseFields<[Tensor]> {
+  let fast = loop;
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
-    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, loop),
+    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
   };
 }
 
 /** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting (see `elementwiseUnary`). */
 export function elementwiseBinary(name: string, f: (x: number, y: number) => number, span?: BinarySpan): ElementwiseFields<[Tensor, Tensor]> {
+  let fast = span;
   return {
     name,
     arity: 2,
     batching: "broadcasts",
     shape: ({ inputs: [x, y] }: ShapeContext<[Tensor, Tensor], undefined>) => broadcastShapes(name, x.shape, y.shape),
     forward: ({ inputs: [x, y], outShape, dtype }: ForwardContext<[Tensor, Tensor], undefined>) =>
-      kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, span),
+      kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, (fast ??= binarySpan(f))),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
   };
 }
