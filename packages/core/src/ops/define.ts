@@ -1,7 +1,8 @@
 import { kernels } from "../kernels/active.js";
+import { binarySpan, unaryLoop, type BinarySpan, type UnaryLoop } from "../kernels/elementwise.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import type { CaseGen, CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
+import type { CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
 
 /** What `unary` and `binary` share: the test domain, kinks, second order, int32, a reference. */
 interface ElementwiseSpec {
@@ -91,36 +92,39 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
 /** The fields of an elementwise op besides its rules and test spec. */
 type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar">;
 
-/** The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula. */
-export function elementwiseUnary(name: string, f: (v: number) => number): ElementwiseFields<[Tensor]> {
+/**
+ * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
+ * compiled into a loop of its own on the op's first run and kept with the op (so a call costs no lookup:
+ * the scalar ops of a long chain are all call overhead); `loop`, an op's own whole-array loop where a
+ * call of `f` is not the fastest (relu), replaces that compiled loop. Backends that do not run loops of
+ * their own (the reference kernels) ignore it and call `f`.
+ */
+export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop): ElementwiseFields<[Tensor]> {
+  let fast = loop;
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
-    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f),
+    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
   };
 }
 
-/** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting. */
-export function elementwiseBinary(name: string, f: (x: number, y: number) => number): ElementwiseFields<[Tensor, Tensor]> {
+/** The shape rule and forward kernel of an elementwise binary op with NumPy broadcasting (see `elementwiseUnary`). */
+export function elementwiseBinary(name: string, f: (x: number, y: number) => number, span?: BinarySpan): ElementwiseFields<[Tensor, Tensor]> {
+  let fast = span;
   return {
     name,
     arity: 2,
     batching: "broadcasts",
     shape: ({ inputs: [x, y] }: ShapeContext<[Tensor, Tensor], undefined>) => broadcastShapes(name, x.shape, y.shape),
     forward: ({ inputs: [x, y], outShape, dtype }: ForwardContext<[Tensor, Tensor], undefined>) =>
-      kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f),
+      kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, (fast ??= binarySpan(f))),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
   };
-}
-
-/** Test cases for a binary op: two shapes that broadcast. */
-export function broadcastCases(g: CaseGen): { shapes: number[][]; params: undefined } {
-  return { shapes: g.broadcastPair(), params: undefined };
 }
 
 /** Adds tangents where present: the JVP of a sum of terms, some of which have a zero (null) tangent. */

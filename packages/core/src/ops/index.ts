@@ -10,6 +10,8 @@ export { abs } from "./abs.js";
 export { sin } from "./sin.js";
 export { cos } from "./cos.js";
 export { tanh } from "./tanh.js";
+export { atan } from "./atan.js";
+export { atan2 } from "./atan2.js";
 export { erf } from "./erf.js";
 export { erfc } from "./erfc.js";
 export { pow } from "./pow.js";

@@ -1,4 +1,6 @@
 import { absOp } from "./abs.js";
+import { atanOp } from "./atan.js";
+import { atan2Op } from "./atan2.js";
 import { conv2dOp } from "./conv2d.js";
 import { col2imOp, im2colOp } from "./im2col.js";
 import { argmaxOp, argminOp } from "./argmax.js";
@@ -49,6 +51,7 @@ import { sum } from "./sum.js";
  */
 export const primitives: readonly AnyOpRule[] = [
   addOp, mulOp, negOp, reciprocalOp, expOp, logOp, log1pOp, sqrtOp, absOp, sinOp, cosOp, tanhOp, erfOp, erfcOp, powOp, maximumOp,
+  atanOp, atan2Op,
   gtOp, geOp, ltOp, leOp, eqOp, neOp, whereOp, reluOp, reluGradOp,
   sumOp, maxOp,
   reshapeOp, broadcastToOp, transposeOp, sliceOp, padOp, concatOp,
