@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { checkpoint, ConcretizationError, customJvp, customVjp, grad, GradError, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
 
 const values = (t: Tensor): number[] => Array.from(t.data);
@@ -154,5 +154,21 @@ describe("jit", () => {
     t(x);
     expect(values(t(x))).toEqual(values(jvp(f, [x], [ones([3])])[1]));
     expect([g.traces, t.traces]).toEqual([1, 1]);
+  });
+
+  it("runs each op by its own kernel where the page refuses new Function (a Content-Security-Policy)", () => {
+    let summary = { fusedLoops: -1 };
+    const body = (x: Tensor): Tensor => x.mul(3).add(1).tanh().sum();
+    vi.stubGlobal("Function", function refused(): never {
+      throw new EvalError("Refused to evaluate a string as JavaScript");
+    });
+    try {
+      const f = jit(body, { onTrace: ({ program }) => (summary = program) });
+      f(tensor([0.5, -1, 2]));
+      expect(values(f(tensor([1, 2, 3])))).toEqual(values(body(tensor([1, 2, 3]))));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(summary.fusedLoops).toBe(0);
   });
 });

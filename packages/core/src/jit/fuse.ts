@@ -52,7 +52,8 @@ export function fusionGroups(graph: TraceGraph, external: ReadonlySet<number>, u
   let current: number[] = [];
   let currentRow = 0; // the row length the current run's row-broadcast inputs share (0: none yet)
   const flush = (): void => {
-    if (current.length > 0) groups.push(build(graph, current));
+    const group = current.length > 0 ? build(graph, current) : null;
+    if (group !== null) groups.push(group); // null: no loop could be compiled; its nodes run their kernels
     current = [];
     currentRow = 0;
   };
@@ -84,8 +85,8 @@ export function fusionGroups(graph: TraceGraph, external: ReadonlySet<number>, u
   return groups;
 }
 
-/** The group of `nodes` and its generated loop. */
-function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup {
+/** The group of `nodes` and its generated loop, or null where the page refuses `new Function`. */
+function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup | null {
   const last = graph.nodes[nodes[nodes.length - 1]!]!;
   const outShape = graph.values[last.output]!.shape;
   const float32 = graph.values[last.output]!.dtype === "float32";
@@ -122,7 +123,8 @@ function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup {
     `}`,
   ].join("\n");
   const formulas = nodes.map((i) => graph.nodes[i]!.rule.scalar!);
-  return { nodes, inputs, output: last.output, run: factoryFor(body, formulas.length, sizeOf(outShape))(Math.fround, ...formulas) };
+  const factory = factoryFor(body, formulas.length, sizeOf(outShape));
+  return factory === null ? null : { nodes, inputs, output: last.output, run: factory(Math.fround, ...formulas) };
 }
 
 type Factory = (...args: unknown[]) => (out: Storage, inputs: readonly Storage[]) => void;
@@ -136,12 +138,26 @@ const shared = new Map<string, Factory>();
  * so that V8 sees one formula at each call site and inlines it; small loops with the same body share one
  * (their formula calls are then polymorphic, which costs little on a few elements), so that a program
  * of thousands of scalar ops compiles thousands of closures, not thousands of functions.
+ *
+ * The source is written from a fixed template: temporaries, input indices and a row length are all that
+ * vary, never an op's name or text a user supplied; the formulas come in as arguments. Where `new
+ * Function` is refused (a page whose Content-Security-Policy forbids eval) this returns null and the
+ * program runs those ops by their own kernels: slower, same results.
  */
-function factoryFor(body: string, formulas: number, size: number): Factory {
-  const make = (): Factory =>
-    new Function("fround", ...Array.from({ length: formulas }, (_, s) => `f${s}`), `return function fused(out, inputs) {\n${body}\n};`) as Factory;
+function factoryFor(body: string, formulas: number, size: number): Factory | null {
+  const make = (): Factory | null => {
+    try {
+      return new Function("fround", ...Array.from({ length: formulas }, (_, s) => `f${s}`), `"use strict";\nreturn function fused(out, inputs) {\n${body}\n};`) as Factory;
+    } catch {
+      return null;
+    }
+  };
   if (size >= SHARED_BELOW) return make();
   let factory = shared.get(body);
-  if (factory === undefined) shared.set(body, (factory = make()));
+  if (factory === undefined) {
+    const made = make();
+    if (made === null) return null;
+    shared.set(body, (factory = made));
+  }
   return factory;
 }
