@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { runs } from "../../../test-support/fuzz.js";
 import { describe, expect, it } from "vitest";
-import { grad, jit, tensor, valueAndGrad, type Tensor } from "@tapegrad/core";
+import { grad, jit, tensor, valueAndGrad, where, type Tensor } from "@tapegrad/core";
 
 /**
  * Random compositions of ops, eager and under jit. A compiled program runs each primitive's own forward
@@ -23,10 +23,15 @@ const unaries: Record<string, Unary> = {
   softplus: (x) => x.softplus(),
   sin: (x) => x.sin(),
   logSoftmax: (x) => x.logSoftmax(-1),
-  sumKeep: (x) => x.sum(-1, { keepDims: true }),
-  meanRows: (x) => x.mean(0, { keepDims: true }),
+  sumKeep: (x) => x.mul(x.sum(-1, { keepDims: true }).mul(0.1)),
+  meanRows: (x) => x.sub(x.mean(0, { keepDims: true })),
   transpose2: (x) => x.transpose().transpose(),
   clamp: (x) => x.clamp(-0.5, 0.5),
+  maxKeep: (x) => x.sub(x.max(-1, { keepDims: true })),
+  logSumExp: (x) => x.sub(x.logSumExp(-1, { keepDims: true })),
+  sqrt: (x) => x.square().add(1).sqrt(),
+  pow: (x) => x.pow(2),
+  leakyRelu: (x) => x.leakyRelu(0.1),
 };
 const binaries: Record<string, Binary> = {
   add: (x, y) => x.add(y),
@@ -35,9 +40,11 @@ const binaries: Record<string, Binary> = {
   div: (x, y) => x.div(y.square().add(1)),
   maximum: (x, y) => x.maximum(y),
   matmulT: (x, y) => x.matmul(y.transpose()).div(4), // [r, c] · [c, r] -> [r, r], kept at [r, c] below
+  where: (x, y) => where(x.gt(y), x, y.mul(0.5)),
+  columnSub: (x, y) => x.sub(y.mean(-1, { keepDims: true })), // a [r, 1] column broadcast: not fused
 };
 
-/** One step of a program: a unary op on the last value, or a binary op on the last value and an earlier one. */
+/** One step of a program: a unary op on the last value, or a binary op on the last value and an earlier one; every step keeps the [rows, cols] shape. */
 const step = fc.oneof(
   fc.record({ op: fc.constantFrom(...Object.keys(unaries)) }),
   fc.record({ op: fc.constantFrom(...Object.keys(binaries)), with: fc.nat(8) }),

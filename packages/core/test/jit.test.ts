@@ -171,4 +171,31 @@ describe("jit", () => {
     }
     expect(summary.fusedLoops).toBe(0);
   });
+
+  it("returns pytrees with numbers, inputs and state as eager does, and retraces after f threw", () => {
+    const w = tensor([1, 2]);
+    const f = jit((a: { x: Tensor; k: number }, ids: Tensor) => ({ y: a.x.mul(a.k).add(w), same: a.x, w, k: a.k, n: ids.add(1) }));
+    const ids = tensor([3, 4], { dtype: "int32" });
+    f({ x: tensor([1, 1]), k: 2 }, ids);
+    const x = tensor([5, 6]);
+    const out = f({ x, k: 2 }, ids);
+    expect(values(out.y)).toEqual([11, 14]);
+    expect(out.same).toBe(x);
+    expect(out.w).toBe(w);
+    expect(out.k).toBe(2);
+    expect(values(out.n)).toEqual([4, 5]);
+    expect(out.n.dtype).toBe("int32");
+    f({ x, k: 3 }, ids); // a number leaf is static: a new value is a new signature
+    expect(f.traces).toBe(2);
+
+    let fail = true;
+    const g = jit((x: Tensor) => {
+      if (fail) throw new Error("not yet");
+      return x.exp();
+    });
+    expect(() => g(tensor([0]))).toThrow("not yet");
+    fail = false;
+    expect(values(g(tensor([0])))).toEqual([1]);
+    expect(g.traces).toBe(1);
+  });
 });
