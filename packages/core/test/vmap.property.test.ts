@@ -28,7 +28,7 @@ import { caseGen, drawInputs } from "./caseGen.js";
  * vmap against the loop it replaces: for every primitive in the registry, in float64 and float32, a
  * batch of drawn examples (each input mapped or shared at random, along a random axis) through
  * `vmap(op)` must equal the op applied to each example and stacked. This holds each op's batching rule
- * ("elementwise", "multilinear") and the per-example fallback to the loop.
+ * ("broadcasts" or its own function) to the loop, with every combination of batched and shared inputs.
  */
 
 type Gen = Parameters<typeof caseGen>[0];
@@ -123,6 +123,16 @@ describe("vmap composes", () => {
     });
     expect(out.s.toArray()).toEqual([[11, 22], [13, 24]]);
     expect(out.c.toArray()).toEqual([7, 7]);
+  });
+
+  it("outAxes null returns a leaf that does not depend on the mapped axis once, and refuses one that does, naming its path", () => {
+    const b = tensor([10, 20], { dtype: "float64" });
+    const f = (a: Tensor, c: Tensor) => ({ sum: a.add(c), shared: c.mul(2) });
+    const out = vmap(f, { inAxes: [0, null], outAxes: { sum: 0, shared: null } })(tensor([[1, 2], [3, 4]], { dtype: "float64" }), b);
+    expect(out.shared.shape).toEqual([2]);
+    expect(out.shared.toArray()).toEqual([20, 40]);
+    expect(out.sum.toArray()).toEqual([[11, 22], [13, 24]]);
+    expect(() => vmap(f, { inAxes: [0, null], outAxes: null })(tensor([[1, 2], [3, 4]]), b)).toThrow(/vmap: outAxes is null for output\.sum, but it depends on the mapped axis/);
   });
 });
 

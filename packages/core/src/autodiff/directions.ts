@@ -4,7 +4,8 @@ import { zeros } from "../creation.js";
 import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
 import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
-import { jvpBatch } from "./batchedJvp.js";
+import { jvp } from "./jvp.js";
+import { vmap } from "./vmap.js";
 import type { TensorFunction } from "./transforms.js";
 
 /**
@@ -58,9 +59,18 @@ function basisRows(xs: readonly Tensor[], dirs: readonly number[]): Tensor[] {
   });
 }
 
-/** f's value and the Jacobian's columns `dirs`, as `[dirs.length, ...out.shape]`, by one batched JVP. */
+/**
+ * f's value and the Jacobian's columns `dirs`, as `[dirs.length, ...out.shape]`: `vmap` over the input
+ * directions of one `jvp`, so the tangents travel as one batch through the ops' batching rules while the
+ * primal computation runs once (its value does not depend on the direction: `outAxes` null).
+ */
 export function pushColumns(op: string, p: Problem, dirs: readonly number[]): [Tensor, Tensor] {
-  return jvpBatch(op, p.g, p.xs, basisRows(p.xs, dirs), dirs.length);
+  if (dirs.length === 0) {
+    const value = checkReturned(op, p.g(...p.xs));
+    return [value, zeros([0, ...value.shape], { dtype: value.dtype })];
+  }
+  const columns = vmap((...ts: Tensor[]) => jvp(p.g, p.xs, ts), { outAxes: [null, 0] });
+  return columns(...basisRows(p.xs, dirs));
 }
 
 /** One one-hot cotangent of `out`'s shape. */
