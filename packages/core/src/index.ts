@@ -48,7 +48,7 @@ export type { CustomVjpRules, CustomJvpRule, ArgumentCotangents } from "./autodi
 export type { Tree, TreeLeaf, TreeDef, TreeWith, TensorTree, LeafOf } from "./autodiff/tree.js";
 export { jvp } from "./autodiff/jvp.js";
 export { jacrev, jacfwd, hessian, hvp } from "./autodiff/jacobian.js";
-export type { JacobianOptions, HessianResult } from "./autodiff/jacobian.js";
+export type { JacobianOptions, HessianResult, JacobianTree } from "./autodiff/jacobian.js";
 export { adviseMode } from "./autodiff/modeAdvisor.js";
 export type { ModeAdvice } from "./autodiff/modeAdvisor.js";
 export { tapeStats, resetTapePeak } from "./autodiff/tapeStats.js";
