@@ -89,6 +89,36 @@ describe.each([
   });
 });
 
+describe("vmap(vmap(op)) of every primitive equals the double loop (float64)", () => {
+  // Each input batched at both levels: the inner level's rule meets values that the outer level batches.
+  const rules = primitives.map((r) => [r.name, r as OpRule<unknown>] as const);
+  it.each(rules)("%s", (name, rule) => {
+    fc.assert(
+      fc.property(fc.gen(), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), (gen: Gen, outer, inner) => {
+        const g = caseGen(gen);
+        const { shapes, params } = rule.test.cases?.(g) ?? { shapes: [g.shape()], params: undefined };
+        const indices = rule.indexInputs ?? [];
+        const grid = Array.from({ length: outer }, () => Array.from({ length: inner }, () => drawInputs(g, rule.test, shapes, params, indices)));
+        const op = (...xs: Tensor[]) => apply(rule, xs, params);
+        const accepted = grid.flat().every((xs) => {
+          try {
+            op(...xs);
+            return true;
+          } catch (e) {
+            if (e instanceof ShapeError) return false;
+            throw e;
+          }
+        });
+        fc.pre(accepted);
+        const args = shapes.map((_, i) => stackAt(grid.map((row) => stackAt(row.map((xs) => xs[i]!), 0)), 0));
+        const want = stackAt(grid.map((row) => stackAt(row.map((xs) => op(...xs)), 0)), 0);
+        expectClose(vmap(vmap(op))(...args), want, 1e-12, `${name} nested`);
+      }),
+      runs(8),
+    );
+  });
+});
+
 describe("vmap composes", () => {
   it("nests: vmap(vmap(f)) maps two axes", () => {
     const x = randn([2, 3, 4], { rng: new Rng(0), dtype: "float64" });

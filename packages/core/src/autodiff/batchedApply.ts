@@ -54,7 +54,14 @@ function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: rea
  */
 function exampleShape<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P): Shape {
   const readsValues = values.some((v, i) => v !== null && (rule.indexInputs?.includes(i) || rule.readsValues?.includes(i)));
-  return rule.shape(readsValues ? inputs.map((t, i) => (values[i] ? directionOf(values[i], 0) : t)) : inputs, params);
+  return rule.shape(readsValues ? inputs.map((t, i) => (values[i] ? firstExample(values[i]) : t)) : inputs, params);
+}
+
+/** The first example of a batch as a tensor whose values can be read: under nested vmaps, the first of every level's. */
+function firstExample(values: Tensor): Tensor {
+  let example = directionOf(values, 0);
+  while (example.batch !== null) example = directionOf(example.batch.value, 0);
+  return example;
 }
 
 /** One call per example, stacked: always right, whatever the op does with its axes. */
