@@ -26,7 +26,7 @@ export type { CreateOptions, RandomOptions } from "./creation.js";
 export * from "./ops/index.js";
 export * from "./composites/index.js";
 export { primitives } from "./ops/registry.js";
-export type { OpRule, OpTestSpec, CaseGen, Domain } from "./ops/rule.js";
+export type { OpRule, OpTestSpec, CaseGen, Domain, BatchArgs } from "./ops/rule.js";
 export { unary, binary } from "./ops/define.js";
 export type { ReduceParams } from "./ops/reduceParams.js";
 export type { SliceParams } from "./ops/slice.js";

@@ -69,7 +69,14 @@ export interface OpRule<P = undefined> {
   readonly test: OpTestSpec<P>;
 }
 
-/** What an op's `batching` function receives: one call of the op on a whole vmap batch. */
+/**
+ * What an op's `batching` function receives: one call of the op on a whole vmap batch.
+ * @example
+ * ```ts
+ * // transpose moves its axes past the batch axis, which stays first:
+ * const batching = ({ values: [x], params }: BatchArgs<{ perm: number[] }>) => transpose(x!, [0, ...params.perm.map((a) => a + 1)]);
+ * ```
+ */
 export interface BatchArgs<P> {
   /**
    * Each input's values for every example, batch axis first (`[B, ...one example's shape]`), or null
