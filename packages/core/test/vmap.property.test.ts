@@ -190,4 +190,18 @@ describe("vmap over the other transforms and custom rules", () => {
       expectClose(vmap(f)(xs), loopOf(f), 1e-12, `vmap of ${name}`);
     }
   });
+
+  it("runs a custom function once on the whole batch, not once per example", () => {
+    let calls = 0;
+    const cube = customVjp((x: Tensor) => x.pow(3), {
+      fwd: (x) => {
+        calls++;
+        return [x.pow(3), x] as const;
+      },
+      bwd: (x, ct) => [ct.mul(x.square()).mul(3)],
+    });
+    const perExample = vmap(grad((x: Tensor) => cube(x).sum()))(xs);
+    expectClose(perExample, xs.square().mul(3), 1e-12, "per-example gradients of x³");
+    expect(calls).toBe(1);
+  });
 });
