@@ -1,5 +1,6 @@
 import type { BatchArgs, OpRule } from "../ops/rule.js";
 import type { Tensor } from "../tensor.js";
+import { ValueError } from "../errors.js";
 import { conv2dOp, type Conv2dParams } from "../ops/conv2d.js";
 import type { ArgReduceParams } from "../ops/argmax.js";
 import { cast } from "../ops/cast.js";
@@ -55,9 +56,23 @@ export function conv2dBatching(b: BatchArgs<Conv2dParams>): Tensor {
 export function softmaxCrossEntropyBatching(b: BatchArgs<undefined>): Tensor {
   const [logits, target] = [batchOf(b, 0), batchOf(b, 1)];
   const rows = b.inputs[0]!.shape[0]!;
+  if (b.inputs[1]!.shape.length === 1) checkLabels(b.values[1] ?? null, rows, b.inputs[0]!.shape[1]!);
   const logProbs = logSoftmax(logits, -1);
   const picked = b.inputs[1]!.shape.length === 1 ? gather(logProbs, 2, reshape(cast(target, "int32"), [b.size, rows, 1])) : mul(logProbs, target);
   return mul(neg(sum(picked, [1, 2])), 1 / rows);
+}
+
+/**
+ * Every example's class labels checked as the op's shape rule checks one example's (vmap showed it the
+ * first): gather would catch a label out of range, but not a fractional one. Labels an outer vmap still
+ * batches cannot be read here; their own level checks them.
+ */
+function checkLabels(labels: Tensor | null, rows: number, classes: number): void {
+  if (labels === null || labels.batch !== null) return;
+  const bad = labels.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes);
+  if (bad >= 0) {
+    throw new ValueError("softmaxCrossEntropy", `target[${bad % rows}] = ${labels.data[bad]} of example ${Math.floor(bad / rows)} is not a class index in [0, ${classes})`);
+  }
 }
 
 /** argmax or argmin on a batch: the axis moves past the batch axis; "all axes" becomes all of each example's. */
