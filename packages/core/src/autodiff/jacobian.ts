@@ -69,8 +69,8 @@ function overTrees(op: string, f: (...args: never[]) => unknown, args: readonly 
 }
 
 /**
- * The Jacobian by reverse mode: one pullback (one backward pass over the recorded tape) per output
- * element. For each chosen argument x the result has shape `[...out.shape, ...x.shape]`; `argnums` as a
+ * The Jacobian by reverse mode: one pullback per output element, pushed through the recorded tape as one
+ * batch (`vmap` over the unit cotangents). For each chosen argument x the result has shape `[...out.shape, ...x.shape]`; `argnums` as a
  * list gives a list. Arguments and the output may be pytrees: the result is then the output's structure
  * with, at each leaf, the Jacobians in the arguments' structure. Cheaper than `jacfwd` when f has fewer
  * outputs than inputs (a wide Jacobian).
