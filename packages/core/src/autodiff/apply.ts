@@ -7,7 +7,6 @@ import { Tensor, type TensorLike } from "../tensor.js";
 import { isGradEnabled, isLevelOpen } from "./mode.js";
 import { asEngine, hooks, runRule, valueReads } from "./hooks.js";
 import { engineOps } from "./engineOps.js";
-import { batchSizeAt, batchedTangent } from "./batching.js";
 import { applyBatched, isBatchLevel } from "./batchedApply.js";
 
 /** How many nodes have been recorded: the last node's `sequence`. */
@@ -76,13 +75,10 @@ function applyDual(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, 
   const tangents = inputs.map((t) => (t.dual?.level === level ? t.dual.tangent : null));
   const primal = apply(rule, primals, params);
   if (rule.constant || !isFloat(primal.dtype) || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
-  // A level opened by jacfwd carries a batch of tangents, one leading row per direction (see batching.ts).
-  const batch = batchSizeAt(level);
   const context = { primals, tangents, out: primal, params };
-  const run = (): Tensor | null => (batch === null ? rule.jvp(context) : batchedTangent(rule, context));
+  const run = (): Tensor | null => rule.jvp(context);
   const tangent = hooks.rule.length > 0 ? runRule("jvp", rule.name, null, run) : run();
-  const shape = batch === null ? primal.shape : [batch, ...primal.shape];
-  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal, shape) });
+  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal) });
 }
 
 /** Refuses a call with more or fewer inputs than the op's arity, before anything reads them. */
@@ -106,7 +102,8 @@ function checkStorage(op: string, storage: unknown, outShape: readonly number[],
 }
 
 /** Broadcasts a JVP result to the tangent's shape (rules may leave it in a broadcastable shape) and checks it. */
-function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly number[]): Tensor {
+function fitTangent(op: string, tangent: Tensor, out: Tensor): Tensor {
+  const shape = out.shape;
   if (tangent.dtype !== out.dtype) throw new DTypeError(op, `JVP rule returned a ${tangent} tangent for a ${out} output`);
   if (sameShape(tangent.shape, shape)) return tangent;
   try {

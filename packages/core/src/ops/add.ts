@@ -6,7 +6,6 @@ import type { OpRule } from "./rule.js";
 export const addOp: OpRule<[Tensor, Tensor]> = {
   ...elementwiseBinary("add", (x, y) => x + y),
   takesInt32: true,
-  jvpBroadcasts: true,
   jvp: ({ tangents: [dx, dy] }) => sumPresent(dx, dy), // d(x + y) = dx + dy
   vjp: ({ ct }) => [ct, ct], // the engine un-broadcasts each to its input's shape
   test: {},

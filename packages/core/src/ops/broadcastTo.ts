@@ -9,7 +9,6 @@ import type { OpRule } from "./rule.js";
 export const broadcastToOp: OpRule<[Tensor], { shape: readonly number[] }> = {
   name: "broadcastTo",
   arity: 1,
-  batching: "multilinear",
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => {
     const target = checkShape("broadcastTo", p.shape);
@@ -21,7 +20,7 @@ export const broadcastToOp: OpRule<[Tensor], { shape: readonly number[] }> = {
   },
   forward: ({ inputs: [x], outShape, dtype }) => kernels.broadcast(x.data, x.shape, outShape, dtype),
   jvp: ({ tangents: [dx], out }) => dx && broadcastTo(dx, out.shape),
-  batchedJvp: ({ tangents: [dx], out }) => dx && broadcastTo(alignBatch(dx, out.shape.length), [dx.shape[0]!, ...out.shape]),
+  batching: ({ values: [x], size, outShape }) => broadcastTo(alignBatch(x!, outShape.length), [size, ...outShape]),
   vjp: ({ ct }) => [ct], // the engine sums the cotangent back over the broadcast dims
   cost: () => 0,
   test: {

@@ -15,7 +15,6 @@ export const castOp: OpRule<[Tensor], { dtype: DType }> = {
   },
   dtype: ({ params: p }) => p.dtype,
   forward: ({ inputs: [x], params: p }) => kernels.cast(x.data, p.dtype),
-  jvpBroadcasts: true,
   jvp: ({ tangents: [dx], params: p }) => dx && cast(dx, p.dtype),
   vjp: ({ primals: [x], ct }) => [cast(ct, x.dtype)], // the gradient returns in the input's own dtype
   cost: () => 0,

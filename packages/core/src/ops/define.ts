@@ -42,7 +42,6 @@ export function unary(spec: ElementwiseSpec & {
   return {
     ...elementwiseUnary(spec.name, spec.f),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
-    jvpBroadcasts: true,
     jvp: ({ primals: [x], tangents: [dx], out }) => dx && spec.df({ x, out }).mul(dx),
     vjp: ({ primals: [x], out, ct }) => [ct.mul(spec.df({ x, out }))],
     test: testSpec(spec, spec.reference),
@@ -73,7 +72,6 @@ export function binary(spec: ElementwiseSpec & {
   return {
     ...elementwiseBinary(spec.name, spec.f),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
-    jvpBroadcasts: true,
     jvp: ({ primals: [x, y], tangents: [dx, dy], out }) => sumPresent(dx && spec.dfdx({ x, y, out }).mul(dx), dy && spec.dfdy({ x, y, out }).mul(dy)),
     vjp: ({ primals: [x, y], out, ct, needed }) => [needed[0] ? ct.mul(spec.dfdx({ x, y, out })) : null, needed[1] ? ct.mul(spec.dfdy({ x, y, out })) : null],
     test: testSpec(spec, spec.reference),

@@ -1,4 +1,5 @@
 import { apply } from "../autodiff/apply.js";
+import { batchedAxis, batchOf } from "../autodiff/batching.js";
 import { zeros } from "../creation.js";
 import { ShapeError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
@@ -14,15 +15,9 @@ export interface IndexAxisParams {
   readonly axis: number;
 }
 
-/** The index lined up with a batch of tangents `[B, ...]` (jacfwd): the same index for every direction. */
-export function batchedIndex(index: Tensor, batch: number): Tensor {
-  return broadcastTo(reshape(index, [1, ...index.shape]), [batch, ...index.shape]);
-}
-
 export const gatherOp: OpRule<[Tensor, Tensor], IndexAxisParams> = {
   name: "gather",
   arity: 2,
-  batching: "multilinear",
   takesInt32: true,
   indexInputs: [1],
   shape: ({ inputs: [x, index], params: p }) => {
@@ -38,8 +33,7 @@ export const gatherOp: OpRule<[Tensor, Tensor], IndexAxisParams> = {
     kernels.gather(x.data, x.shape, normalizeAxis("gather", p.axis, x.shape.length, x.shape), index.data as Int32Array, index.shape, dtype),
   // Linear in x: the tangent is gathered as the values are; the cotangent is added back where each came from.
   jvp: ({ primals: [, index], tangents: [dx], params: p }) => dx && gather(dx, p.axis, index),
-  batchedJvp: ({ primals: [x, index], tangents: [dx], params: p }) =>
-    dx && gather(dx, normalizeAxis("gather", p.axis, x.shape.length, x.shape) + 1, batchedIndex(index, dx.shape[0]!)),
+  batching: (b) => gather(batchOf(b, 0), batchedAxis(b.params.axis, b.inputs[0]!.shape.length), batchOf(b, 1)),
   // The method, not scatterAdd.ts, which imports this file.
   vjp: ({ primals: [x, index], params: p, ct }) => [zeros(x.shape, { dtype: ct.dtype }).scatterAdd(p.axis, index, ct), null],
   cost: () => 0,

@@ -15,7 +15,6 @@ export interface Im2colParams extends Window {
 export const im2colOp: OpRule<[Tensor], Im2colParams> = {
   name: "im2col",
   arity: 1,
-  batching: "multilinear",
   shape: ({ inputs: [x], params: p }) => {
     const s = x.shape;
     if (s.length < 2) throw new ShapeError("im2col", `needs an input of rank >= 2 ([..., height, width])`, [s]);
@@ -25,7 +24,7 @@ export const im2colOp: OpRule<[Tensor], Im2colParams> = {
   forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.unfold(x.data, x.shape, p, outShape, p.padValue, dtype),
   // Linear in x; the padding is a constant, so its tangent is 0 whatever value it reads.
   jvp: ({ tangents: [dx], params: p }) => dx && im2col(dx, p, 0),
-  batchedJvp: ({ tangents: [dx], params: p }) => dx && im2col(dx, p, 0), // the leading axes are any, a batch of tangents included
+  batching: ({ values: [x], params }) => im2col(x!, params, params.padValue), // the leading axes are any, a batch included
   vjp: ({ primals: [x], params: p, ct }) => [col2im(ct, p, [x.shape[x.shape.length - 2]!, x.shape[x.shape.length - 1]!])],
   cost: () => 0,
   test: {
@@ -59,7 +58,6 @@ export interface Col2imParams extends Window {
 export const col2imOp: OpRule<[Tensor], Col2imParams> = {
   name: "col2im",
   arity: 1,
-  batching: "multilinear",
   shape: ({ inputs: [cols], params: p }) => {
     const s = cols.shape;
     const [ho, wo] = windowOutput("col2im", p, p.size, [s]);
@@ -71,7 +69,7 @@ export const col2imOp: OpRule<[Tensor], Col2imParams> = {
   },
   forward: ({ inputs: [cols], params: p, outShape, dtype }) => kernels.fold(cols.data, cols.shape, p, outShape, dtype),
   jvp: ({ tangents: [dcols], params: p }) => dcols && col2im(dcols, p, p.size),
-  batchedJvp: ({ tangents: [dcols], params: p }) => dcols && col2im(dcols, p, p.size), // the leading axes are any
+  batching: ({ values: [cols], params }) => col2im(cols!, params, params.size), // the leading axes are any, a batch included
   vjp: ({ ct, params: p }) => [im2col(ct, p, 0)], // im2col and col2im are each other's transpose
   cost: ({ inputShapes: [cols] }) => cols.reduce((a, b) => a * b, 1), // one add per column element
   test: {

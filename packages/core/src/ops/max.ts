@@ -24,7 +24,7 @@ function argmaxWeights(x: Tensor, out: Tensor, p: ReduceParams): Tensor {
 export const maxOp: OpRule<[Tensor], ReduceParams> = {
   name: "max",
   arity: 1,
-  batching: (x, p) => apply(maxOp, [x], { ...p, axes: batchedAxes(p.axes, x.shape.length - 1) }),
+  batching: ({ values: [x], inputs: [one], params }) => apply(maxOp, [x!], { ...params, axes: batchedAxes(params.axes, one.shape.length) }),
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => {
     const axes = normalizeAxes("max", p.axes, x.shape);
@@ -34,7 +34,6 @@ export const maxOp: OpRule<[Tensor], ReduceParams> = {
   forward: ({ inputs: [x], params: p, dtype }) =>
     kernels.reduce("max", x.data, x.shape, normalizeAxes("max", p.axes, x.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
   jvp: ({ primals: [x], tangents: [dx], out, params: p }) => dx && sum(mul(dx, argmaxWeights(x, out, p)), p.axes, p),
-  batchedJvp: ({ primals: [x], tangents: [dx], out, params: p }) => dx && sum(mul(dx, argmaxWeights(x, out, p)), batchedAxes(p.axes, x.shape.length), p),
   vjp: ({ primals: [x], out, params: p, ct }) => [mul(reshape(ct, keptShape("max", x.shape, p)), argmaxWeights(x, out, p))],
   cost: ({ inputShapes: [x] }) => sizeOf(x),
   test: {

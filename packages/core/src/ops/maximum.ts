@@ -14,7 +14,6 @@ const shareOfX = (x: Tensor, y: Tensor): Tensor => add(gt(x, y), mul(eq(x, y), 0
 export const maximumOp: OpRule<[Tensor, Tensor]> = {
   ...elementwiseBinary("maximum", (x, y) => (x >= y || x !== x ? x : y)), // x !== x: a NaN in x propagates
   takesInt32: true,
-  jvpBroadcasts: true,
   jvp: ({ primals: [x, y], tangents: [dx, dy] }) => {
     const share = shareOfX(x, y);
     return sumPresent(dx && mul(dx, share), dy && mul(dy, add(neg(share), 1)));

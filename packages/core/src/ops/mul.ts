@@ -12,7 +12,6 @@ export const mulOp: OpRule<[Tensor, Tensor]> = {
   ...product,
   takesInt32: true,
   forward: (ctx) => (ctx.dtype === "int32" ? intProduct : product).forward(ctx),
-  jvpBroadcasts: true,
   jvp: ({ primals: [x, y], tangents: [dx, dy] }) => sumPresent(dx && mul(dx, y), dy && mul(x, dy)), // d(xy) = dx·y + x·dy
   vjp: ({ primals: [x, y], ct, needed }) => [needed[0] ? mul(ct, y) : null, needed[1] ? mul(ct, x) : null],
   test: {},

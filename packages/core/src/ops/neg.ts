@@ -6,7 +6,6 @@ import type { OpRule } from "./rule.js";
 export const negOp: OpRule<[Tensor]> = {
   ...elementwiseUnary("neg", (v) => -v),
   takesInt32: true,
-  jvpBroadcasts: true,
   jvp: ({ tangents: [dx] }) => dx && neg(dx), // linear: the tangent goes through the op itself
   vjp: ({ ct }) => [neg(ct)],
   test: {},

@@ -13,7 +13,6 @@ export interface PadParams {
 export const padOp: OpRule<[Tensor], PadParams> = {
   name: "pad",
   arity: 1,
-  batching: "multilinear",
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => {
     const s = x.shape;
@@ -23,7 +22,7 @@ export const padOp: OpRule<[Tensor], PadParams> = {
   },
   forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.pad(x.data, x.shape, p.before, outShape, dtype),
   jvp: ({ tangents: [dx], params: p }) => dx && pad(dx, p.before, p.after),
-  batchedJvp: ({ tangents: [dx], params: p }) => dx && pad(dx, [0, ...p.before], [0, ...p.after]),
+  batching: ({ values: [x], params }) => pad(x!, [0, ...params.before], [0, ...params.after]),
   vjp: ({ primals: [x], params: p, ct }) => [ct.slice(p.before, x.shape)], // the method: slice.ts imports this file // pad and slice are each other's transpose
   cost: () => 0,
   test: {

@@ -22,7 +22,6 @@ const dExponent = (x: Tensor, out: Tensor): Tensor => {
 
 export const powOp: OpRule<[Tensor, Tensor]> = {
   ...elementwiseBinary("pow", (x, y) => x ** y),
-  jvpBroadcasts: true,
   jvp: ({ primals: [x, y], tangents: [dx, dy], out }) => sumPresent(dx && mul(dx, dBase(x, y)), dy && mul(dy, dExponent(x, out))),
   vjp: ({ primals: [x, y], out, ct, needed }) => [
     needed[0] ? mul(ct, dBase(x, y)) : null,

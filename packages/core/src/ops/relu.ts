@@ -55,7 +55,6 @@ const maskSpan: BinarySpan = (out, o, a, ia, sa, b, ib, sb, n) => {
 
 export const reluOp: OpRule<[Tensor]> = {
   ...elementwiseUnary("relu", reluOf, reluLoop),
-  jvpBroadcasts: true,
   jvp: ({ primals: [x], tangents: [dx] }) => dx && reluGrad(dx, x),
   vjp: ({ primals: [x], ct }) => [reluGrad(ct, x)],
   test: { kinks: [0] },
@@ -68,7 +67,6 @@ export const reluOp: OpRule<[Tensor]> = {
 export const reluGradOp: OpRule<[Tensor, Tensor]> = {
   // Broadcasting, like the other binary ops: a batch of tangents (jacfwd) meets one x.
   ...elementwiseBinary("reluGrad", maskOf, maskSpan),
-  jvpBroadcasts: true,
   jvp: ({ primals: [, x], tangents: [dg] }) => dg && reluGrad(dg, x),
   vjp: ({ primals: [, x], ct, needed }) => [needed[0] ? reluGrad(ct, x) : null, null],
   test: { kinks: [0] },

@@ -23,13 +23,12 @@ function resolveShape(from: Shape, to: readonly number[]): number[] {
 export const reshapeOp: OpRule<[Tensor], { shape: readonly number[] }> = {
   name: "reshape",
   arity: 1,
-  batching: "multilinear",
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => resolveShape(x.shape, p.shape),
   // Storage is shared: tensors are immutable, so a reshape needs no copy (a view, as in PyTorch).
   forward: ({ inputs: [x] }) => x.data,
   jvp: ({ tangents: [dx], out }) => dx && reshape(dx, out.shape),
-  batchedJvp: ({ tangents: [dx], out }) => dx && reshape(dx, [dx.shape[0]!, ...out.shape]),
+  batching: ({ values: [x], size, outShape }) => reshape(x!, [size, ...outShape]),
   vjp: ({ primals: [x], ct }) => [reshape(ct, x.shape)],
   cost: () => 0,
   test: {

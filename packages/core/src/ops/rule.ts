@@ -97,17 +97,15 @@ export interface OpCommon<I extends Inputs, P> {
   /** The forward kernel: computes the output's storage from concrete inputs of one common dtype. */
   forward(ctx: ForwardContext<I, P>): Storage;
   /**
-   * How `vmap` runs the op on a batch of examples (batch axis first), when it can do better than one call
-   * per example. "broadcasts": the op broadcasts its inputs' leading dims (elementwise ops; matmul's batch
-   * dims), so batched inputs lined up with the output's rank (`[B, 1, ..., 1, ...shape]`) give the
-   * batched output in one call. "multilinear": the op is linear in each input with the others fixed
-   * (reshape, sum, conv2d, ...), so with ONE batched input its batched JVP, given the batch as that
-   * input's tangent, is the batched output. A function: the batched output of a one-input op from its
-   * batch `[B, ...shape]` (max: the same reduction with its axes moved past the batch axis). Otherwise,
-   * and for a multilinear op with several batched inputs, vmap calls the op once per example and stacks
-   * the rows: slower, never wrong.
+   * How `vmap` runs the op on a batch of examples, when it can do better than one call per example (and
+   * so how `jacfwd`, which is `vmap` over the directions of a `jvp`, pushes a batch of tangents through
+   * it). "broadcasts": the op broadcasts its inputs' leading dims (elementwise ops; matmul's batch dims),
+   * so batched inputs lined up with the output's rank (`[B, 1, ..., 1, ...shape]`) give the batched output
+   * in one call. A function: the batched output `[B, ...out shape]` from the batched inputs (see
+   * `BatchArgs`), usually the same op with its axes moved past the batch axis. Without one, vmap calls the
+   * op once per example and stacks the rows: slower, never wrong.
    */
-  readonly batching?: "broadcasts" | "multilinear" | BatchRule<P>;
+  readonly batching?: "broadcasts" | BatchRule<I, P>;
   /**
    * Whether the op takes int32 inputs: true of ops whose forward is exact on integers (arithmetic that
    * stays in the integers, comparisons, selection, reductions, data movement, casts). Without it, `apply`
@@ -121,6 +119,11 @@ export interface OpCommon<I extends Inputs, P> {
    * never asks a cotangent of them. Their values are the shape rule's to check against their bounds.
    */
   readonly indexInputs?: readonly number[];
+  /**
+   * Positions of inputs (not indices) whose values the shape rule reads, as softmaxCrossEntropy checks its
+   * class labels: under vmap the rule is shown the first example's values rather than a batched input.
+   */
+  readonly readsValues?: readonly number[];
   /** Floating-point operations of one forward evaluation, from the shapes alone (see docs/cost.md). */
   cost(ctx: CostContext<I, P>): number;
   /** How the generic property suite draws cases for this op. */
@@ -134,10 +137,33 @@ export interface OpCommon<I extends Inputs, P> {
 }
 
 /**
- * A one-input op's own batched forward. Written as a method's type so that, like the rules, a batch rule
- * over particular params still fits the registry's rule of unknown params.
+ * An op's own batched forward. Written as a method's type so that, like the rules, a batch rule over
+ * particular inputs and params still fits the registry's rule of unknown params.
  */
-export type BatchRule<P> = { rule(x: Tensor, params: P): Tensor }["rule"];
+export type BatchRule<I extends Inputs, P> = { rule(b: BatchArgs<P, I>): Tensor }["rule"];
+
+/**
+ * What an op's `batching` function receives: one call of the op on a whole vmap batch.
+ * @example
+ * ```ts
+ * // transpose moves its axes past the batch axis, which stays first:
+ * const batching = ({ values: [x], params }: BatchArgs<{ perm: number[] }, [Tensor]>) => transpose(x!, [0, ...params.perm.map((a) => a + 1)]);
+ * ```
+ */
+export interface BatchArgs<P, I extends Inputs = Inputs> {
+  /**
+   * Each input's values for every example, batch axis first (`[B, ...one example's shape]`), or null
+   * for an input shared by every example (then `inputs[i]` holds it).
+   */
+  readonly values: PerInput<I, Tensor | null>;
+  /** The inputs as one example sees them: shared inputs as they are; batched ones of one example's shape, unreadable. */
+  readonly inputs: I;
+  readonly params: P;
+  /** The batch size B. */
+  readonly size: number;
+  /** One example's output shape, by the op's shape rule (which has already checked one example's inputs). */
+  readonly outShape: Shape;
+}
 
 /** The two derivative rules of a differentiable op: both, always. */
 export interface DifferentiableRules<I extends Inputs, P> {
@@ -153,21 +179,6 @@ export interface DifferentiableRules<I extends Inputs, P> {
    * Use `needed` to skip work (and NaNs) nobody reads.
    */
   vjp(ctx: VjpContext<I, P>): PerInput<I, Tensor | null>;
-  /**
-   * Forward mode with a batch of tangents (`jacfwd`), for ops whose `jvp` cannot take a tangent with an
-   * extra leading axis as it is: ops whose params name axes or whole shapes (reshape, transpose,
-   * reductions, slice, pad, concat, broadcastTo). Each present tangent is `[B, ...input shape]`; the
-   * result is `[B, ...output shape]`. Elementwise ops and matmul need none: they set `jvpBroadcasts`.
-   */
-  batchedJvp?(ctx: JvpContext<I, P>): Tensor | null;
-  /**
-   * Declares that `jvp` is right on a batch of tangents as it is, once each tangent is lined up with the
-   * output's rank (`[B, 1, ..., 1, ...input shape]`): true of rules written only with broadcasting
-   * elementwise ops and matmul, whose batch dims broadcast. A rule with neither this nor `batchedJvp`
-   * (a user's op that reduces or reshapes its tangent, say) is still right under `jacfwd`: the engine then
-   * runs its `jvp` once per direction, which costs more ops but cannot misread the batch axis.
-   */
-  readonly jvpBroadcasts?: boolean;
 }
 
 /**
@@ -178,8 +189,6 @@ export interface ConstantRules {
   readonly constant: true;
   readonly jvp?: never;
   readonly vjp?: never;
-  readonly batchedJvp?: never;
-  readonly jvpBroadcasts?: never;
 }
 
 /**

@@ -15,7 +15,6 @@ export interface SliceParams {
 export const sliceOp: OpRule<[Tensor], SliceParams> = {
   name: "slice",
   arity: 1,
-  batching: "multilinear",
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => {
     const s = x.shape;
@@ -28,7 +27,7 @@ export const sliceOp: OpRule<[Tensor], SliceParams> = {
   },
   forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.slice(x.data, x.shape, p.begin, outShape, dtype),
   jvp: ({ tangents: [dx], params: p }) => dx && slice(dx, p.begin, p.size),
-  batchedJvp: ({ tangents: [dx], params: p }) => dx && slice(dx, [0, ...p.begin], [dx.shape[0]!, ...p.size]),
+  batching: ({ values: [x], size, params }) => slice(x!, [0, ...params.begin], [size, ...params.size]),
   vjp: ({ primals: [x], params: p, ct }) => [pad(ct, p.begin, x.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
   cost: () => 0,
   test: {

@@ -11,12 +11,11 @@ import type { OpRule } from "./rule.js";
 export const sumOp: OpRule<[Tensor], ReduceParams> = {
   name: "sum",
   arity: 1,
-  batching: "multilinear",
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => reductionShape("sum", x.shape, p),
   forward: ({ inputs: [x], params: p, dtype }) => kernels.reduce("sum", x.data, x.shape, normalizeAxes("sum", p.axes, x.shape), dtype, 0, (a, v) => a + v),
   jvp: ({ tangents: [dx], params: p }) => dx && sum(dx, p.axes, p), // linear
-  batchedJvp: ({ primals: [x], tangents: [dx], params: p }) => dx && sum(dx, batchedAxes(p.axes, x.shape.length), p),
+  batching: ({ values: [x], inputs: [one], params }) => sum(x!, batchedAxes(params.axes, one.shape.length), params),
   vjp: ({ primals: [x], params: p, ct }) => [broadcastTo(reshape(ct, keptShape("sum", x.shape, p)), x.shape)],
   cost: ({ inputShapes: [x] }) => sizeOf(x),
   test: { cases: reductionCases },

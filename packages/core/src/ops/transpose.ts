@@ -20,7 +20,6 @@ function inverse(perm: readonly number[]): number[] {
 export const transposeOp: OpRule<[Tensor], { perm: readonly number[] }> = {
   name: "transpose",
   arity: 1,
-  batching: "multilinear",
   takesInt32: true,
   shape: ({ inputs: [x], params: p }) => {
     checkPerm(x.shape, p.perm);
@@ -28,7 +27,7 @@ export const transposeOp: OpRule<[Tensor], { perm: readonly number[] }> = {
   },
   forward: ({ inputs: [x], params: p, dtype }) => kernels.transpose(x.data, x.shape, p.perm, dtype),
   jvp: ({ tangents: [dx], params: p }) => dx && transpose(dx, p.perm),
-  batchedJvp: ({ tangents: [dx], params: p }) => dx && transpose(dx, [0, ...p.perm.map((a) => a + 1)]), // the batch axis stays first
+  batching: ({ values: [x], params }) => transpose(x!, [0, ...params.perm.map((a) => a + 1)]), // the batch axis stays first
   vjp: ({ params: p, ct }) => [transpose(ct, inverse(p.perm))],
   cost: () => 0,
   test: {

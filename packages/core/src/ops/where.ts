@@ -12,7 +12,6 @@ export const whereOp: OpRule<[Tensor, Tensor, Tensor]> = {
   shape: ({ inputs: [c, x, y] }) => broadcastShapes("where", broadcastShapes("where", c.shape, x.shape), y.shape),
   forward: ({ inputs: [c, x, y], outShape, dtype }) => kernels.select(c.data, c.shape, x.data, x.shape, y.data, y.shape, outShape, dtype),
   // The condition is a constant; the tangent picks from the branch that was picked.
-  jvpBroadcasts: true,
   jvp: ({ primals: [c], tangents: [, dx, dy] }) => where(c, dx ?? 0, dy ?? 0),
   vjp: ({ primals: [c], ct, needed }) => [null, needed[1] ? where(c, ct, 0) : null, needed[2] ? where(c, 0, ct) : null],
   cost: ({ outShape }) => sizeOf(outShape),
