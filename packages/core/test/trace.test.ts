@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stopGradient, tensor, trace, ValueError, zeros } from "../src/index.js";
+import { GradError, stopGradient, tensor, trace, ValueError, zeros, type Tensor } from "../src/index.js";
 
 describe("trace", () => {
   it("records the primitives applied to the inputs and named parameters, in order", () => {
@@ -47,5 +47,22 @@ describe("trace, values that alias a known one", () => {
     expect(graph.nodes.map((n) => n.op)).toEqual(["mul", "max", "neg", "add"]);
     expect(graph.constants).toEqual([]);
     expect(graph.values[graph.params[0]!]!.source).toMatchObject({ kind: "param", name: "w" });
+  });
+});
+
+describe("trace with the tape on", () => {
+  it("records a backward() inside f: the forward kernels, then the gradient's", () => {
+    const step = (x: Tensor): Tensor => {
+      const w = x.detach(); // stands for the input (it shares its storage)
+      w.requiresGrad = true;
+      w.mul(w).sum().backward();
+      return w.grad!;
+    };
+    expect(() => trace(step, [tensor([1, 2])])).toThrow(GradError); // under noGrad by default
+    const graph = trace(step, [tensor([1, 2])], { tape: true });
+    expect(graph.nodes[0]!.op).toBe("mul");
+    expect(graph.nodes.length).toBeGreaterThan(1);
+    const output = graph.values[graph.outputs[0]!]!;
+    expect(output.source.kind).toBe("node"); // the gradient 2x, computed from the input by recorded kernels
   });
 });

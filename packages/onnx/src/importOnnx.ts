@@ -48,6 +48,13 @@ export function importOnnx(bytes: Uint8Array): ImportedOnnx {
   checkOpset(model);
   const graph = model.graph ?? fail("the model has no graph");
   const initializers = new Map(graph.initializer.map((t) => [t.name, tensorFromProto(t, `initializer "${t.name}"`)] as const));
+  for (const [name, t] of initializers) {
+    // Older exporters also list initializers among the inputs, with a declared shape that must agree.
+    const dims = declaredShape(graph, name);
+    if (dims !== undefined && (dims.length !== t.shape.length || dims.some((d, axis) => d !== null && d !== t.shape[axis]))) {
+      fail(`initializer "${name}" is [${t.shape.join(",")}], but the graph declares it as [${dims.map((d) => d ?? "?").join(",")}]`);
+    }
+  }
   const inputNames = graph.input.map((v) => v.name).filter((name) => !initializers.has(name));
   const outputNames = graph.output.map((v) => v.name);
   const declared = inputNames.map((name) => declaredShape(graph, name));
@@ -122,9 +129,16 @@ function ordered(graph: GraphProto, available: Set<string>): { node: NodeProto; 
   named.forEach(({ node, where }, i) => {
     if (node.domain !== "" && node.domain !== "ai.onnx") fail(`${where}: domain "${node.domain}" is not supported`);
     if (interpreters[node.opType] === undefined) fail(`${where}: the operator ${node.opType} is not supported; supported: ${Object.keys(interpreters).join(", ")}`);
-    if (node.output.length !== 1) fail(`${where}: ${node.output.length} outputs; only single-output operators are supported`);
-    for (const out of node.output) producers.set(out, i);
+    if (node.output.length === 0 || node.output[0] === "") fail(`${where}: the node has no output`);
+    for (const out of node.output) if (out !== "") producers.set(out, i);
   });
+  // Only the first output of each node is computed (MaxPool's indices, Dropout's mask are not): refuse a
+  // graph that reads another.
+  const read = new Set([...graph.node.flatMap((n) => n.input), ...graph.output.map((o) => o.name)]);
+  for (const { node, where } of named) {
+    const extra = node.output.slice(1).find((out) => out !== "" && read.has(out));
+    if (extra !== undefined) fail(`${where}: its output ${node.output.indexOf(extra)} ("${extra}") is read, but only a node's first output is supported`);
+  }
   for (const { node, where } of named) {
     for (const name of node.input) {
       if (name !== "" && !available.has(name) && !producers.has(name)) fail(`${where}: input "${name}" is not a graph input, an initializer or any node's output`);

@@ -243,6 +243,8 @@ function batchNormalization(call: OpCall): Tensor {
 /** Every ONNX operator importOnnx reads, by op type. */
 export const interpreters: Readonly<Record<string, OpInterpreter>> = {
   Identity: unary((x) => x),
+  // Inference: dropout passes its input through (a training_mode input of true is refused).
+  Dropout: (call) => (call.inputs[2]?.item() ? fail(call, "Dropout in training mode is not supported") : input(call, 0)),
   Add: binary((x, y) => x.add(y)),
   Sub: binary(sub),
   Mul: binary((x, y) => x.mul(y)),

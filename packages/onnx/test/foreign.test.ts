@@ -8,7 +8,7 @@ import { expectClose, runOrt } from "./ort.js";
 
 /**
  * A model written as another exporter writes one (PyTorch's, say): operators tapegrad's exporter never
- * emits (BatchNormalization, LayerNormalization, AveragePool over padding, Gather, Gemm with alpha, beta
+ * emits (BatchNormalization, LayerNormalization, Dropout with its mask output, AveragePool over padding, Gather, Gemm with alpha, beta
  * and a bias, Conv with uneven padding, Sigmoid, Softmax, Flatten, Unsqueeze, Squeeze, Constant,
  * ReduceMean with axes as an attribute) built node by node here.
  */
@@ -22,7 +22,8 @@ function foreignModel(dtype: DType, rng: Rng): Uint8Array {
   node("Conv", ["x", "conv.w", "conv.b"], "c", { kernel_shape: { ints: [3, 3] }, pads: { ints: [1, 0, 0, 1] } });
   node("BatchNormalization", ["c", "bn.scale", "bn.bias", "bn.mean", "bn.var"], "bn", { epsilon: { f: 1e-3 } });
   node("Sigmoid", ["bn"], "s");
-  node("AveragePool", ["s"], "p", { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] }, count_include_pad: { i: 1 } });
+  nodes.push(nodeProto("Dropout", "Dropout", ["s"], ["sd", "sd_mask"], {})); // its mask output unread
+  node("AveragePool", ["sd"], "p", { kernel_shape: { ints: [2, 2] }, strides: { ints: [2, 2] }, pads: { ints: [1, 1, 1, 1] }, count_include_pad: { i: 1 } });
   node("Flatten", ["p"], "f", { axis: { i: 1 } });
   node("Gemm", ["f", "fc.w", "fc.b"], "g", { transB: { i: 1 }, alpha: { f: 0.5 }, beta: { f: 2 } });
   node("LayerNormalization", ["g", "ln.scale", "ln.bias"], "ln", { axis: { i: -1 } });

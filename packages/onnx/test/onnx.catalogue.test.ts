@@ -4,6 +4,7 @@ import { mlp } from "@tapegrad/nn";
 import { ModelProtoSchema, NodeProtoSchema, OperatorSetIdProtoSchema, type ModelProto } from "onnx-buf";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import { exportOnnx, importOnnx } from "../src/index.js";
+import { valueInfo } from "../src/proto.js";
 
 /**
  * @tapegrad/onnx's catalogue of bad inputs: models and options that export cannot write, and ONNX files
@@ -69,6 +70,19 @@ const rows: readonly CatalogueRow[] = [
     bad: "a node reading a value nothing computes",
     call: () => importOnnx(edited((m) => m.graph!.node.push(create(NodeProtoSchema, { opType: "Relu", name: "stray", input: ["nowhere"], output: ["y"] })))),
     error: ValueError, op: "importOnnx", says: `node 5 ("stray", Relu): input "nowhere" is not a graph input, an initializer or any node's output`,
+  },
+  {
+    bad: "an initializer that disagrees with its declaration among the inputs",
+    call: () => importOnnx(edited((m) => m.graph!.input.push(valueInfo("0.weight", "float32", [3, 4])))),
+    error: ValueError, op: "importOnnx", says: `initializer "0.weight" is [4,3], but the graph declares it as [3,4]`,
+  },
+  {
+    bad: "a graph reading a node's second output",
+    call: () => importOnnx(edited((m) => {
+      m.graph!.node[2]!.output.push("mask");
+      m.graph!.node[3]!.input[0] = "mask";
+    })),
+    error: ValueError, op: "importOnnx", says: `node 2 ("Relu_node", Relu): its output 1 ("mask") is read, but only a node's first output is supported`,
   },
   { bad: "an input of the wrong shape", call: () => { const { fn, params } = importOnnx(good()); return fn(params, zeros([1, 4])); }, error: ShapeError, op: "importOnnx", shapes: [[1, 4]], says: "input 0 (input) must be [1,3]" },
   { bad: "a missing weight", call: () => { const { fn } = importOnnx(good()); return fn({}, zeros([1, 3])); }, error: ValueError, op: "importOnnx", says: "params.0.weight must be a Tensor, got undefined" },

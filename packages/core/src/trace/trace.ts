@@ -14,6 +14,12 @@ export interface TraceOptions {
    * values computed from them stay nodes of the graph, so the graph can be run with other weights.
    */
   readonly params?: Readonly<Record<string, Tensor>>;
+  /**
+   * Run `f` with the tape on, so that a `backward()` inside it works and its gradient kernels are
+   * recorded as nodes too (a training step, for a jit); default false: `f` runs under `noGrad`, as an
+   * export of a forward pass wants.
+   */
+  readonly tape?: boolean;
 }
 
 type Value = TraceValue & { source: TraceSource };
@@ -24,7 +30,7 @@ type Value = TraceValue & { source: TraceSource };
  * numbers turned into scalars) a constant, and every primitive whose inputs include an input or a
  * parameter (directly or through other nodes) a node. A primitive applied only to constants is not a
  * node: its result is a constant too. Control flow that depends on values is fixed at the example's
- * values, as in any tracer. `f` runs without recording gradients.
+ * values, as in any tracer. `f` runs without recording gradients unless `options.tape` is set.
  * @example
  * ```ts
  * const w = tensor([[1, 2], [3, 4]]);
@@ -70,17 +76,13 @@ export function trace(f: (...args: Tensor[]) => Tree, exampleArgs: readonly Tens
     return id === undefined ? paramOf(t) !== undefined : values[id]!.source.kind !== "constant";
   };
 
-  const result = noGrad(() =>
-    recordKernels(
-      () => f(...exampleArgs),
-      ({ rule, inputs: args, out, params }) => {
-        if (!args.some(live)) return; // computed from constants alone: the result is a constant when used
-        const inputIds = args.map(idOf);
-        const output = add(out, { kind: "node", index: nodes.length });
-        nodes.push({ op: rule.name, rule, inputs: inputIds, params, output });
-      },
-    ),
-  );
+  const run = (): Tree => (options.tape === true ? f(...exampleArgs) : noGrad(() => f(...exampleArgs)));
+  const result = recordKernels(run, ({ rule, inputs: args, out, params }) => {
+    if (!args.some(live)) return; // computed from constants alone: the result is a constant when used
+    const inputIds = args.map(idOf);
+    const output = add(out, { kind: "node", index: nodes.length });
+    nodes.push({ op: rule.name, rule, inputs: inputIds, params, output });
+  });
   const [leaves] = treeFlatten(result, "trace", "f's result");
   const outputs = leaves.map((leaf, i) => {
     if (!(leaf instanceof Tensor)) throw new ValueError("trace", `f's result must be tensors, got ${describeValue(leaf)} at leaf ${i}`);
