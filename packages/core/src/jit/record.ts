@@ -1,6 +1,7 @@
 import { treeFlatten, type Tree } from "../autodiff/tree.js";
 import { installHooks, valueReads, type StateEffect } from "../autodiff/hooks.js";
 import type { Storage } from "../dtype.js";
+import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { TraceEffect, TraceGraph, TraceNode, TraceSource, TraceValue } from "../trace/graph.js";
 import { ConcretizationError } from "./errors.js";
@@ -44,7 +45,8 @@ export function record(f: (...args: never[]) => unknown, args: readonly unknown[
     if (id !== undefined) return id;
     const storage = storageOf(t);
     const shared = storage === null ? undefined : byStorage.get(storage);
-    return shared !== undefined && values[shared]!.dtype === t.dtype && values[shared]!.shape.length === t.shape.length && t.size === sizeOfValue(values[shared]!) ? shared : undefined;
+    // The same storage with the same dtype and shape is the same value (a reshape that shares storage is not).
+    return shared !== undefined && values[shared]!.dtype === t.dtype && sameShape(values[shared]!.shape, t.shape) ? shared : undefined;
   };
   const idOf = (t: Tensor): number => known(t) ?? add(t, { kind: "state", tensor: t }, false);
   tensorArgs.forEach((t, index) => {
@@ -109,10 +111,4 @@ function storageOf(t: Tensor): Storage | null {
   } finally {
     valueReads.check = saved;
   }
-}
-
-function sizeOfValue(v: TraceValue): number {
-  let n = 1;
-  for (const d of v.shape) n *= d;
-  return n;
 }
