@@ -112,6 +112,7 @@ describe("jit", () => {
     const rows = tensor([[1, 2], [3, 4]]);
     v(rows);
     expect(values(v(rows))).toEqual(values(rows.exp().sum(1)));
+    expect(values(vmap(jit((r: Tensor) => r.exp().sum()))(rows))).toEqual(values(rows.exp().sum(1)));
   });
 
   it("shares buffers by liveness: a long chain needs far less than one buffer per value", () => {
