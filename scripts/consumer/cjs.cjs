@@ -8,6 +8,7 @@ const packages = {
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
   train: require("@tapegrad/train"),
+  onnx: require("@tapegrad/onnx"),
 };
 check("CommonJS require", packages).catch((error) => {
   console.error(error);

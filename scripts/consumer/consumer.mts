@@ -6,6 +6,8 @@ import { mlp, type Sequential } from "@tapegrad/nn";
 import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
 import { DataLoader as LoaderOfDatasets, loadDigits, type Dataset, type Split } from "@tapegrad/datasets";
 import { accuracy, evaluate } from "@tapegrad/train";
+import { exportOnnx, importOnnx, type ImportedOnnx } from "@tapegrad/onnx";
+import { writeOnnx } from "@tapegrad/onnx/node";
 
 const g: Tensor = grad((x: Tensor) => x.mul(x).sum())(tensor([1, 2, 3]));
 const model: Sequential = mlp([64, 32, 10]);
@@ -20,4 +22,8 @@ const split: Dataset<Split> = loadDigits().test;
 const same: typeof DataLoader = LoaderOfDatasets;
 const scores: Record<string, number> = evaluate(model, split, { accuracy });
 const saved: Promise<void> = writeFileAtomically("out.txt", "done");
-export { g, saved, same, scores };
+const bytes: Uint8Array = exportOnnx(model, [tensor([[1, 2]])], { opset: 17, dynamicAxes: { 0: [0] } });
+const imported: ImportedOnnx = importOnnx(bytes);
+const outputs: Tensor[] = imported.fn(imported.params, tensor([[1, 2]]));
+const written: Promise<number> = writeOnnx("model.onnx", model, [tensor([[1, 2]])]);
+export { g, saved, same, scores, outputs, written };

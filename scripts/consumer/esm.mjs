@@ -6,7 +6,8 @@ import * as nn from "@tapegrad/nn";
 import * as optim from "@tapegrad/optim";
 import * as datasets from "@tapegrad/datasets";
 import * as train from "@tapegrad/train";
+import * as onnx from "@tapegrad/onnx";
 import check from "./checks.cjs";
 
 const how = ["ESM import", ...process.execArgv].join(" ");
-await check(how, { core, coreNode, nn, optim, datasets, train });
+await check(how, { core, coreNode, nn, optim, datasets, train, onnx });
