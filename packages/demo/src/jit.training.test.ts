@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { jit, randn, Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { mlp, type Module } from "@tapegrad/nn";
 import { Adam } from "@tapegrad/optim";
-import { DigitsCnn } from "./nnModels.js";
+import { DigitsAttention, DigitsCnn, DigitsLstm } from "./nnModels.js";
 
 /**
  * Training under jit against eager training: the compiled step runs the same kernels in the same order
@@ -75,4 +75,14 @@ describe("training under jit", () => {
   it("the demo's CNN reaches eager's weights after 1,000 steps, bit for bit", () => {
     checkAgreement(() => new DigitsCnn(new Rng(5)), 64, 2);
   }, 240_000);
+
+  it("the demo's LSTM and attention models train under jit as eagerly, bit for bit", () => {
+    for (const make of [() => new DigitsLstm(new Rng(5)), () => new DigitsAttention(new Rng(5))]) {
+      const data = batches(64, 3);
+      const eager = setup(make, false);
+      const compiled = setup(make, true);
+      expect(train(compiled, data, 0, 6)).toEqual(train(eager, data, 0, 6));
+      expect(weights(compiled.model)).toEqual(weights(eager.model));
+    }
+  }, 120_000);
 });
