@@ -64,6 +64,8 @@ export type { KernelBackend } from "./kernels/active.js";
 export type { AdamScalars } from "./kernels/adamFast.js";
 export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
+export { trace } from "./trace/index.js";
+export type { TraceOptions, TraceGraph, TraceNode, TraceSource, TraceValue } from "./trace/index.js";
 export { writeFileAtomically } from "./io/writeFileAtomically.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
 export type { GradcheckOptions } from "./testing/gradcheck.js";
