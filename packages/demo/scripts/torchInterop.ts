@@ -80,7 +80,7 @@ try {
       copyFileSync(join(folder, `${c.name}-torch-30.pt`), join(FIXTURES, `${c.name}-torch-30.pt`));
       writeFileSync(join(FIXTURES, `${c.name}-vectors.json`), `${JSON.stringify(vectors[c.name])}\n`);
     }
-    copyFileSync(join(folder, "sample.pt"), join(FIXTURES, "sample.pt"));
+    copyFileSync(join(folder, "sample.pt"), join(here, "..", "..", "core", "test", "fixtures", "torch-sample.pt"));
     console.log(`wrote the vectors to ${FIXTURES}`);
   }
 } finally {
