@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeTorchSave, DTypeError, encodeTorchSave, Rng, ShapeError, tensor, ValueError, type TorchValue } from "@tapegrad/core";
+import { decodeTorchSave, DTypeError, encodeTorchSave, Rng, tensor, ValueError, type TorchValue } from "@tapegrad/core";
 import { Linear, ReLU, Sequential } from "@tapegrad/nn";
 import { Adam } from "./adam.js";
 import { SGD } from "./sgd.js";
@@ -49,13 +49,13 @@ describe("restoreTorchCheckpoint", () => {
 });
 
 describe("a PyTorch checkpoint that does not fit is refused with a clear error, and nothing changes", () => {
-  const damage: [string, (ck: Checkpoint) => unknown, RegExp, typeof ValueError | typeof ShapeError][] = [
+  const damage: [string, (ck: Checkpoint) => unknown, RegExp, typeof ValueError][] = [
     ["a missing model key", (ck) => delete ck.model["2.bias"], /missing keys \["2.bias"\]/, ValueError],
     ["an extra model key", (ck) => (ck.model["4.weight"] = tensor([1], { dtype: "float64" })), /unexpected keys \["4.weight"\]/, ValueError],
     ["a model tensor of another dtype", (ck) => (ck.model["0.weight"] = tensor(new Float32Array(12), { shape: [4, 3] })), /model\["0.weight"\] is float32, the module's is float64/, DTypeError],
-    ["a model tensor of another shape", (ck) => (ck.model["0.bias"] = tensor(new Float64Array(5))), /model\["0.bias"\] has shape \[5\], the module expects \[4\]/, ShapeError],
+    ["a model tensor of another shape", (ck) => (ck.model["0.bias"] = tensor(new Float64Array(5))), /model\["0.bias"\] has shape \[5\], the module expects \[4\]/, ValueError],
     ["a model entry that is not a tensor", (ck) => (ck.model["0.bias"] = 3), /model\["0.bias"\] must be a tensor/, ValueError],
-    ["a moment of another shape", (ck) => (ck.optimizer.state.get(1)!.exp_avg = tensor(new Float64Array(3))), /state\[1\].exp_avg has shape \[3\], its parameter \[4\]/, ShapeError],
+    ["a moment of another shape", (ck) => (ck.optimizer.state.get(1)!.exp_avg = tensor(new Float64Array(3))), /state\[1\].exp_avg has shape \[3\], its parameter \[4\]/, ValueError],
     ["a moment of another dtype", (ck) => (ck.optimizer.state.get(0)!.exp_avg_sq = tensor(new Float32Array(12), { shape: [4, 3] })), /state\[0\].exp_avg_sq is float32, its parameter float64/, DTypeError],
     ["a missing moment", (ck) => delete ck.optimizer.state.get(2)!.exp_avg_sq, /state\[2\] has no \["exp_avg_sq"\]/, ValueError],
     ["another optimizer's state (SGD's momentum_buffer)", (ck) => (ck.optimizer.state.get(0)!.momentum_buffer = null), /state\[0\] has keys \["momentum_buffer"\] that torch.optim.Adam does not keep/, ValueError],

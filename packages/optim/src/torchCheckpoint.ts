@@ -1,4 +1,4 @@
-import { decodeTorchSave, DTypeError, encodeTorchSave, ShapeError, Tensor, tensor, ValueError, writeFileAtomically, type TorchValue } from "@tapegrad/core";
+import { decodeTorchSave, DTypeError, encodeTorchSave, Tensor, tensor, ValueError, writeFileAtomically, type TorchValue } from "@tapegrad/core";
 import type { BaseOptions, Optimizer } from "./optimizer.js";
 import { fromTorchOptimizerState, torchOptimizerState, type TorchOptimizerState } from "./torchState.js";
 
@@ -74,7 +74,7 @@ function checkModel(op: string, value: unknown, own: Readonly<Record<string, Ten
     const t = state[name];
     if (!(t instanceof Tensor)) throw new ValueError(op, `model["${name}"] must be a tensor`);
     if (t.shape.length !== mine.shape.length || t.shape.some((d, i) => d !== mine.shape[i])) {
-      throw new ShapeError(op, `model["${name}"] has shape [${t.shape.join(",")}], the module expects [${mine.shape.join(",")}]`, [t.shape, mine.shape]);
+      throw new ValueError(op, `model["${name}"] has shape [${t.shape.join(",")}], the module expects [${mine.shape.join(",")}]`);
     }
     if (t.dtype !== mine.dtype) throw new DTypeError(op, `model["${name}"] is ${t.dtype}, the module's is ${mine.dtype}`);
   }

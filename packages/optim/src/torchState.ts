@@ -1,4 +1,4 @@
-import { DTypeError, isPyTuple, pyTuple, ShapeError, Tensor, tensor, ValueError, type TorchObject, type TorchValue } from "@tapegrad/core";
+import { DTypeError, isPyTuple, pyTuple, Tensor, tensor, ValueError, type TorchObject, type TorchValue } from "@tapegrad/core";
 import type { BaseOptions, Optimizer, OptimizerStateDict } from "./optimizer.js";
 
 /**
@@ -95,7 +95,7 @@ export function torchOptimizerState(opt: Optimizer<BaseOptions>): TorchOptimizer
  * Restores a `torch.optim` state dict (from `torch.load` of a PyTorch checkpoint, read with
  * `decodeTorchSave`) into a tapegrad optimizer of the same class over parameters of the same groups,
  * shapes and dtypes. Every key, shape and dtype is checked before anything changes; a mismatch is a
- * `ValueError`, `ShapeError` or `DTypeError` naming the key.
+ * `ValueError` (a `DTypeError` for dtypes) naming the key.
  * @example
  * ```ts
  * loadTorchOptimizerState(opt, (decodeTorchSave(bytes) as { optimizer: TorchValue }).optimizer);
@@ -169,7 +169,7 @@ export function fromTorchOptimizerState(opt: Optimizer<BaseOptions>, value: Torc
       if (torchName === "step" || t === null) continue;
       if (!(t instanceof Tensor)) return fail(`${where}.${torchName} must be a tensor`);
       if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i])) {
-        throw new ShapeError(op, `${where}.${torchName} has shape [${t.shape.join(",")}], its parameter [${param.shape.join(",")}]`, [t.shape, param.shape]);
+        fail(`${where}.${torchName} has shape [${t.shape.join(",")}], its parameter [${param.shape.join(",")}]`);
       }
       if (t.dtype !== param.dtype) throw new DTypeError(op, `${where}.${torchName} is ${t.dtype}, its parameter ${param.dtype}`);
       buffers[tapegradName[torchName]!] = Array.from(t.data);
