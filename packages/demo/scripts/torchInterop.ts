@@ -21,7 +21,8 @@ import { restoreTorchCheckpoint } from "@tapegrad/optim";
 import { cases, fingerprint, HALF, initFile, relativeError, RTOL, start, tapegradHalfway, tensorError, train, worstError, type Fingerprint } from "../test/torch/cases.js";
 import { checkpointTensors, FIXTURES, readVectors, type TorchVectors } from "../test/torch/vectors.js";
 
-const PYTHON = "/usr/bin/python3";
+/** Debian's python3-torch installs for the system Python; TAPEGRAD_TORCH_PYTHON names another interpreter. */
+const PYTHON = process.env.TAPEGRAD_TORCH_PYTHON ?? "/usr/bin/python3";
 const here = dirname(fileURLToPath(import.meta.url));
 const write = process.argv.includes("--write");
 

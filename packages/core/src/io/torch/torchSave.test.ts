@@ -140,3 +140,47 @@ describe("decodeTorchSave refuses bad files with a clear error", () => {
     expect(() => decodeTorchSave(bytes)).toThrow(/entry "archive\/data.pkl" is compressed \(method 8\)/);
   });
 });
+
+describe("fuzz: damaged files either load or fail cleanly", () => {
+  /** Overwrite, insert, delete or truncate bytes. */
+  const mutation = fc.record({ kind: fc.constantFrom("set", "insert", "delete", "truncate"), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) });
+  const mutate = (bytes: Uint8Array, ms: readonly { kind: string; at: number; value: number }[]): Uint8Array => {
+    let out = Array.from(bytes);
+    for (const { kind, at, value } of ms) {
+      const i = out.length === 0 ? 0 : at % out.length;
+      if (kind === "set") out[i] = value;
+      else if (kind === "truncate") out = out.slice(0, i);
+      else if (kind === "insert") out.splice(i, 0, value);
+      else out.splice(i, 1);
+    }
+    return Uint8Array.from(out);
+  };
+  const clean = (bytes: Uint8Array): void => {
+    try {
+      decodeTorchSave(bytes);
+    } catch (e) {
+      expect(e instanceof ValueError || e instanceof DTypeError, String(e)).toBe(true);
+      expect((e as Error).message).toMatch(/^decodeTorchSave: /);
+    }
+  };
+  const damage = fc.array(mutation, { minLength: 1, maxLength: 4 });
+
+  it("in the archive (the CRC-32s and offsets catch them)", () => {
+    fc.assert(fc.property(values, damage, (v, ms) => clean(mutate(encodeTorchSave(v), ms))), runs(300));
+  });
+
+  it("in the pickle, rewrapped with valid checksums (the unpickler must catch them)", () => {
+    fc.assert(
+      fc.property(values, damage, (v, ms) => {
+        const entries = [...readZip("test", encodeTorchSave(v))].map(([name, data]) => ({ name, data: name.endsWith("data.pkl") ? mutate(data, ms) : data }));
+        clean(writeZip(entries));
+      }),
+      runs(1000),
+    );
+  });
+
+  it("refuses containers nested past the limit instead of overflowing the stack", () => {
+    const deep = [0x80, 2, ...Array.from({ length: 5000 }, () => 0x5d), ...Array.from({ length: 4999 }, () => 0x61), 0x2e];
+    expect(() => decodeTorchSave(archive(deep))).toThrow(/containers nest deeper than 1000 levels/);
+  });
+});

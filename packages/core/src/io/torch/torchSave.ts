@@ -33,6 +33,8 @@ function readInt64(view: DataView, at: number): number {
 }
 
 const ARCHIVE = "archive";
+/** The most elements a typed array holds here (a view with zero strides could claim more than its storage). */
+const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /**
  * The bytes of a `torch.save` file holding `value`, which `torch.load` reads back as the same Python
@@ -113,6 +115,7 @@ export function decodeTorchSave(bytes: Uint8Array): TorchValue {
     tensor(storage, offset, size, stride) {
       const { values } = storage as { values: Float32Array | Float64Array | Int32Array };
       const numel = size.reduce((a, b) => a * b, 1);
+      if (numel > MAX_ELEMENTS) throw new ValueError(op, `a tensor of size [${size.join(",")}] has ${numel} elements, more than tapegrad's ${MAX_ELEMENTS}`);
       const last = numel === 0 ? offset : offset + size.reduce((s, d, i) => s + (d - 1) * stride[i]!, 0);
       if (last >= Math.max(values.length, numel === 0 ? offset + 1 : 0)) {
         throw new ValueError(op, `a tensor of size [${size.join(",")}], stride [${stride.join(",")}] at offset ${offset} reaches past its storage of ${values.length} elements`);

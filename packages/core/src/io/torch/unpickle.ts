@@ -43,6 +43,8 @@ const ALLOWED_GLOBALS = new Set(["collections.OrderedDict", "torch._utils._rebui
 const isStorageGlobal = (g: PyGlobal): boolean => g.module === "torch" && /^[A-Za-z0-9]+Storage$/.test(g.name);
 
 const OP = "decodeTorchSave";
+/** Deeper nesting than any checkpoint has; the limit keeps a hostile file from exhausting the call stack. */
+const MAX_DEPTH = 1000;
 
 class Unpickler {
   #at = 0;
@@ -124,7 +126,7 @@ class Unpickler {
           const result = this.#pop();
           if (this.#stack.length || this.#marks.length) this.fail(`STOP with ${this.#stack.length} values left on the stack`);
           if (this.#at !== this.bytes.length) this.fail(`${this.bytes.length - this.#at} bytes after STOP`);
-          return finish(result, this, new Set());
+          return finish(result, this, new Set(), 0);
         }
         case 0x28: this.#marks.push(this.#stack.length); break; // MARK
         case 0x7d: this.#stack.push(new PyDict()); break; // EMPTY_DICT
@@ -251,13 +253,14 @@ function describe(v: unknown): string {
 }
 
 /** The unpickled tree as {@link TorchValue}s: dicts become objects (string keys) or Maps, tuples frozen arrays. */
-function finish(v: unknown, u: Unpickler, open: Set<unknown>): TorchValue {
+function finish(v: unknown, u: Unpickler, open: Set<unknown>, depth: number): TorchValue {
   if (v instanceof PyGlobal || v instanceof Storage) return u.fail(`a bare ${describe(v)} is not data`);
   if (typeof v !== "object" || v === null) return v as TorchValue;
   if (!(v instanceof PyDict) && !(v instanceof Tuple) && !Array.isArray(v)) return v as TorchValue; // a Tensor
   if (open.has(v)) return u.fail(`the value contains itself`);
+  if (depth > MAX_DEPTH) return u.fail(`containers nest deeper than ${MAX_DEPTH} levels`);
   open.add(v);
-  const sub = (x: unknown): TorchValue => finish(x, u, open);
+  const sub = (x: unknown): TorchValue => finish(x, u, open, depth + 1);
   let result: TorchValue;
   if (v instanceof Tuple) result = pyTuple(...v.items.map(sub));
   else if (Array.isArray(v)) result = v.map(sub);

@@ -157,7 +157,12 @@ export function readZip(op: string, bytes: Uint8Array): Map<string, Uint8Array> 
     const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     const local = view.getUint32(at + 42, true);
     if (at + 46 + skip > centralStart + centralSize) return fail(`central directory entry ${k} runs past the directory`);
-    const name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    let name = "";
+    try {
+      name = decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    } catch {
+      fail(`central directory entry ${k} has a name that is not UTF-8`);
+    }
     at += 46 + skip;
     if (flags & 1) return fail(`entry "${name}" is encrypted`);
     if (method !== 0) return fail(`entry "${name}" is compressed (method ${method}); torch.save writes stored entries only`);
