@@ -49,7 +49,7 @@ const LAYOUTS: Readonly<Record<string, TorchLayout>> = {
 const IMPLEMENTATION_KEYS = new Set(["foreach", "capturable", "differentiable", "fused", "initial_lr"]);
 
 function layoutOf(op: string, opt: Optimizer<BaseOptions>): TorchLayout {
-  const kind = opt.stateDict().kind;
+  const kind = opt.kind;
   const layout = LAYOUTS[kind];
   if (layout === undefined) throw new ValueError(op, `${kind} has no torch.optim layout here (supported: ${Object.keys(LAYOUTS).join(", ")})`);
   return layout;
@@ -115,7 +115,7 @@ export function fromTorchOptimizerState(opt: Optimizer<BaseOptions>, value: Torc
     throw new ValueError(op, message);
   };
   const layout = layoutOf(op, opt);
-  const kind = opt.stateDict().kind;
+  const kind = opt.kind;
   if (!isObject(value) || !("state" in value) || !("param_groups" in value)) return fail(`expected { state, param_groups } as torch's optimizer.state_dict() returns it`);
   const groups = value.param_groups;
   if (!Array.isArray(groups) || !groups.every(isObject)) return fail(`param_groups must be a list of dicts`);

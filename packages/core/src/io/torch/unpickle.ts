@@ -35,7 +35,7 @@ class PyGlobal {
     return `${this.module}.${this.name}`;
   }
 }
-class Storage {
+class StorageRef {
   constructor(readonly value: unknown) {}
 }
 /** The callables a torch checkpoint may name, besides the `torch.<Type>Storage` classes. */
@@ -217,7 +217,7 @@ class Unpickler {
     }
     if (fn.qualified === "torch._utils._rebuild_tensor_v2") {
       const [storage, offset, size, stride] = a;
-      if (!(storage instanceof Storage)) return this.fail(`_rebuild_tensor_v2 without a storage`);
+      if (!(storage instanceof StorageRef)) return this.fail(`_rebuild_tensor_v2 without a storage`);
       const ints = (v: unknown): number[] | null => (v instanceof Tuple && v.items.every((x) => Number.isSafeInteger(x) && (x as number) >= 0) ? (v.items as number[]) : null);
       const sizes = ints(size);
       const strides = ints(stride);
@@ -229,13 +229,13 @@ class Unpickler {
     return this.fail(`${fn.qualified} cannot be called`);
   }
 
-  #persistent(pid: unknown): Storage {
+  #persistent(pid: unknown): StorageRef {
     const items = pid instanceof Tuple ? pid.items : [];
     const [tag, type, key, , numel] = items;
     if (tag !== "storage" || !(type instanceof PyGlobal) || !isStorageGlobal(type) || typeof key !== "string" || !Number.isSafeInteger(numel) || (numel as number) < 0) {
       this.fail(`persistent id ${describe(pid)} is not ("storage", torch.<Type>Storage, key, location, numel)`);
     }
-    return new Storage(this.rebuild.storage({ type: type.name, key, numel: numel as number }));
+    return new StorageRef(this.rebuild.storage({ type: type.name, key, numel: numel as number }));
   }
 }
 
@@ -254,7 +254,7 @@ function describe(v: unknown): string {
 
 /** The unpickled tree as {@link TorchValue}s: dicts become objects (string keys) or Maps, tuples frozen arrays. */
 function finish(v: unknown, u: Unpickler, open: Set<unknown>, depth: number): TorchValue {
-  if (v instanceof PyGlobal || v instanceof Storage) return u.fail(`a bare ${describe(v)} is not data`);
+  if (v instanceof PyGlobal || v instanceof StorageRef) return u.fail(`a bare ${describe(v)} is not data`);
   if (typeof v !== "object" || v === null) return v as TorchValue;
   if (!(v instanceof PyDict) && !(v instanceof Tuple) && !Array.isArray(v)) return v as TorchValue; // a Tensor
   if (open.has(v)) return u.fail(`the value contains itself`);
