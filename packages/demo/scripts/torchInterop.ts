@@ -1,6 +1,7 @@
 /**
  * `npx -y pnpm@12.21.0 interop:torch`: moves training between tapegrad and PyTorch live, both ways, for
- * the lecture's network and the demo's CNN, and checks 30 + 30 = 60 Adam steps to 1e-10 relative:
+ * the lecture's network and the demo's CNN with Adam and the CNN with SGD and momentum, and checks
+ * 30 + 30 = 60 steps to 1e-10 relative:
  *
  *   tapegrad → PyTorch: 30 steps here, checkpoint, 30 in PyTorch (torch_side.py) == 60 in PyTorch alone
  *   PyTorch → tapegrad: 30 steps in PyTorch, checkpoint, 30 here == 60 in PyTorch alone

@@ -1,13 +1,13 @@
 """The PyTorch side of the checkpoint round trips between tapegrad and torch.optim (docs/interop.md).
 
 Run through `npx -y pnpm@12.21.0 interop:torch` (packages/demo/scripts/torchInterop.ts), which first
-writes, into a work folder, for each model <name> in (mlp, cnn):
-  <name>-init.pt         tapegrad's initial weights, the batch, the learning rate and the parameter order
-  <name>-tapegrad-30.pt  tapegrad's checkpoint after 30 Adam steps: {"model": ..., "optimizer": ...}
+writes, into a work folder, for each run <name> in (mlp, cnn: Adam; cnn-sgd: SGD with momentum):
+  <name>-init.pt         tapegrad's initial weights, the batch, the optimizer and the parameter order
+  <name>-tapegrad-30.pt  tapegrad's checkpoint after 30 steps: {"model": ..., "optimizer": ...}
 and then runs: /usr/bin/python3 torch_side.py <folder>   (Debian's python3-torch, PyTorch 1.13)
 
 For each model this script writes:
-  <name>-torch-30.pt     PyTorch's checkpoint after 30 Adam steps, the same form
+  <name>-torch-30.pt     PyTorch's checkpoint after 30 steps, the same form
   <name>-result.pt       {"reference": weights after 60 steps in PyTorch alone,
                           "continued": weights after tapegrad's 30 steps and then 30 here}
 and checks that "continued" equals "reference" to 1e-10 relative. It also writes sample.pt, a small
@@ -52,7 +52,12 @@ def fresh(init):
     names = [n for n, _ in model.named_parameters()]
     assert names == init["param_names"], f"parameter order differs: torch {names}, tapegrad {init['param_names']}"
     model.load_state_dict(init["model"])
-    return model, torch.optim.Adam(model.parameters(), lr=init["lr"])
+    return model, optimizer_for(model, init)
+
+
+def optimizer_for(model, init):
+    options = dict(init["optimizer"])
+    return getattr(torch.optim, options.pop("name"))(model.parameters(), **options)
 
 
 def train(model, optimizer, init, steps):
@@ -99,7 +104,7 @@ def run(folder, name):
     checkpoint = torch.load(os.path.join(folder, f"{name}-tapegrad-30.pt"))
     check_layout(checkpoint["optimizer"], torch_half, name)
     model = build(init["architecture"])
-    optimizer = torch.optim.Adam(model.parameters(), lr=0.5)  # replaced by the checkpoint's options
+    optimizer = optimizer_for(model, init)  # its state and options come from the checkpoint
     model.load_state_dict(checkpoint["model"])
     optimizer.load_state_dict(checkpoint["optimizer"])
     train(model, optimizer, init, steps)
@@ -107,7 +112,7 @@ def run(folder, name):
 
     torch.save({"reference": reference, "continued": continued}, os.path.join(folder, f"{name}-result.pt"))
     error = worst_error(continued, reference)
-    print(f"{name}: {steps} Adam steps in tapegrad, then {steps} in PyTorch from its checkpoint, against {2 * steps} in PyTorch: relative error {error:.2e}")
+    print(f"{name}: {steps} {init['optimizer']['name']} steps in tapegrad, then {steps} in PyTorch from its checkpoint, against {2 * steps} in PyTorch: relative error {error:.2e}")
     assert error <= RTOL, f"{name}: relative error {error} exceeds {RTOL}"
 
 
@@ -136,6 +141,6 @@ def sample(folder):
 
 if __name__ == "__main__":
     out = sys.argv[1]
-    for case in ("mlp", "cnn"):
+    for case in ("mlp", "cnn", "cnn-sgd"):
         run(out, case)
     sample(out)

@@ -1,25 +1,41 @@
 import { Rng, softmaxCrossEntropy, Tensor, tensor } from "@tapegrad/core";
 import { loadDigits } from "@tapegrad/datasets";
 import { mlp, type Module } from "@tapegrad/nn";
-import { Adam, torchCheckpoint } from "@tapegrad/optim";
+import { Adam, SGD, torchCheckpoint } from "@tapegrad/optim";
 import { DigitsCnn } from "../../src/nnModels.js";
 
 /**
- * The two models whose training moves between tapegrad and PyTorch (see docs/interop.md): the lecture's
- * 784-256-128-10 network on seeded random "images", and the demo's digits CNN on the first digits. Each
- * starts from tapegrad's seeded initial weights, which PyTorch receives in `<name>-init.pt`; everything
- * is float64 so the runs can be compared to 1e-10. Shared by the committed-vector test
- * (torchCheckpoints.test.ts) and the live run (scripts/torchInterop.ts).
+ * The runs that move between tapegrad and PyTorch (see docs/interop.md): the lecture's 784-256-128-10
+ * network on seeded random "images" and the demo's digits CNN on the first digits, both with Adam, and
+ * the CNN again with SGD and momentum. Each starts from tapegrad's seeded initial weights, which PyTorch
+ * receives in `<name>-init.pt`; everything is float64 so the runs can be compared to 1e-10. Shared by the
+ * committed-vector test (torchCheckpoints.test.ts) and the live run (scripts/torchInterop.ts).
  */
 export interface TorchCase {
-  /** File-name stem and the architecture the Python side builds (`mlp` or `cnn`). */
-  readonly name: "mlp" | "cnn";
+  /** File-name stem. */
+  readonly name: string;
+  /** The architecture the Python side builds. */
+  readonly architecture: "mlp" | "cnn";
   /** The model with its seeded initial weights. */
   model(): Module;
   /** One fixed batch: float64 inputs and int32 class labels. */
   data(): { x: Tensor; y: Tensor };
-  /** Adam's learning rate (its other options are torch's defaults). */
-  readonly lr: number;
+  /** The optimizer, by its torch.optim name, and its options (the others are torch's defaults). */
+  readonly optimizer: { readonly name: "Adam" | "SGD"; readonly lr: number; readonly momentum?: number };
+}
+
+function digitsCnn(): Module {
+  return new DigitsCnn(new Rng(21), "float64");
+}
+
+/** The first 64 training digits, pixels scaled to [0, 1]. */
+function firstDigits(): { x: Tensor; y: Tensor } {
+  const { x, y } = loadDigits().train;
+  const rows = 64;
+  return {
+    x: tensor(Float64Array.from(x.data.subarray(0, rows * 64), (v) => v / 16), { shape: [rows, 64] }),
+    y: tensor(Int32Array.from(y.data.subarray(0, rows)), { shape: [rows] }),
+  };
 }
 
 /** Steps on each side of the checkpoint; the reference runs twice as many in PyTorch alone. */
@@ -31,37 +47,28 @@ export const RTOL = 1e-10;
 export const cases: readonly TorchCase[] = [
   {
     name: "mlp",
+    architecture: "mlp",
     model: () => mlp([784, 256, 128, 10], { rng: new Rng(19), dtype: "float64" }),
     data: () => {
       const rng = new Rng(20);
       const x = tensor(Float64Array.from({ length: 64 * 784 }, () => rng.uniform()), { shape: [64, 784] });
       return { x, y: tensor(Int32Array.from({ length: 64 }, () => rng.int(10)), { shape: [64] }) };
     },
-    lr: 1e-3,
+    optimizer: { name: "Adam", lr: 1e-3 },
   },
-  {
-    name: "cnn",
-    model: () => new DigitsCnn(new Rng(21), "float64"),
-    data: () => {
-      const { x, y } = loadDigits().train;
-      const rows = 64;
-      return {
-        x: tensor(Float64Array.from(x.data.subarray(0, rows * 64), (v) => v / 16), { shape: [rows, 64] }),
-        y: tensor(Int32Array.from(y.data.subarray(0, rows)), { shape: [rows] }),
-      };
-    },
-    lr: 1e-3,
-  },
+  { name: "cnn", architecture: "cnn", model: digitsCnn, data: firstDigits, optimizer: { name: "Adam", lr: 1e-3 } },
+  { name: "cnn-sgd", architecture: "cnn", model: digitsCnn, data: firstDigits, optimizer: { name: "SGD", lr: 0.05, momentum: 0.9 } },
 ];
 
-/** A fresh model and Adam optimizer for `c`, with tapegrad's seeded initial weights. */
-export function start(c: TorchCase): { model: Module; optimizer: Adam } {
+/** A fresh model and optimizer for `c`, with tapegrad's seeded initial weights. */
+export function start(c: TorchCase): { model: Module; optimizer: Adam | SGD } {
   const model = c.model();
-  return { model, optimizer: new Adam(model.parameters(), { lr: c.lr }) };
+  const { name, ...options } = c.optimizer;
+  return { model, optimizer: name === "Adam" ? new Adam(model.parameters(), options) : new SGD(model.parameters(), options) };
 }
 
-/** `steps` full-batch Adam steps on softmax cross-entropy; returns the losses before each step. */
-export function train(model: Module, optimizer: Adam, data: { x: Tensor; y: Tensor }, steps: number): number[] {
+/** `steps` full-batch steps on softmax cross-entropy; returns the losses before each step. */
+export function train(model: Module, optimizer: Adam | SGD, data: { x: Tensor; y: Tensor }, steps: number): number[] {
   const losses: number[] = [];
   for (let k = 0; k < steps; k++) {
     optimizer.zeroGrad();
@@ -77,10 +84,10 @@ export function train(model: Module, optimizer: Adam, data: { x: Tensor; y: Tens
 export function initFile(c: TorchCase): Record<string, unknown> {
   const model = c.model();
   return {
-    architecture: c.name,
+    architecture: c.architecture,
     model: model.stateDict(),
     ...c.data(),
-    lr: c.lr,
+    optimizer: { ...c.optimizer },
     steps: HALF,
     param_names: model.namedParameters().map(([n]) => n),
   };

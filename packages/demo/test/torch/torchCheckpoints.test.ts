@@ -5,8 +5,8 @@ import { cases, HALF, relativeError, RTOL, start, tapegradHalfway, train, worstE
 import { checkpointTensors, readFixture, readVectors } from "./vectors.js";
 
 /**
- * 30 Adam steps on one side, a checkpoint, 30 on the other, against 60 in PyTorch alone, for the
- * lecture's 784-256-128-10 network and the demo's CNN, in float64. PyTorch's side comes from committed
+ * 30 steps on one side, a checkpoint, 30 on the other, against 60 in PyTorch alone, in float64: Adam on
+ * the lecture's 784-256-128-10 network and on the demo's CNN, and SGD with momentum on the CNN. PyTorch's side comes from committed
  * vectors written by `interop:torch --write` (packages/demo/scripts/torch_side.py, PyTorch 1.13):
  * its own checkpoint after 30 steps (`<name>-torch-30.pt`, the real torch.save file) and fingerprints of
  * its results (see cases.ts), so these tests need no Python.
@@ -21,7 +21,7 @@ describe.each(cases)("$name: training moves between tapegrad and PyTorch", (c) =
   it("PyTorch → tapegrad: 30 steps in PyTorch, its checkpoint, 30 here equal 60 in PyTorch to 1e-10", () => {
     const { model, optimizer } = start(c);
     restoreTorchCheckpoint(torchHalfway, { model, optimizer });
-    expect(optimizer.stateDict().state["0"]!.step).toBe(HALF);
+    if (c.optimizer.name === "Adam") expect(optimizer.stateDict().state["0"]!.step).toBe(HALF);
     const before = worstError(model.stateDict(), vectors.reference, relativeError);
     train(model, optimizer, c.data(), HALF);
     const after = worstError(model.stateDict(), vectors.reference, relativeError);
@@ -46,7 +46,7 @@ describe.each(cases)("$name: training moves between tapegrad and PyTorch", (c) =
     expect(Object.keys(mine)).toEqual(Object.keys(theirs));
     expect(Object.keys(mine.model)).toEqual(Object.keys(theirs.model));
     expect(mine.optimizer.param_groups).toEqual(theirs.optimizer.param_groups);
-    expect(isPyTuple(mine.optimizer.param_groups[0]!.betas)).toBe(true);
+    if (c.optimizer.name === "Adam") expect(isPyTuple(mine.optimizer.param_groups[0]!.betas)).toBe(true);
     expect([...mine.optimizer.state.keys()]).toEqual([...theirs.optimizer.state.keys()]);
     for (const [i, s] of theirs.optimizer.state) {
       const entry = mine.optimizer.state.get(i)!;

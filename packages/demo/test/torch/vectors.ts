@@ -9,7 +9,7 @@ export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fix
 
 /** One model's committed results from PyTorch, as fingerprints (see cases.ts). */
 export interface TorchVectors {
-  /** Weights after 60 Adam steps in PyTorch alone. */
+  /** Weights after 60 steps in PyTorch alone. */
   readonly reference: Record<string, Fingerprint>;
   /** Weights after 30 steps in tapegrad and 30 in PyTorch from tapegrad's checkpoint. */
   readonly continued: Record<string, Fingerprint>;
