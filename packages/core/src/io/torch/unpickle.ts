@@ -1,5 +1,5 @@
 import { ValueError } from "../../errors.js";
-import type { Tensor } from "../../tensor.js";
+import { Tensor } from "../../tensor.js";
 import { pyTuple, type TorchValue } from "./values.js";
 
 /** A storage named by a persistent id: its `torch.<Type>Storage` name, key and element count. @internal */
@@ -212,7 +212,7 @@ class Unpickler {
       return new PyDict();
     }
     if (fn.qualified === "torch._utils._rebuild_parameter") {
-      if (!(a[0] instanceof Object) || !("shape" in (a[0] as object))) this.fail(`_rebuild_parameter of a ${describe(a[0])}`);
+      if (!(a[0] instanceof Tensor)) this.fail(`_rebuild_parameter of a ${describe(a[0])}`);
       return a[0];
     }
     if (fn.qualified === "torch._utils._rebuild_tensor_v2") {
