@@ -7,6 +7,7 @@ import { Linear, ReLU, Sequential } from "@tapegrad/nn";
 import { Adam } from "./adam.js";
 import { SGD } from "./sgd.js";
 import { torchOptimizerState } from "./torchState.js";
+import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import { loadTorchCheckpoint, restoreTorchCheckpoint, saveTorchCheckpoint, torchCheckpoint } from "./torchCheckpoint.js";
 
 /** A two-layer float64 network and its Adam optimizer after `steps` updates (seeded: same call, same state). */
@@ -48,44 +49,62 @@ describe("restoreTorchCheckpoint", () => {
   });
 });
 
-describe("a PyTorch checkpoint that does not fit is refused with a clear error, and nothing changes", () => {
-  const damage: [string, (ck: Checkpoint) => unknown, RegExp, typeof ValueError][] = [
-    ["a missing model key", (ck) => delete ck.model["2.bias"], /missing keys \["2.bias"\]/, ValueError],
-    ["an extra model key", (ck) => (ck.model["4.weight"] = tensor([1], { dtype: "float64" })), /unexpected keys \["4.weight"\]/, ValueError],
-    ["a model tensor of another dtype", (ck) => (ck.model["0.weight"] = tensor(new Float32Array(12), { shape: [4, 3] })), /model\["0.weight"\] is float32, the module's is float64/, DTypeError],
-    ["a model tensor of another shape", (ck) => (ck.model["0.bias"] = tensor(new Float64Array(5))), /model\["0.bias"\] has shape \[5\], the module expects \[4\]/, ValueError],
-    ["a model entry that is not a tensor", (ck) => (ck.model["0.bias"] = 3), /model\["0.bias"\] must be a tensor/, ValueError],
-    ["a moment of another shape", (ck) => (ck.optimizer.state.get(1)!.exp_avg = tensor(new Float64Array(3))), /state\[1\].exp_avg has shape \[3\], its parameter \[4\]/, ValueError],
-    ["a moment of another dtype", (ck) => (ck.optimizer.state.get(0)!.exp_avg_sq = tensor(new Float32Array(12), { shape: [4, 3] })), /state\[0\].exp_avg_sq is float32, its parameter float64/, DTypeError],
-    ["a missing moment", (ck) => delete ck.optimizer.state.get(2)!.exp_avg_sq, /state\[2\] has no \["exp_avg_sq"\]/, ValueError],
-    ["another optimizer's state (SGD's momentum_buffer)", (ck) => (ck.optimizer.state.get(0)!.momentum_buffer = null), /state\[0\] has keys \["momentum_buffer"\] that torch.optim.Adam does not keep/, ValueError],
-    ["a step that is not a count", (ck) => (ck.optimizer.state.get(0)!.step = tensor([2.5])), /state\[0\].step must be a whole number >= 0 \(got 2.5\)/, ValueError],
-    ["state for no parameter", (ck) => ck.optimizer.state.set(9, {}), /state\[9\] belongs to no parameter/, ValueError],
-    ["another number of param groups", (ck) => ck.optimizer.param_groups.push({ ...ck.optimizer.param_groups[0]! }), /the checkpoint has 2 param groups, this Adam 1/, ValueError],
-    ["another number of parameters", (ck) => (ck.optimizer.param_groups[0]!.params = [0, 1, 2]), /param_groups\[0\] has 3 parameters, this Adam's group 0 has 4/, ValueError],
-    ["maximize", (ck) => (ck.optimizer.param_groups[0]!.maximize = true), /param_groups\[0\].maximize is true; tapegrad's Adam supports only false/, ValueError],
-    ["a group key Adam does not have", (ck) => (ck.optimizer.param_groups[0]!.momentum = 0.9), /param_groups\[0\] has keys \["momentum"\] that torch.optim.Adam does not have/, ValueError],
-    ["a missing option", (ck) => delete ck.optimizer.param_groups[0]!.eps, /param_groups\[0\] has no "eps"/, ValueError],
-    ["an option Adam refuses (checked after the model was loaded)", (ck) => (ck.optimizer.param_groups[0]!.lr = -1), /lr/, ValueError],
-    ["no optimizer", (ck) => delete (ck as Partial<Checkpoint>).optimizer, /holds no "optimizer", but parts.optimizer was passed/, ValueError],
-  ];
-  it.each(damage)("%s", (_, change, message, kind) => {
-    const ck = checkpoint();
-    change(ck);
-    const target = run(1, 3);
-    const before = snapshot(target);
-    expect(() => restoreTorchCheckpoint(ck as unknown as TorchValue, target)).toThrow(kind);
-    expect(() => restoreTorchCheckpoint(ck as unknown as TorchValue, target)).toThrow(message);
-    expect(snapshot(target)).toEqual(before);
-  });
+/**
+ * A catalogue row: the checkpoint of a 2-step run damaged by `change`, restored into a 1-step run of
+ * another seed, which must refuse it and stay exactly as it was (checked inside the call, so a change
+ * fails the row).
+ */
+function refused(bad: string, change: (ck: Checkpoint) => unknown, error: CatalogueRow["error"], op: string, says: string): CatalogueRow {
+  return {
+    bad, error, op, says,
+    call: () => {
+      const ck = checkpoint();
+      change(ck);
+      const target = run(1, 3);
+      const before = snapshot(target);
+      try {
+        restoreTorchCheckpoint(ck as unknown as TorchValue, target);
+      } finally {
+        expect(snapshot(target)).toEqual(before);
+      }
+    },
+  };
+}
 
-  it("an SGD checkpoint loaded into Adam names the keys that differ", () => {
-    const layer = new Linear(2, 1, { dtype: "float64" });
-    const sgd = new SGD(layer.parameters(), { momentum: 0.9 });
-    expect(() => restoreTorchCheckpoint({ model: layer.stateDict(), optimizer: torchOptimizerState(sgd) } as unknown as TorchValue, { model: layer, optimizer: new Adam(layer.parameters()) }))
-      .toThrow(/param_groups\[0\] has keys \["momentum","dampening","nesterov"\] that torch.optim.Adam does not have/);
-  });
-});
+const LOAD = "loadTorchOptimizerState";
+const RESTORE = "restoreTorchCheckpoint";
+describeCatalogue("a PyTorch checkpoint that does not fit is refused with a clear error, and nothing changes", [
+  refused("a missing model key", (ck) => delete ck.model["2.bias"], ValueError, RESTORE, 'missing keys ["2.bias"]'),
+  refused("an extra model key", (ck) => (ck.model["4.weight"] = tensor([1], { dtype: "float64" })), ValueError, RESTORE, 'unexpected keys ["4.weight"]'),
+  refused("a model tensor of another dtype", (ck) => (ck.model["0.weight"] = tensor(new Float32Array(12), { shape: [4, 3] })), DTypeError, RESTORE, `model["0.weight"] is float32, the module's is float64`),
+  refused("a model tensor of another shape", (ck) => (ck.model["0.bias"] = tensor(new Float64Array(5))), ValueError, RESTORE, 'model["0.bias"] has shape [5], the module expects [4]'),
+  refused("a model entry that is not a tensor", (ck) => (ck.model["0.bias"] = 3), ValueError, RESTORE, 'model["0.bias"] must be a tensor'),
+  refused("no optimizer", (ck) => delete (ck as Partial<Checkpoint>).optimizer, ValueError, RESTORE, 'holds no "optimizer", but parts.optimizer was passed'),
+  refused("a moment of another shape", (ck) => (ck.optimizer.state.get(1)!.exp_avg = tensor(new Float64Array(3))), ValueError, LOAD, "state[1].exp_avg has shape [3], its parameter [4]"),
+  refused("a moment of another dtype", (ck) => (ck.optimizer.state.get(0)!.exp_avg_sq = tensor(new Float32Array(12), { shape: [4, 3] })), DTypeError, LOAD, "state[0].exp_avg_sq is float32, its parameter float64"),
+  refused("a missing moment", (ck) => delete ck.optimizer.state.get(2)!.exp_avg_sq, ValueError, LOAD, 'state[2] has no ["exp_avg_sq"]'),
+  refused("another optimizer's state (SGD's momentum_buffer)", (ck) => (ck.optimizer.state.get(0)!.momentum_buffer = null), ValueError, LOAD, 'state[0] has keys ["momentum_buffer"] that torch.optim.Adam does not keep'),
+  refused("a step that is not a count", (ck) => (ck.optimizer.state.get(0)!.step = tensor([2.5])), ValueError, LOAD, "state[0].step must be a whole number >= 0 (got 2.5)"),
+  refused("state for no parameter", (ck) => ck.optimizer.state.set(9, {}), ValueError, LOAD, "state[9] belongs to no parameter"),
+  refused("another number of param groups", (ck) => ck.optimizer.param_groups.push({ ...ck.optimizer.param_groups[0]! }), ValueError, LOAD, "the checkpoint has 2 param groups, this Adam 1"),
+  refused("another number of parameters", (ck) => (ck.optimizer.param_groups[0]!.params = [0, 1, 2]), ValueError, LOAD, "param_groups[0] has 3 parameters, this Adam's group 0 has 4"),
+  refused("maximize", (ck) => (ck.optimizer.param_groups[0]!.maximize = true), ValueError, LOAD, "param_groups[0].maximize is true; tapegrad's Adam supports only false"),
+  refused("a group key Adam does not have", (ck) => (ck.optimizer.param_groups[0]!.momentum = 0.9), ValueError, LOAD, 'param_groups[0] has keys ["momentum"] that torch.optim.Adam does not have'),
+  refused("a missing option", (ck) => delete ck.optimizer.param_groups[0]!.eps, ValueError, LOAD, 'param_groups[0] has no "eps"'),
+  // Checked by Adam itself, after the model was loaded: the model must be put back.
+  refused("an option Adam refuses", (ck) => (ck.optimizer.param_groups[0]!.lr = -1), ValueError, "Adam", "option lr must be >= 0 (got -1)"),
+  {
+    bad: "an SGD checkpoint loaded into Adam",
+    call: () => {
+      const layer = new Linear(2, 1, { dtype: "float64" });
+      const sgd = new SGD(layer.parameters(), { momentum: 0.9 });
+      restoreTorchCheckpoint({ model: layer.stateDict(), optimizer: torchOptimizerState(sgd) } as unknown as TorchValue, { model: layer, optimizer: new Adam(layer.parameters()) });
+    },
+    error: ValueError,
+    op: LOAD,
+    says: 'param_groups[0] has keys ["momentum","dampening","nesterov"] that torch.optim.Adam does not have',
+  },
+]);
 
 describe("saveTorchCheckpoint / loadTorchCheckpoint", () => {
   const folder = mkdtempSync(join(tmpdir(), "tapegrad-torch-checkpoint-"));

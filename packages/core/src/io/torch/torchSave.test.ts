@@ -5,6 +5,7 @@ import { DTypeError, isPyTuple, pyTuple, Rng, Tensor, tensor, ValueError, type T
 import { decodeTorchSave, encodeTorchSave } from "./torchSave.js";
 import { readZip, writeZip } from "./zip.js";
 import { runs } from "../../../../../test-support/fuzz.js";
+import { describeCatalogue, type CatalogueRow } from "../../../../../test-support/catalogue.js";
 
 /** Random tensors of the three dtypes, zero-size and scalar shapes included. */
 const tensors = fc
@@ -112,33 +113,26 @@ const tensorPickle = (storage: string, numel = 2): number[] => [
 describe("decodeTorchSave refuses bad files with a clear error", () => {
   const good = encodeTorchSave({ w: tensor([1, 2, 3], { dtype: "float64" }) });
   const storageAt = good.findIndex((_, i) => i % 64 === 0 && i > 0 && new DataView(good.buffer).getFloat64(i, true) === 1);
-  const cases: [string, Uint8Array, RegExp, typeof ValueError | typeof DTypeError][] = [
-    ["an empty file", new Uint8Array(0), /not a complete zip archive \(0 bytes/, ValueError],
-    ["a truncated file", good.slice(0, good.length - 30), /not a complete zip archive/, ValueError],
-    ["a storage byte flipped", good.map((b, i) => (i === storageAt ? b ^ 1 : b)), /entry "archive\/data\/0" fails its CRC-32 check/, ValueError],
-    ["the pre-1.6 format", Uint8Array.of(0x80, 2, 0x8a, 0x0a), /legacy torch.save format/, ValueError],
-    ["a zip without data.pkl", writeZip([{ name: "x/other", data: new Uint8Array(1) }]), /no <name>\/data.pkl record/, ValueError],
-    ["a global that runs code", archive([0x80, 2, 0x63, ...ascii("os\nsystem\n"), 0x2e]), /global os.system is not allowed/, ValueError],
-    ["an unknown opcode", archive([0x80, 2, 0x49, 0x2e]), /opcode 0x49 at byte 2 is not one torch.save writes/, ValueError],
-    ["a truncated pickle", archive([0x80, 2, 0x58, 9, 0, 0, 0, 0x41]), /truncated at byte 7/, ValueError],
-    ["a float16 tensor", archive(tensorPickle("HalfStorage"), { "data/0": new Uint8Array(4) }), /storage "0" is a torch.HalfStorage, which tapegrad does not read/, DTypeError],
-    ["a storage record of the wrong size", archive(tensorPickle("DoubleStorage"), { "data/0": new Uint8Array(12) }), /needs 16 bytes, its record holds 12/, ValueError],
-    ["a missing storage record", archive(tensorPickle("DoubleStorage")), /storage "0" has no record archive\/data\/0/, ValueError],
-    ["a view past its storage", archive(tensorPickle("DoubleStorage", 1), { "data/0": new Uint8Array(8) }), /reaches past its storage of 1 elements/, ValueError],
-    ["an int64 beyond int32", archive(tensorPickle("LongStorage"), { "data/0": Uint8Array.of(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) }), /int64 element 4294967296 does not fit/, DTypeError],
-  ];
-  it.each(cases)("%s", (_, bytes, message, kind) => {
-    expect(() => decodeTorchSave(bytes)).toThrow(kind);
-    expect(() => decodeTorchSave(bytes)).toThrow(message);
-  });
-
-  it("a compressed entry", () => {
-    const bytes = good.slice();
-    const view = new DataView(bytes.buffer);
-    const central = bytes.length - 22 - view.getUint32(bytes.length - 22 + 12, true);
-    view.setUint16(central + 10, 8, true); // method: deflate, in the central directory
-    expect(() => decodeTorchSave(bytes)).toThrow(/entry "archive\/data.pkl" is compressed \(method 8\)/);
-  });
+  const compressed = good.slice();
+  const view = new DataView(compressed.buffer);
+  view.setUint16(compressed.length - 22 - view.getUint32(compressed.length - 22 + 12, true) + 10, 8, true); // the first central entry's method: deflate
+  const row = (bad: string, bytes: Uint8Array, says: string, error: CatalogueRow["error"] = ValueError): CatalogueRow => ({ bad, call: () => decodeTorchSave(bytes), error, op: "decodeTorchSave", says });
+  describeCatalogue("the catalogue", [
+    row("an empty file", new Uint8Array(0), "not a complete zip archive (0 bytes"),
+    row("a truncated file", good.slice(0, good.length - 30), "not a complete zip archive"),
+    row("a storage byte flipped", good.map((b, i) => (i === storageAt ? b ^ 1 : b)), 'entry "archive/data/0" fails its CRC-32 check'),
+    row("a compressed entry", compressed, 'entry "archive/data.pkl" is compressed (method 8)'),
+    row("the pre-1.6 format", Uint8Array.of(0x80, 2, 0x8a, 0x0a), "legacy torch.save format"),
+    row("a zip without data.pkl", writeZip([{ name: "x/other", data: new Uint8Array(1) }]), "no <name>/data.pkl record"),
+    row("a global that runs code", archive([0x80, 2, 0x63, ...ascii("os\nsystem\n"), 0x2e]), "global os.system is not allowed"),
+    row("an unknown opcode", archive([0x80, 2, 0x49, 0x2e]), "opcode 0x49 at byte 2 is not one torch.save writes"),
+    row("a truncated pickle", archive([0x80, 2, 0x58, 9, 0, 0, 0, 0x41]), "truncated at byte 7"),
+    row("a float16 tensor", archive(tensorPickle("HalfStorage"), { "data/0": new Uint8Array(4) }), 'storage "0" is a torch.HalfStorage, which tapegrad does not read', DTypeError),
+    row("a storage record of the wrong size", archive(tensorPickle("DoubleStorage"), { "data/0": new Uint8Array(12) }), "needs 16 bytes, its record holds 12"),
+    row("a missing storage record", archive(tensorPickle("DoubleStorage")), 'storage "0" has no record archive/data/0'),
+    row("a view past its storage", archive(tensorPickle("DoubleStorage", 1), { "data/0": new Uint8Array(8) }), "reaches past its storage of 1 elements"),
+    row("an int64 beyond int32", archive(tensorPickle("LongStorage"), { "data/0": Uint8Array.of(0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) }), "int64 element 4294967296 does not fit", DTypeError),
+  ]);
 });
 
 describe("fuzz: damaged files either load or fail cleanly", () => {
