@@ -103,7 +103,7 @@ export function tapegradHalfway(c: TorchCase): ReturnType<typeof torchCheckpoint
 
 /**
  * A compact stand-in for a tensor, for the committed vectors: its shape, sum, sum and maximum of
- * magnitudes, and its values at up to 2048 fixed positions (all of them in a smaller tensor). The
+ * magnitudes, and its values at up to 512 fixed positions (all of them in a smaller tensor). The
  * lecture's network has 235,146 weights: full float64 copies of every result would be megabytes each.
  */
 export interface Fingerprint {
@@ -114,7 +114,7 @@ export interface Fingerprint {
   readonly values: readonly number[];
 }
 
-const SAMPLES = 2048;
+const SAMPLES = 512;
 
 /** The positions a fingerprint samples: seeded by the tensor's size, so both sides pick the same. */
 export function samplePositions(size: number): number[] {

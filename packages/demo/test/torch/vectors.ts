@@ -4,7 +4,12 @@ import { fileURLToPath } from "node:url";
 import { Tensor, type TorchValue } from "@tapegrad/core";
 import type { Fingerprint } from "./cases.js";
 
-/** Where the committed PyTorch results live (written by `interop:torch --write`). */
+/**
+ * Where the committed PyTorch results live (written by `interop:torch --write`): per run, PyTorch's own
+ * checkpoint after 30 steps, whole (the lecture's network's is 5.6 MB: its 235,146 float64 weights and
+ * Adam's two moments, which the PyTorch → tapegrad test must resume from exactly), and fingerprints of the
+ * results (about 0.3 MB in all).
+ */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "torch");
 
 /** One model's committed results from PyTorch, as fingerprints (see cases.ts). */
