@@ -62,7 +62,6 @@ export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
 export { writeFileAtomically } from "./io/writeFileAtomically.js";
 export { encodeTorchSave, decodeTorchSave } from "./io/torch/torchSave.js";
-export { saveTorch, loadTorch } from "./io/torch/io.js";
 export { pyTuple, isPyTuple } from "./io/torch/values.js";
 export type { TorchValue, TorchObject } from "./io/torch/values.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";

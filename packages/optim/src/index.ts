@@ -43,5 +43,6 @@ export { createOptimizer, optimizerClasses } from "./byName.js";
 export type { OptimizerName, OptimizerOptionsOf } from "./byName.js";
 export { torchOptimizerState, loadTorchOptimizerState } from "./torchState.js";
 export type { TorchOptimizerState } from "./torchState.js";
-export { torchCheckpoint, restoreTorchCheckpoint, saveTorchCheckpoint, loadTorchCheckpoint } from "./torchCheckpoint.js";
+export { torchCheckpoint, restoreTorchCheckpoint } from "./torchCheckpoint.js";
+export { saveTorchCheckpoint, loadTorchCheckpoint } from "./torchCheckpointFile.js";
 export type { TorchCheckpoint, TorchCheckpointModel, TorchCheckpointParts } from "./torchCheckpoint.js";

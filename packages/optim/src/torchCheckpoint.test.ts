@@ -8,7 +8,8 @@ import { Adam } from "./adam.js";
 import { SGD } from "./sgd.js";
 import { torchOptimizerState } from "./torchState.js";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
-import { loadTorchCheckpoint, restoreTorchCheckpoint, saveTorchCheckpoint, torchCheckpoint } from "./torchCheckpoint.js";
+import { restoreTorchCheckpoint, torchCheckpoint } from "./torchCheckpoint.js";
+import { loadTorchCheckpoint, saveTorchCheckpoint } from "./torchCheckpointFile.js";
 
 /** A two-layer float64 network and its Adam optimizer after `steps` updates (seeded: same call, same state). */
 function run(steps: number, seed = 1): { model: Sequential; optimizer: Adam } {

@@ -1,4 +1,4 @@
-import { decodeTorchSave, DTypeError, encodeTorchSave, Tensor, tensor, ValueError, writeFileAtomically, type TorchValue } from "@tapegrad/core";
+import { DTypeError, Tensor, tensor, ValueError, type TorchValue } from "@tapegrad/core";
 import type { BaseOptions, Optimizer } from "./optimizer.js";
 import { fromTorchOptimizerState, torchOptimizerState, type TorchOptimizerState } from "./torchState.js";
 
@@ -22,7 +22,7 @@ export interface TorchCheckpoint {
 
 /**
  * The checkpoint dict `{"model": model.state_dict(), "optimizer": optimizer.state_dict()}` in PyTorch's
- * names and layouts. `encodeTorchSave` of it is a file that PyTorch resumes from with
+ * names and layouts. core's `encodeTorchSave` of it is a file that PyTorch resumes from with
  * `model.load_state_dict(ck["model"]); optimizer.load_state_dict(ck["optimizer"])`.
  * @example
  * ```ts
@@ -79,30 +79,4 @@ function checkModel(op: string, value: unknown, own: Readonly<Record<string, Ten
     if (t.dtype !== mine.dtype) throw new DTypeError(op, `model["${name}"] is ${t.dtype}, the module's is ${mine.dtype}`);
   }
   return state as Record<string, Tensor>;
-}
-
-/**
- * Writes {@link torchCheckpoint} of the parts to `path` as a `torch.save` file, atomically. Node only.
- * @example
- * ```ts
- * await saveTorchCheckpoint("run.pt", { model, optimizer: opt });
- * // python: ck = torch.load("run.pt"); model.load_state_dict(ck["model"]); opt.load_state_dict(ck["optimizer"])
- * ```
- */
-export async function saveTorchCheckpoint(path: string, parts: TorchCheckpointParts): Promise<void> {
-  await writeFileAtomically(path, encodeTorchSave(torchCheckpoint(parts) as unknown as TorchValue));
-}
-
-/**
- * Reads a `torch.save` file holding `{"model": ..., "optimizer": ...}` and restores it into the parts
- * with {@link restoreTorchCheckpoint}. Node only.
- * @example
- * ```ts
- * await loadTorchCheckpoint("from-pytorch.pt", { model, optimizer: opt });
- * ```
- */
-export async function loadTorchCheckpoint(path: string, parts: TorchCheckpointParts): Promise<void> {
-  const { readFile } = await import("node:fs/promises");
-  const bytes = await readFile(path);
-  restoreTorchCheckpoint(decodeTorchSave(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)), parts);
 }

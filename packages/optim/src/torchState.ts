@@ -60,7 +60,7 @@ function layoutOf(op: string, opt: Optimizer<BaseOptions>): TorchLayout {
  * `encodeTorchSave`; in PyTorch, `optimizer.load_state_dict(...)` takes it. Adam, AdamW and SGD.
  * @example
  * ```ts
- * await saveTorch("opt.pt", torchOptimizerState(opt));   // python: opt.load_state_dict(torch.load("opt.pt"))
+ * const bytes = encodeTorchSave(torchOptimizerState(opt));   // python: opt.load_state_dict(torch.load(path))
  * ```
  */
 export function torchOptimizerState(opt: Optimizer<BaseOptions>): TorchOptimizerState {

@@ -108,7 +108,7 @@ export function writeZip(entries: readonly ZipEntry[]): Uint8Array {
   view.setUint16(at + 10, entries.length, true);
   view.setUint32(at + 12, centralSize, true);
   view.setUint32(at + 16, centralStart, true);
-  if (out.length > 0xffffffff) throw new ValueError("saveTorch", `the archive would be ${out.length} bytes; files over 4 GiB need zip64, which is not written`);
+  if (out.length > 0xffffffff) throw new ValueError("encodeTorchSave", `the archive would be ${out.length} bytes; files over 4 GiB need zip64, which is not written`);
   return out;
 }
 
