@@ -83,6 +83,7 @@ describeCatalogue("a PyTorch checkpoint that does not fit is refused with a clea
   refused("no optimizer", (ck) => delete (ck as Partial<Checkpoint>).optimizer, ValueError, RESTORE, 'holds no "optimizer", but parts.optimizer was passed'),
   refused("a moment of another shape", (ck) => (ck.optimizer.state.get(1)!.exp_avg = tensor(new Float64Array(3))), ValueError, LOAD, "state[1].exp_avg has shape [3], its parameter [4]"),
   refused("a moment of another dtype", (ck) => (ck.optimizer.state.get(0)!.exp_avg_sq = tensor(new Float32Array(12), { shape: [4, 3] })), DTypeError, LOAD, "state[0].exp_avg_sq is float32, its parameter float64"),
+  refused("a moment of None", (ck) => (ck.optimizer.state.get(1)!.exp_avg = null), ValueError, LOAD, "state[1].exp_avg is None"),
   refused("a missing moment", (ck) => delete ck.optimizer.state.get(2)!.exp_avg_sq, ValueError, LOAD, 'state[2] has no ["exp_avg_sq"]'),
   refused("another optimizer's state (SGD's momentum_buffer)", (ck) => (ck.optimizer.state.get(0)!.momentum_buffer = null), ValueError, LOAD, 'state[0] has keys ["momentum_buffer"] that torch.optim.Adam does not keep'),
   refused("a step that is not a count", (ck) => (ck.optimizer.state.get(0)!.step = tensor([2.5])), ValueError, LOAD, "state[0].step must be a whole number >= 0 (got 2.5)"),

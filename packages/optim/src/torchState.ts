@@ -166,7 +166,8 @@ export function fromTorchOptimizerState(opt: Optimizer<BaseOptions>, value: Torc
     }
     const buffers: Record<string, number[]> = {};
     for (const [torchName, t] of Object.entries(s)) {
-      if (torchName === "step" || t === null) continue;
+      if (torchName === "step" || (t === null && !layout.step)) continue; // SGD without momentum keeps None
+      if (t === null) return fail(`${where}.${torchName} is None`);
       if (!(t instanceof Tensor)) return fail(`${where}.${torchName} must be a tensor`);
       if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i])) {
         fail(`${where}.${torchName} has shape [${t.shape.join(",")}], its parameter [${param.shape.join(",")}]`);
