@@ -47,7 +47,7 @@ const report = (what: string, error: number, where: string): void => {
 try {
   for (const c of cases) {
     writeFileSync(join(folder, `${c.name}-init.pt`), encodeTorchSave(initFile(c) as TorchValue));
-    writeFileSync(join(folder, `${c.name}-tapegrad-30.pt`), encodeTorchSave(tapegradHalfway(c) as unknown as TorchValue));
+    writeFileSync(join(folder, `${c.name}-tapegrad-30.pt`), encodeTorchSave(tapegradHalfway(c)));
   }
   const python = spawnSync(PYTHON, [join(here, "torch_side.py"), folder], { stdio: "inherit" });
   if (python.status !== 0) throw new Error(`torch_side.py failed (exit ${python.status})`);

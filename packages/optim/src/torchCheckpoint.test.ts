@@ -32,13 +32,13 @@ const snapshot = ({ model, optimizer }: { model: Sequential; optimizer: Adam }) 
 
 type Checkpoint = { model: Record<string, TorchValue>; optimizer: { state: Map<number, Record<string, TorchValue>>; param_groups: Record<string, TorchValue>[] } };
 /** A fresh decoded checkpoint of a 2-step run, to damage. */
-const checkpoint = (): Checkpoint => decodeTorchSave(encodeTorchSave(torchCheckpoint(run(2)) as unknown as TorchValue)) as unknown as Checkpoint;
+const checkpoint = (): Checkpoint => decodeTorchSave(encodeTorchSave(torchCheckpoint(run(2)))) as unknown as Checkpoint;
 
 describe("restoreTorchCheckpoint", () => {
   it("restores a checkpoint into another model and optimizer, which then continue identically", () => {
     const original = run(2);
     const copy = run(0, 7);
-    restoreTorchCheckpoint(decodeTorchSave(encodeTorchSave(torchCheckpoint(original) as unknown as TorchValue)), copy);
+    restoreTorchCheckpoint(decodeTorchSave(encodeTorchSave(torchCheckpoint(original))), copy);
     expect(snapshot(copy)).toEqual(snapshot(original));
   });
 

@@ -1,4 +1,4 @@
-import { DTypeError, Tensor, tensor, ValueError, type TorchValue } from "@tapegrad/core";
+import { DTypeError, Tensor, tensor, ValueError, type TorchObject, type TorchValue } from "@tapegrad/core";
 import type { BaseOptions, Optimizer } from "./optimizer.js";
 import { fromTorchOptimizerState, torchOptimizerState, type TorchOptimizerState } from "./torchState.js";
 
@@ -14,11 +14,11 @@ export interface TorchCheckpointParts {
   optimizer?: Optimizer<BaseOptions>;
 }
 
-/** The checkpoint as PyTorch sees it after `torch.load`. */
-export interface TorchCheckpoint {
+/** The checkpoint as PyTorch sees it after `torch.load`; a {@link TorchValue}, so `encodeTorchSave` takes it as it is. */
+export type TorchCheckpoint = TorchObject & {
   readonly model: Readonly<Record<string, Tensor>>;
   readonly optimizer?: TorchOptimizerState;
-}
+};
 
 /**
  * The checkpoint dict `{"model": model.state_dict(), "optimizer": optimizer.state_dict()}` in PyTorch's

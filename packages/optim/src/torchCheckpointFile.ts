@@ -1,4 +1,4 @@
-import { decodeTorchSave, encodeTorchSave, writeFileAtomically, type TorchValue } from "@tapegrad/core";
+import { decodeTorchSave, encodeTorchSave, writeFileAtomically } from "@tapegrad/core";
 import { restoreTorchCheckpoint, torchCheckpoint, type TorchCheckpointParts } from "./torchCheckpoint.js";
 
 /*
@@ -15,7 +15,7 @@ import { restoreTorchCheckpoint, torchCheckpoint, type TorchCheckpointParts } fr
  * ```
  */
 export async function saveTorchCheckpoint(path: string, parts: TorchCheckpointParts): Promise<void> {
-  await writeFileAtomically(path, encodeTorchSave(torchCheckpoint(parts) as unknown as TorchValue));
+  await writeFileAtomically(path, encodeTorchSave(torchCheckpoint(parts)));
 }
 
 /**

@@ -16,7 +16,7 @@ describe.each(cases)("$name: training moves between tapegrad and PyTorch", (c) =
   const torchHalfway = decodeTorchSave(readFixture(`${c.name}-torch-30.pt`));
   // tapegrad's checkpoint after 30 steps, through its bytes, computed once for the tests below.
   let halfway: TorchValue | undefined;
-  const ours = (): TorchValue => (halfway ??= decodeTorchSave(encodeTorchSave(tapegradHalfway(c) as unknown as TorchValue)));
+  const ours = (): TorchValue => (halfway ??= decodeTorchSave(encodeTorchSave(tapegradHalfway(c))));
 
   it("PyTorch → tapegrad: 30 steps in PyTorch, its checkpoint, 30 here equal 60 in PyTorch to 1e-10", () => {
     const { model, optimizer } = start(c);
