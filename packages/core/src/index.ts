@@ -26,7 +26,7 @@ export type { CreateOptions, RandomOptions } from "./creation.js";
 export * from "./ops/index.js";
 export * from "./composites/index.js";
 export { primitives } from "./ops/registry.js";
-export type { OpRule, OpTestSpec, CaseGen, Domain } from "./ops/rule.js";
+export type { OpRule, OpTestSpec, CaseGen, Domain, BatchArgs } from "./ops/rule.js";
 export { unary, binary } from "./ops/define.js";
 export type { ReduceParams } from "./ops/reduceParams.js";
 export type { SliceParams } from "./ops/slice.js";
@@ -48,7 +48,7 @@ export type { CustomVjpRules, CustomJvpRule, ArgumentCotangents } from "./autodi
 export type { Tree, TreeLeaf, TreeDef, TreeWith, TensorTree, LeafOf } from "./autodiff/tree.js";
 export { jvp } from "./autodiff/jvp.js";
 export { jacrev, jacfwd, hessian, hvp } from "./autodiff/jacobian.js";
-export type { JacobianOptions, HessianResult } from "./autodiff/jacobian.js";
+export type { JacobianOptions, HessianResult, JacobianTree } from "./autodiff/jacobian.js";
 export { adviseMode } from "./autodiff/modeAdvisor.js";
 export type { ModeAdvice } from "./autodiff/modeAdvisor.js";
 export { tapeStats, resetTapePeak } from "./autodiff/tapeStats.js";

@@ -396,8 +396,10 @@ describe("errors", () => {
     for (const [name, transform] of [["jacfwd", jacfwd], ["jacrev", jacrev]] as const) {
       expect(() => transform(42 as unknown as Fn)(tensor([1]))).toThrow(ValueError);
       expect(() => transform(42 as unknown as Fn)(tensor([1]))).toThrow(`${name}: expected a function of Tensors, got 42`);
-      expect(() => transform((() => 3) as unknown as Fn)(tensor([1]))).toThrow(`${name}: the function must return a Tensor, got 3`);
-      expect(() => transform((() => [tensor([1])]) as unknown as Fn)(tensor([1]))).toThrow(`${name}: the function must return a Tensor, got an array`);
+      expect(() => transform((() => 3) as unknown as Fn)(tensor([1]))).toThrow(`${name}: every leaf the function returns must be a Tensor, got 3`);
+      expect(() => transform((() => []) as unknown as Fn)(tensor([1]))).toThrow(`${name}: the function must return a Tensor or a pytree with at least one Tensor`);
+      // A list is a pytree output: one Jacobian per element.
+      expect((transform as typeof jacrev)((x: Tensor) => [x.mul(2)])(tensor([1]))[0]!.toArray()).toEqual([[2]]);
       expect(() => transform((x) => x, { argnums: 2 })(tensor([1]))).toThrow(`${name}: argnums 2 is out of range for 1 arguments`);
       expect(() => transform((x) => x)("x" as unknown as Tensor)).toThrow(`${name}: argument 0 must be a Tensor or a number, got "x"`);
     }

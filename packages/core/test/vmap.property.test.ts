@@ -28,7 +28,7 @@ import { caseGen, drawInputs } from "./caseGen.js";
  * vmap against the loop it replaces: for every primitive in the registry, in float64 and float32, a
  * batch of drawn examples (each input mapped or shared at random, along a random axis) through
  * `vmap(op)` must equal the op applied to each example and stacked. This holds each op's batching rule
- * ("elementwise", "multilinear") and the per-example fallback to the loop.
+ * ("broadcasts" or its own function) to the loop, with every combination of batched and shared inputs.
  */
 
 type Gen = Parameters<typeof caseGen>[0];
@@ -73,7 +73,10 @@ describe.each([
           }
         });
         fc.pre(accepted);
-        const mappedInputs = shapes.map(() => g.bool());
+        // A third of the cases batch every input, so the rules for two or more batched inputs (conv2d's
+        // weights and inputs, scatterAdd's index and source, ...) are always exercised.
+        const allMapped = g.int(0, 2) === 0;
+        const mappedInputs = shapes.map(() => allMapped || g.bool());
         if (!mappedInputs.some(Boolean)) mappedInputs[0] = true;
         const axes = shapes.map((s, i) => (mappedInputs[i] ? g.int(0, s.length) : null));
         const args = shapes.map((_, i) => (axes[i] === null ? examples[0]![i]! : stackAt(examples.map((xs) => xs[i]!), axes[i]!)));
@@ -82,6 +85,36 @@ describe.each([
         expectClose(got, want, tolerance, `${name} with inAxes ${JSON.stringify(axes)}`);
       }),
       runs(15),
+    );
+  });
+});
+
+describe("vmap(vmap(op)) of every primitive equals the double loop (float64)", () => {
+  // Each input batched at both levels: the inner level's rule meets values that the outer level batches.
+  const rules = primitives.map((r) => [r.name, r as OpRule<unknown>] as const);
+  it.each(rules)("%s", (name, rule) => {
+    fc.assert(
+      fc.property(fc.gen(), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), (gen: Gen, outer, inner) => {
+        const g = caseGen(gen);
+        const { shapes, params } = rule.test.cases?.(g) ?? { shapes: [g.shape()], params: undefined };
+        const indices = rule.indexInputs ?? [];
+        const grid = Array.from({ length: outer }, () => Array.from({ length: inner }, () => drawInputs(g, rule.test, shapes, params, indices)));
+        const op = (...xs: Tensor[]) => apply(rule, xs, params);
+        const accepted = grid.flat().every((xs) => {
+          try {
+            op(...xs);
+            return true;
+          } catch (e) {
+            if (e instanceof ShapeError) return false;
+            throw e;
+          }
+        });
+        fc.pre(accepted);
+        const args = shapes.map((_, i) => stackAt(grid.map((row) => stackAt(row.map((xs) => xs[i]!), 0)), 0));
+        const want = stackAt(grid.map((row) => stackAt(row.map((xs) => op(...xs)), 0)), 0);
+        expectClose(vmap(vmap(op))(...args), want, 1e-12, `${name} nested`);
+      }),
+      runs(8),
     );
   });
 });
@@ -124,6 +157,16 @@ describe("vmap composes", () => {
     expect(out.s.toArray()).toEqual([[11, 22], [13, 24]]);
     expect(out.c.toArray()).toEqual([7, 7]);
   });
+
+  it("outAxes null returns a leaf that does not depend on the mapped axis once, and refuses one that does, naming its path", () => {
+    const b = tensor([10, 20], { dtype: "float64" });
+    const f = (a: Tensor, c: Tensor) => ({ sum: a.add(c), shared: c.mul(2) });
+    const out = vmap(f, { inAxes: [0, null], outAxes: { sum: 0, shared: null } })(tensor([[1, 2], [3, 4]], { dtype: "float64" }), b);
+    expect(out.shared.shape).toEqual([2]);
+    expect(out.shared.toArray()).toEqual([20, 40]);
+    expect(out.sum.toArray()).toEqual([[11, 22], [13, 24]]);
+    expect(() => vmap(f, { inAxes: [0, null], outAxes: null })(tensor([[1, 2], [3, 4]]), b)).toThrow(/vmap: outAxes is null for output\.sum, but it depends on the mapped axis/);
+  });
 });
 
 describe("vmap over the other transforms and custom rules", () => {
@@ -146,5 +189,19 @@ describe("vmap over the other transforms and custom rules", () => {
       expectClose(vmap(grad(f))(xs), loopOf(grad(f)), 1e-12, `vmap(grad) of ${name}`);
       expectClose(vmap(f)(xs), loopOf(f), 1e-12, `vmap of ${name}`);
     }
+  });
+
+  it("runs a custom function once on the whole batch, not once per example", () => {
+    let calls = 0;
+    const cube = customVjp((x: Tensor) => x.pow(3), {
+      fwd: (x) => {
+        calls++;
+        return [x.pow(3), x] as const;
+      },
+      bwd: (x, ct) => [ct.mul(x.square()).mul(3)],
+    });
+    const perExample = vmap(grad((x: Tensor) => cube(x).sum()))(xs);
+    expectClose(perExample, xs.square().mul(3), 1e-12, "per-example gradients of x³");
+    expect(calls).toBe(1);
   });
 });

@@ -9,7 +9,6 @@ import { hasObservers, notifyKernel } from "./observers.js";
 import { noteRecorded } from "./tapeStats.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
 import { cast } from "../ops/cast.js";
-import { batchSizeAt, batchedTangent } from "./batching.js";
 import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
 import { applyBatched, isBatchLevel } from "./batchedApply.js";
 
@@ -68,13 +67,8 @@ function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, lev
   const primal = apply(rule, primals, params);
   if (rule.constant || !isFloat(primal.dtype) || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
   if (!rule.jvp) throw new GradError(rule.name, `has no forward-mode (JVP) rule`);
-  // A level opened by jacfwd carries a batch of tangents, one leading row per direction (see batching.ts).
-  const batch = batchSizeAt(level);
-  const tangent = withPhase("jvp", rule.name, undefined, () =>
-    batch === null ? rule.jvp!(primals, tangents, primal, params) : batchedTangent(rule, primals, tangents, primal, params),
-  );
-  const shape = batch === null ? primal.shape : [batch, ...primal.shape];
-  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal, shape) });
+  const tangent = withPhase("jvp", rule.name, undefined, () => rule.jvp!(primals, tangents, primal, params));
+  return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal) });
 }
 
 /**
@@ -90,7 +84,8 @@ function checkStorage(op: string, storage: unknown, outShape: readonly number[],
 }
 
 /** Broadcasts a JVP result to the tangent's shape (rules may leave it in a broadcastable shape) and checks it. */
-function fitTangent(op: string, tangent: Tensor, out: Tensor, shape: readonly number[]): Tensor {
+function fitTangent(op: string, tangent: Tensor, out: Tensor): Tensor {
+  const shape = out.shape;
   if (tangent.dtype !== out.dtype) throw new DTypeError(op, `JVP rule returned a ${tangent} tangent for a ${out} output`);
   if (sameShape(tangent.shape, shape)) return tangent;
   try {

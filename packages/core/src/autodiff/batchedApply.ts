@@ -3,15 +3,17 @@ import { Tensor } from "../tensor.js";
 import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
-import { sameShape } from "../shape.js";
+import { ShapeError } from "../errors.js";
+import { sameShape, type Shape } from "../shape.js";
 import { apply } from "./apply.js";
-import { alignBatch, batchedTangent, directionOf } from "./batching.js";
+import { alignBatch, directionOf } from "./batching.js";
 
 /**
  * How an op meets a `vmap` level: the inputs batched at that level are unpacked to their values (batch
  * axis first), the op runs on the whole batch by its `batching` rule (see OpRule) or once per example,
  * and the result is packed again as a tensor of one example's shape. Every op runs through here, so
- * rules written with tensor ops (the VJPs and JVPs) are batched too: `vmap(grad(f))` needs nothing more.
+ * rules written with tensor ops (the VJPs and JVPs) are batched too: `vmap(grad(f))` and `jacfwd` (vmap
+ * over the directions of a jvp) need nothing more.
  * @internal
  */
 export function applyBatched<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
@@ -25,30 +27,46 @@ export function isBatchLevel(inputs: readonly Tensor[], level: number): boolean 
   return inputs.some((t) => t.batch?.level === level);
 }
 
-/**
- * The op's output for every example, `[B, ...out shape]`. The shape rule sees one example's shapes, and
- * only on the batched paths that never batch an index (a shape rule may read an index's values).
- */
+/** The op's output for every example, `[B, ...out shape]`. */
 function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P): Tensor {
-  const positions = values.flatMap((v, i) => (v ? [i] : []));
-  const batch = values[positions[0]!]!.shape[0]!;
-  const indexBatched = positions.some((i) => rule.indexInputs?.includes(i) ?? false);
-  if (typeof rule.batching === "function" && inputs.length === 1) return rule.batching(values[0]!, params);
-  if (rule.batching === "broadcasts" && !indexBatched) {
+  const size = values.find((v) => v !== null)!.shape[0]!;
+  const batching = rule.batching;
+  if (batching === undefined) return perExample(rule, inputs, values, params, size);
+  const outShape = exampleShape(rule, inputs, values, params);
+  if (batching === "broadcasts") {
     // Each batched input as [B, 1, ..., 1, ...shape]: broadcasting then pairs the examples' dims.
-    const outShape = rule.shape(inputs, params);
     return apply(rule, inputs.map((t, i) => (values[i] ? alignBatch(values[i], outShape.length) : t)), params);
   }
-  if (rule.batching === "multilinear" && positions.length === 1 && !indexBatched && rule.jvp) {
-    // Linear in the one batched input: its batched JVP, with the batch as the tangent, is the output.
-    const outShape = rule.shape(inputs, params);
-    const primals = inputs.map((t, i) => (values[i] ? new Tensor(null, t.shape, t.dtype) : t)); // read for their shapes only
-    const out = new Tensor(null, outShape, values[positions[0]!]!.dtype);
-    const result = batchedTangent(rule, primals, values, out, params);
-    if (result !== null) return sameShape(result.shape, [batch, ...outShape]) ? result : broadcastTo(result, [batch, ...outShape]);
+  const out = batching({ values, inputs, params, size, outShape });
+  const want = [size, ...outShape];
+  if (sameShape(out.shape, want)) return out;
+  // A rule may leave a result that broadcasts to the batch (a linear op of a shared zero, say); any other shape is a bug in it.
+  try {
+    return broadcastTo(out, want);
+  } catch {
+    throw new ShapeError(rule.name, `its batching rule returned a batch that does not fit the output`, [out.shape, want]);
   }
-  // One call per example, stacked: always right, whatever the op does with its axes.
-  const rows = Array.from({ length: batch }, (_, k) => {
+}
+
+/**
+ * One example's output shape by the op's shape rule, which also checks one example's inputs. A rule that
+ * reads an input's values (an index's bounds, class labels) is shown the first example's.
+ */
+function exampleShape<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P): Shape {
+  const readsValues = values.some((v, i) => v !== null && (rule.indexInputs?.includes(i) || rule.readsValues?.includes(i)));
+  return rule.shape(readsValues ? inputs.map((t, i) => (values[i] ? firstExample(values[i]) : t)) : inputs, params);
+}
+
+/** The first example of a batch as a tensor whose values can be read: under nested vmaps, the first of every level's. */
+function firstExample(values: Tensor): Tensor {
+  let example = directionOf(values, 0);
+  while (example.batch !== null) example = directionOf(example.batch.value, 0);
+  return example;
+}
+
+/** One call per example, stacked: always right, whatever the op does with its axes. */
+function perExample<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P, size: number): Tensor {
+  const rows = Array.from({ length: size }, (_, k) => {
     const row = apply(rule, inputs.map((t, i) => (values[i] ? directionOf(values[i], k) : t)), params);
     return reshape(row, [1, ...row.shape]);
   });

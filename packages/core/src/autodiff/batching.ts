@@ -1,96 +1,54 @@
-import type { OpRule } from "../ops/rule.js";
+import type { BatchArgs } from "../ops/rule.js";
 import { broadcastTo } from "../ops/broadcastTo.js";
-import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
 import { slice } from "../ops/slice.js";
-import { zeros } from "../creation.js";
 import type { Tensor } from "../tensor.js";
 
 /**
- * Batched tangents: how `jacfwd` pushes many input directions through the JVP rules in one pass.
+ * Helpers for ops' `batching` rules: how an op runs on a whole vmap batch in one call.
  *
- * The decision. A forward-mode level opened by `jacfwd` is *batched*: every tangent at that level carries
- * one extra LEADING axis, `[B, ...primal shape]`, one row per input direction, so the tangent matrix of
- * the lecture's product of Jacobians travels as one tensor. The batch size belongs to the level (kept
- * here, looked up by `apply`), not to each dual, so a level is batched or not as a whole, and nesting
- * (`hessian` = jacfwd over grad, jacfwd of jacfwd) needs nothing more: an inner level's tangents are
- * ordinary tensors, possibly duals of an outer level, whose own batch axis comes first.
- *
- * Which rules need to know. JVP rules are written with broadcasting tensor ops, so a rule that only
- * multiplies, adds or matmuls its tangents is already right on a batch, once each tangent has been
- * lined up with the output's rank (`[B, 1, ..., 1, ...input shape]`; matmul's batch dims broadcast the
- * same way). Rules whose params name axes or shapes would misread the extra axis; they give a
- * `batchedJvp` in their own file. The alternative, a generic "move the batch axis into the params"
- * rewrite in the engine, would have to know every op's params anyway, so it is no simpler. A rule that
- * declares neither (`jvpBroadcasts` or `batchedJvp`), as a user's op usually does, runs once per
- * direction: the engine cannot know what its rule does with axes, so it never assumes. A property test
- * runs every primitive in the registry through both paths and compares them with one unbatched JVP per
- * direction, so a primitive that declares `jvpBroadcasts` wrongly fails there.
- *
- * Reverse mode keeps one pullback per output element (see `jacrev`): batching cotangents would also
- * need the engine's un-broadcasting step to know about the batch axis, for no change in the FLOP count.
+ * There is one batching machinery. `vmap` unpacks each batched input to its values, batch axis first,
+ * and asks the op's `batching` rule for the batched output (batchedApply.ts). `jacfwd` is `vmap` over the
+ * input directions of one `jvp`: the tangents are batched, the primals are not, so each JVP rule, being
+ * ordinary tensor code, runs its tangent arithmetic through the same batching rules, and the primal
+ * computation runs once. A rule that names axes or shapes (reshape, sum, concat, ...) moves them past the
+ * batch axis; a rule that broadcasts needs only the batch lined up (`alignBatch`). An op without a rule
+ * runs once per example: slower, never a wrong answer. A property test holds every primitive's rule to
+ * that loop, in both dtypes, with every combination of batched and shared inputs.
  */
-const batchSizes = new Map<number, number>();
 
-/** The batch size of a forward-mode level, or null for a plain (one-direction) `jvp` level. */
-export function batchSizeAt(level: number): number | null {
-  return batchSizes.get(level) ?? null;
-}
-
-/** Runs `fn` with `level` marked as carrying `batch` directions per tangent. */
-export function withBatchedLevel<T>(level: number, batch: number, fn: () => T): T {
-  batchSizes.set(level, batch);
-  try {
-    return fn();
-  } finally {
-    batchSizes.delete(level);
-  }
-}
-
-/**
- * The output tangent of one op at a batched level: the op's `batchedJvp` when it has one; its plain `jvp`
- * on tangents lined up with the output's rank when the rule declares `jvpBroadcasts`; otherwise its plain
- * `jvp` once per direction, the rows stacked again. The last is the fallback for rules that say nothing
- * about batches (users' own ops): slower, but never a wrong answer.
- */
-export function batchedTangent<P>(rule: OpRule<P>, primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P): Tensor | null {
-  if (rule.batchedJvp) return rule.batchedJvp(primals, tangents, out, params);
-  const jvp = rule.jvp!.bind(rule);
-  if (rule.jvpBroadcasts) {
-    const rank = out.shape.length;
-    return jvp(primals, tangents.map((dt) => dt && alignBatch(dt, rank)), out, params);
-  }
-  const batch = tangents.find((dt) => dt !== null)!.shape[0]!;
-  const rows = Array.from({ length: batch }, (_, k) => {
-    const row = jvp(primals, tangents.map((dt) => dt && directionOf(dt, k)), out, params);
-    // A rule may return null (no tangent) or a tangent in a shape that broadcasts to the output's.
-    const fitted = row === null ? zeros(out.shape, { dtype: out.dtype }) : broadcastTo(row, out.shape);
-    return reshape(fitted, [1, ...out.shape]);
-  });
-  return concat(rows, 0);
-}
-
-/** Row `k` of a batched tangent `[B, ...shape]`, as a tangent of shape `shape`. */
-export function directionOf(dt: Tensor, k: number): Tensor {
-  const shape = dt.shape.slice(1);
-  return reshape(slice(dt, [k, ...shape.map(() => 0)], [1, ...shape]), shape);
+/** Row `k` of a batch `[B, ...shape]`, as one example of shape `shape`. */
+export function directionOf(values: Tensor, k: number): Tensor {
+  const shape = values.shape.slice(1);
+  return reshape(slice(values, [k, ...shape.map(() => 0)], [1, ...shape]), shape);
 }
 
 /**
  * `[B, ...shape]` → `[B, 1, ..., 1, ...shape]` with `rank` dims after the batch axis, so that NumPy
- * broadcasting against an operand of rank `rank` pairs the primal dims, not the batch axis, with it.
+ * broadcasting against an operand of rank `rank` pairs the examples' dims, not the batch axis, with it.
  */
-export function alignBatch(dt: Tensor, rank: number): Tensor {
-  const inner = dt.shape.length - 1;
-  if (inner >= rank) return dt;
-  return reshape(dt, [dt.shape[0]!, ...new Array<number>(rank - inner).fill(1), ...dt.shape.slice(1)]);
+export function alignBatch(values: Tensor, rank: number): Tensor {
+  const inner = values.shape.length - 1;
+  if (inner >= rank) return values;
+  return reshape(values, [values.shape[0]!, ...new Array<number>(rank - inner).fill(1), ...values.shape.slice(1)]);
 }
 
 /**
- * A reduction's axes on a batched tangent of a rank-`rank` primal: non-negative axes move up by one,
- * negative ones (counted from the end) stay, and "all axes" becomes every axis but the batch axis.
+ * A reduction's axes on a batch of rank-`rank` examples: non-negative axes move up by one, negative ones
+ * (counted from the end) stay, and "all axes" becomes every axis but the batch axis.
  */
 export function batchedAxes(axes: readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i + 1);
   return axes.map((a) => (a < 0 ? a : a + 1));
+}
+
+/** One axis of a rank-`rank` example (negative counts from the end) as an axis of the batch. */
+export function batchedAxis(axis: number, rank: number): number {
+  return (axis < 0 ? axis + rank : axis) + 1;
+}
+
+/** Input `i` of a batched op call as a batch `[B, ...shape]`: its values, or the shared input repeated. */
+export function batchOf<P>(b: BatchArgs<P>, i: number): Tensor {
+  const x = b.inputs[i]!;
+  return b.values[i] ?? broadcastTo(reshape(x, [1, ...x.shape]), [b.size, ...x.shape]);
 }

@@ -1,8 +1,8 @@
 import type { Tensor } from "../tensor.js";
 import { zerosLike } from "../creation.js";
-import { checkFunction, checkReturned } from "./arguments.js";
-import { flattenArgs, unflattenArgs } from "./flatArgs.js";
-import { applyFunctionOp } from "./functionOp.js";
+import { checkFunction } from "./arguments.js";
+import { checkedOutput, flattenArgs, flattenOutput, unflattenArgs } from "./flatArgs.js";
+import { applyTreeFunctionOp } from "./treeFunctionOp.js";
 import { jvp } from "./jvp.js";
 import { isGradEnabled } from "./mode.js";
 import { trace } from "./transforms.js";
@@ -15,7 +15,7 @@ import { trace } from "./transforms.js";
  * piece, for the price of a second forward pass. Gradients are the same numbers.
  *
  * Like `customVjp`, f is a one-off primitive, so every transform sees it (`grad`, `jvp`, `hessian`,
- * nested). Arguments may be pytrees; f returns one Tensor. Pass the parameters f uses as arguments:
+ * nested). Arguments and the output may be pytrees. Pass the parameters f uses as arguments:
  * tensors f closes over are constants to the recomputation, so they would get no gradient.
  * @example
  * ```ts
@@ -24,21 +24,23 @@ import { trace } from "./transforms.js";
  * grad(loss)(params); // same as without checkpoint, with a smaller tape
  * ```
  */
-export function checkpoint<A extends readonly unknown[]>(f: (...args: A) => Tensor): (...args: A) => Tensor {
+export function checkpoint<A extends readonly unknown[], O>(f: (...args: A) => O): (...args: A) => O {
   checkFunction("checkpoint", f);
   return (...args) => {
     const flat = flattenArgs("checkpoint", args);
-    const call = (leaves: readonly Tensor[]): Tensor => checkReturned("checkpoint", f(...(unflattenArgs(flat, leaves) as unknown as A)));
-    if (!flat.leaves.some((x) => x.requiresGrad || x.dual !== null)) return call(flat.leaves);
-    return applyFunctionOp(
+    const call = (leaves: readonly Tensor[]): O => f(...(unflattenArgs(flat, leaves) as unknown as A));
+    if (!flat.leaves.some((x) => x.requiresGrad || x.dual !== null)) return checkedOutput("checkpoint", call(flat.leaves));
+    const leavesOf = (leaves: readonly Tensor[]): Tensor[] => flattenOutput("checkpoint", call(leaves))[0];
+    return applyTreeFunctionOp(
       {
         name: "checkpoint",
         run: call,
-        jvp: (primals, tangents) => jvp(call, [primals], [tangents.map((t, i) => t ?? zerosLike(primals[i]!))])[1],
+        jvp: (primals, tangents) => jvp(leavesOf, [primals], [tangents.map((t, i) => t ?? zerosLike(primals[i]!))])[1],
         // The rematerialisation: f runs again on the saved inputs, under the tape, and is pulled back at once.
-        vjp: (ct, primals) => trace((...xs) => [call(xs)], primals, isGradEnabled()).pull([ct], false),
+        vjp: (cts, primals) => trace((...xs) => leavesOf(xs), primals, isGradEnabled()).pull(cts, false),
       },
       flat.leaves,
-    );
+    ) as O;
   };
 }
+

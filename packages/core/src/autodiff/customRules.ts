@@ -2,12 +2,13 @@ import { describeValue, DTypeError, formatShape, ShapeError, ValueError } from "
 import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { zerosLike } from "../creation.js";
-import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
-import { flattenArgs, unflattenArgs, type FlatArgs } from "./flatArgs.js";
-import { applyFunctionOp, concrete } from "./functionOp.js";
+import { checkFunction, tensorArgument } from "./arguments.js";
+import { checkedOutput, flattenArgs, flattenOutput, unflattenArgs, type FlatArgs } from "./flatArgs.js";
+import { concrete } from "./functionOp.js";
+import { applyTreeFunctionOp } from "./treeFunctionOp.js";
 import { isGradEnabled } from "./mode.js";
 import { trace } from "./transforms.js";
-import { leavesMatching, type TensorTree } from "./tree.js";
+import { leafPaths, leavesMatching, treeUnflatten, type TensorTree, type TreeDef } from "./tree.js";
 
 /**
  * `customVjp` and `customJvp`: functions of tensors whose derivative is the one their author gives, not
@@ -18,15 +19,18 @@ import { leavesMatching, type TensorTree } from "./tree.js";
 /** One cotangent per argument, each of its argument's structure, or null for a zero cotangent. */
 export type ArgumentCotangents<A extends readonly unknown[]> = { [K in keyof A]: TensorTree<A[K]> | null };
 
-/** The rules of `customVjp`: `fwd` returns the output and what `bwd` needs; `bwd` maps them and ct to cotangents. */
-export interface CustomVjpRules<A extends readonly unknown[], R> {
-  fwd(...args: A): readonly [Tensor, R];
-  bwd(residuals: R, ct: Tensor): ArgumentCotangents<A>;
+/**
+ * The rules of `customVjp`: `fwd` returns the output and what `bwd` needs; `bwd` maps them and the
+ * output's cotangent (of the output's structure) to the arguments' cotangents.
+ */
+export interface CustomVjpRules<A extends readonly unknown[], O, R> {
+  fwd(...args: A): readonly [O, R];
+  bwd(residuals: R, ct: TensorTree<O>): ArgumentCotangents<A>;
 }
 
-/** The rule of `customJvp`: the output tangent from the arguments and their tangents (same structures). */
-export interface CustomJvpRule<A extends readonly unknown[]> {
-  jvp(primals: A, tangents: TensorTree<A>): Tensor;
+/** The rule of `customJvp`: the output's tangent (of the output's structure) from the arguments and their tangents. */
+export interface CustomJvpRule<A extends readonly unknown[], O> {
+  jvp(primals: A, tangents: TensorTree<A>): TensorTree<O>;
 }
 
 /** Whether anything will differentiate this call: an input on the tape or carrying a tangent. */
@@ -66,11 +70,23 @@ function cotangentLeaves(flat: FlatArgs, returned: unknown): (Tensor | null)[] {
   });
 }
 
-function checkFwd<R>(returned: unknown): readonly [Tensor, R] {
+function checkFwd<R>(returned: unknown): readonly [unknown, R] {
   if (!Array.isArray(returned) || returned.length !== 2) {
     throw new ValueError("customVjp", `fwd must return [output, residuals], got ${describeValue(returned)}`);
   }
-  return [checkReturned("customVjp", returned[0]), returned[1] as R];
+  return [returned[0], returned[1] as R];
+}
+
+/** A tangent or cotangent tree returned by a rule, checked against the output's leaves (structure, shapes, dtypes). */
+function matchOutputs(op: string, what: string, outs: readonly Tensor[], def: TreeDef, returned: unknown): Tensor[] {
+  const paths = leafPaths(def, "output");
+  return leavesMatching(op, def, returned, what).map((leaf, k) => {
+    const out = outs[k]!;
+    const at = `${what}${paths[k]!.slice("output".length)}`;
+    const t = tensorArgument(op, at, leaf, out.dtype);
+    if (!sameShape(t.shape, out.shape)) throw new ShapeError(op, `${at} has shape ${formatShape(t.shape)}, but ${paths[k]} has shape ${formatShape(out.shape)}`, [t.shape, out.shape]);
+    return t;
+  });
 }
 
 /**
@@ -90,43 +106,43 @@ function checkFwd<R>(returned: unknown): readonly [Tensor, R] {
  * grad((x: Tensor) => clip(x).mul(5).sum())(tensor([1, 2])).toArray(); // [1, 1]: the gradient 5 clipped
  * ```
  */
-export function customVjp<A extends readonly unknown[], R>(f: (...args: A) => Tensor, rules: CustomVjpRules<A, R>): (...args: A) => Tensor {
+export function customVjp<A extends readonly unknown[], O, R>(f: (...args: A) => O, rules: CustomVjpRules<A, O, R>): (...args: A) => O {
   checkFunction("customVjp", f);
   if (typeof rules !== "object" || rules === null) throw new ValueError("customVjp", `expected the rules { fwd, bwd }, got ${describeValue(rules)}`);
   checkFunction("customVjp", rules.fwd);
   checkFunction("customVjp", rules.bwd);
   return (...args) => {
     const flat = flattenArgs("customVjp", args);
-    if (!differentiated(flat.leaves)) return checkReturned("customVjp", f(...args));
-    const fwd = (leaves: readonly Tensor[]): readonly [Tensor, R] => checkFwd<R>(rules.fwd(...(unflattenArgs(flat, leaves) as unknown as A)));
+    if (!differentiated(flat.leaves)) return checkedOutput("customVjp", f(...args));
+    const fwd = (leaves: readonly Tensor[]): readonly [unknown, R] => checkFwd<R>(rules.fwd(...(unflattenArgs(flat, leaves) as unknown as A)));
     // The residuals of the forward run, reused by a first-order backward pass over those same inputs.
-    let saved: { inputs: readonly Tensor[]; residuals: R } | null = null;
+    let saved: { inputs: readonly Tensor[]; residuals: R; def: TreeDef } | null = null;
     const residualsAt = (primals: readonly Tensor[]): R => {
       const same = saved !== null && primals.every((p, i) => concrete(p) === saved!.inputs[i]);
       return !isGradEnabled() && same ? saved!.residuals : fwd(primals)[1];
     };
-    const bwd = (residuals: R, ct: Tensor): (Tensor | null)[] => cotangentLeaves(flat, rules.bwd(residuals, ct));
-    return applyFunctionOp(
+    const bwd = (residuals: R, cts: readonly Tensor[]): (Tensor | null)[] => cotangentLeaves(flat, rules.bwd(residuals, treeUnflatten(saved!.def, cts) as TensorTree<O>));
+    return applyTreeFunctionOp(
       {
         name: "customVjp",
         run: (xs) => {
           const [out, residuals] = fwd(xs);
-          saved = { inputs: xs, residuals };
+          saved = { inputs: xs, residuals, def: flattenOutput("customVjp", out)[1] };
           return out;
         },
-        jvp: (primals, tangents, out) => {
+        jvp: (primals, tangents, outs) => {
           const residuals = fwd(primals)[1];
           const present = tangents.flatMap((t, i) => (t ? [[i, t] as const] : []));
-          const linear = (ct: Tensor): Tensor[] => {
-            const cts = bwd(residuals, ct);
-            return present.map(([i]) => cts[i] ?? zerosLike(primals[i]!));
+          const linear = (...cts: Tensor[]): Tensor[] => {
+            const given = bwd(residuals, cts);
+            return present.map(([i]) => given[i] ?? zerosLike(primals[i]!));
           };
-          return transpose(linear, [out], present.map(([, t]) => t))[0]!;
+          return transpose(linear, outs, present.map(([, t]) => t));
         },
-        vjp: (ct, primals) => bwd(residualsAt(primals), ct),
+        vjp: (cts, primals) => bwd(residualsAt(primals), cts),
       },
       flat.leaves,
-    );
+    ) as O;
   };
 }
 
@@ -143,24 +159,29 @@ export function customVjp<A extends readonly unknown[], R>(f: (...args: A) => Te
  * grad((x: Tensor) => log1pexp(x).sum())(tensor([1000])).toArray(); // [1], not NaN
  * ```
  */
-export function customJvp<A extends readonly unknown[]>(f: (...args: A) => Tensor, rule: CustomJvpRule<A>): (...args: A) => Tensor {
+export function customJvp<A extends readonly unknown[], O>(f: (...args: A) => O, rule: CustomJvpRule<A, O>): (...args: A) => O {
   checkFunction("customJvp", f);
   if (typeof rule !== "object" || rule === null) throw new ValueError("customJvp", `expected the rule { jvp }, got ${describeValue(rule)}`);
   checkFunction("customJvp", rule.jvp);
   return (...args) => {
     const flat = flattenArgs("customJvp", args);
-    if (!differentiated(flat.leaves)) return checkReturned("customJvp", f(...args));
+    if (!differentiated(flat.leaves)) return checkedOutput("customJvp", f(...args));
     const tree = (leaves: readonly Tensor[]): A => unflattenArgs(flat, leaves) as unknown as A;
-    const tangentOut = (primals: readonly Tensor[], tangents: readonly Tensor[]): Tensor =>
-      checkReturned("customJvp", rule.jvp(tree(primals), tree(tangents) as unknown as TensorTree<A>));
-    return applyFunctionOp(
+    let def: TreeDef | null = null;
+    const tangentsOut = (primals: readonly Tensor[], tangents: readonly Tensor[], outs: readonly Tensor[]): Tensor[] =>
+      matchOutputs("customJvp", "jvp's tangent", outs, def!, rule.jvp(tree(primals), tree(tangents) as unknown as TensorTree<A>));
+    return applyTreeFunctionOp(
       {
         name: "customJvp",
-        run: (xs) => f(...tree(xs)),
-        jvp: (primals, tangents) => tangentOut(primals, tangents.map((t, i) => t ?? zerosLike(primals[i]!))),
-        vjp: (ct, primals) => transpose((...ts) => [tangentOut(primals, ts)], primals, [ct]),
+        run: (xs) => {
+          const out = f(...tree(xs));
+          def = flattenOutput("customJvp", out)[1];
+          return out;
+        },
+        jvp: (primals, tangents, outs) => tangentsOut(primals, tangents.map((t, i) => t ?? zerosLike(primals[i]!)), outs),
+        vjp: (cts, primals, outs) => transpose((...ts) => tangentsOut(primals, ts, outs), primals, cts),
       },
       flat.leaves,
-    );
+    ) as O;
   };
 }

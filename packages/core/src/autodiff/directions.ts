@@ -1,10 +1,10 @@
 import { ValueError } from "../errors.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { zeros } from "../creation.js";
-import { concat } from "../ops/concat.js";
 import { reshape } from "../ops/reshape.js";
 import { checkFunction, checkReturned, tensorArgument } from "./arguments.js";
-import { jvpBatch } from "./batchedJvp.js";
+import { jvp } from "./jvp.js";
+import { vmap } from "./vmap.js";
 import type { TensorFunction } from "./transforms.js";
 
 /**
@@ -58,28 +58,36 @@ function basisRows(xs: readonly Tensor[], dirs: readonly number[]): Tensor[] {
   });
 }
 
-/** f's value and the Jacobian's columns `dirs`, as `[dirs.length, ...out.shape]`, by one batched JVP. */
+/**
+ * f's value and the Jacobian's columns `dirs`, as `[dirs.length, ...out.shape]`: `vmap` over the input
+ * directions of one `jvp`, so the tangents travel as one batch through the ops' batching rules while the
+ * primal computation runs once (its value does not depend on the direction: `outAxes` null).
+ */
 export function pushColumns(op: string, p: Problem, dirs: readonly number[]): [Tensor, Tensor] {
-  return jvpBatch(op, p.g, p.xs, basisRows(p.xs, dirs), dirs.length);
+  if (dirs.length === 0) {
+    const value = checkReturned(op, p.g(...p.xs));
+    return [value, zeros([0, ...value.shape], { dtype: value.dtype })];
+  }
+  const columns = vmap((...ts: Tensor[]) => jvp(p.g, p.xs, ts), { outAxes: [null, 0] });
+  return columns(...basisRows(p.xs, dirs));
 }
 
-/** One one-hot cotangent of `out`'s shape. */
-function unit(out: Tensor, i: number): Tensor {
-  const e = zeros(out.shape, { dtype: out.dtype });
-  e.data[i] = 1;
+/** Rows `rows` of the identity over `out`'s elements, as one batch of cotangents `[rows.length, ...out.shape]`. */
+function unitRows(out: Tensor, rows: readonly number[]): Tensor {
+  const e = zeros([rows.length, ...out.shape], { dtype: out.dtype });
+  rows.forEach((i, k) => (e.data[k * out.size + i] = 1));
   return e;
 }
 
 /**
- * The Jacobian's rows `rows` (flat output indices), one pullback each, as one `[rows.length, x.size]`
- * matrix per chosen argument. Reverse mode keeps this loop rather than batching cotangents (see
- * batching.ts); its cost is the same, one backward pass per row.
+ * The Jacobian's rows `rows` (flat output indices) as one `[rows.length, x.size]` matrix per chosen
+ * argument: `vmap` over the cotangents of one pullback, as `pushColumns` is over the tangents of one
+ * jvp, so the backward pass runs once, its VJP rules batched, with the same FLOPs as one pass per row.
  */
 export function pullRows(out: Tensor, pullback: (ct: Tensor) => Tensor[], xs: readonly Tensor[], rows: readonly number[]): Tensor[] {
-  const cts = rows.map((i) => pullback(unit(out, i)));
-  return xs.map((x, a) =>
-    cts.length === 0 ? zeros([0, x.size], { dtype: x.dtype }) : concat(cts.map((c) => reshape(c[a]!, [1, x.size])), 0),
-  );
+  if (rows.length === 0) return xs.map((x) => zeros([0, x.size], { dtype: x.dtype }));
+  const cts = vmap((ct: Tensor) => pullback(ct))(unitRows(out, rows));
+  return xs.map((x, a) => reshape(cts[a]!, [rows.length, x.size]));
 }
 
 /** `[0, 1, ..., n - 1]`. */

@@ -76,3 +76,9 @@ export function flattenOutput(op: string, out: unknown): [Tensor[], TreeDef] {
     def,
   ];
 }
+
+/** A function's output returned as it is, once checked to be a Tensor or a pytree of Tensors. */
+export function checkedOutput<O>(op: string, out: O): O {
+  flattenOutput(op, out);
+  return out;
+}

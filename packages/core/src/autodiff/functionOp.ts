@@ -31,7 +31,7 @@ export function concrete(t: Tensor): Tensor {
  * and shared by the shape rule, the kernel and every forward-mode level that `apply` unpacks.
  */
 export function applyFunctionOp(spec: FunctionOpSpec, inputs: readonly Tensor[]): Tensor {
-  // Kept for the concrete inputs it was computed from: under vmap the op may run once per example.
+  // Kept for the concrete inputs it was computed from (the shape rule, the kernel and vmap's batching all ask).
   let cache: { inputs: Tensor[]; value: Tensor } | null = null;
   const evaluate = (xs: readonly Tensor[]): Tensor => {
     const inputs = xs.map(concrete);
@@ -49,6 +49,12 @@ export function applyFunctionOp(spec: FunctionOpSpec, inputs: readonly Tensor[])
     shape: (xs) => evaluate(xs).shape,
     dtype: (xs) => evaluate(xs).dtype,
     forward: (xs) => evaluate(xs).data.slice(), // a copy: f may return its input, whose values an optimizer may update in place
+    // Under vmap, f is tensor code: run once on the batched inputs, it computes every example at once.
+    batching: ({ inputs, values }) => {
+      const out = evaluate(inputs);
+      const level = inputs[values.findIndex((v) => v !== null)]!.batch!.level;
+      return out.batch?.level === level ? out.batch.value : out; // an output no example changes is broadcast over the batch
+    },
     jvp: (primals, tangents, out) => spec.jvp(primals, tangents, out),
     vjp: (ct, primals, out, _params, needed) => spec.vjp(ct, primals, out, needed),
     cost: () => 0,

@@ -9,8 +9,17 @@ import { checkFunction, checkReturned } from "./arguments.js";
 import { problem, pullRows, pushColumns, range, type Problem } from "./directions.js";
 import { jvp } from "./jvp.js";
 import { grad, vjp, type ArgnumsOption, type ArgnumsSpec, type GradResult, type TensorFunction, type TreeGrad } from "./transforms.js";
-import { flattenArgs, leafRange, unflattenArgs } from "./flatArgs.js";
-import { flattenWithPaths, leavesMatching, treeUnflatten, type TensorTree, type Tree, type TreeWith } from "./tree.js";
+import { flattenArgs, flattenOutput, leafRange, unflattenArgs } from "./flatArgs.js";
+import { checkOneDType, pack, unpack } from "./packing.js";
+import type { Shape } from "../shape.js";
+import { flattenWithPaths, leavesMatching, treeUnflatten, type TensorTree, type Tree, type TreeDef, type TreeWith } from "./tree.js";
+
+/**
+ * The type of a Jacobian of f: for an output that is one Tensor, the gradient-shaped tree G (one
+ * Jacobian per leaf of the chosen arguments); for a pytree output, that output's structure with a G at
+ * each leaf, as JAX nests them (output first, then the arguments).
+ */
+export type JacobianTree<O, G> = TreeWith<O, G>;
 
 /** Options of `jacrev` and `jacfwd`. */
 export interface JacobianOptions<A extends number | readonly number[] = number> extends ArgnumsOption<A> {
@@ -36,25 +45,44 @@ function overTrees(op: string, f: (...args: never[]) => unknown, args: readonly 
   }
   const leafArgnums = chosen.flatMap((i) => leafRange(flat, i));
   const call = f as (...args: unknown[]) => unknown;
-  const g: TensorFunction = (...leaves) => checkReturned(op, call(...unflattenArgs(flat, leaves)));
+  // A pytree output is seen as its leaves laid end to end; the Jacobian's rows are cut back apart below.
+  const output: { def: TreeDef; shapes: Shape[] } = { def: { kind: "leaf" }, shapes: [] };
+  const g: TensorFunction = (...leaves) => {
+    const [outs, def] = flattenOutput(op, call(...unflattenArgs(flat, leaves)));
+    if (outs.length === 0) throw new ValueError(op, `the function must return a Tensor or a pytree with at least one Tensor`);
+    Object.assign(output, { def, shapes: outs.map((t) => t.shape) });
+    if (def.kind === "leaf") return outs[0]!;
+    checkOneDType(op, outs, def);
+    return pack(outs);
+  };
+  const xs = leafArgnums.map((i) => flat.leaves[i]!);
   const jacobians = leafArgnums.length === 0 ? [] : compute(problem(op, g, flat.leaves, leafArgnums));
-  let next = 0;
-  const trees = chosen.map((i) => treeUnflatten(flat.defs[i]!, leafRange(flat, i).map(() => jacobians[next++]!)));
-  return typeof argnums === "number" ? trees[0] : trees;
+  // For each output leaf, one tree per chosen argument (as grad gives for that argument's leaves).
+  const perOutput = (rows: (j: number) => Tensor): unknown => {
+    let next = 0;
+    const trees = chosen.map((i) => treeUnflatten(flat.defs[i]!, leafRange(flat, i).map(() => rows(next++))));
+    return typeof argnums === "number" ? trees[0] : trees;
+  };
+  if (output.def.kind === "leaf" || jacobians.length === 0) return perOutput((j) => jacobians[j]!);
+  const split = jacobians.map((jac, j) => unpack(jac, output.shapes, xs[j]!.shape));
+  return treeUnflatten(output.def, output.shapes.map((_, k) => perOutput((j) => split[j]![k]!)));
 }
 
 /**
- * The Jacobian by reverse mode: one pullback (one backward pass over the recorded tape) per output
- * element. For each chosen argument x the result has shape `[...out.shape, ...x.shape]`; `argnums` as a
- * list gives a list. Cheaper than `jacfwd` when f has fewer outputs than inputs (a wide Jacobian).
+ * The Jacobian by reverse mode: one pullback per output element, pushed through the recorded tape as one
+ * batch (`vmap` over the unit cotangents). For each chosen argument x the result has shape `[...out.shape, ...x.shape]`; `argnums` as a
+ * list gives a list. Arguments and the output may be pytrees: the result is then the output's structure
+ * with, at each leaf, the Jacobians in the arguments' structure. Cheaper than `jacfwd` when f has fewer
+ * outputs than inputs (a wide Jacobian).
  * @example
  * ```ts
  * jacrev((x) => x.mul(x))(tensor([1, 2])).toArray(); // [[2, 0], [0, 4]]
  * jacrev((x, y) => x.mul(y), { argnums: [0, 1] })(tensor([1, 2]), tensor([3, 4])); // [J_x, J_y]
+ * jacrev((p: { w: Tensor }) => ({ y: p.w.mul(2), s: p.w.sum() }))({ w: tensor([1, 2]) }).s.w.toArray(); // [1, 1]
  * ```
  */
 export function jacrev<A extends ArgnumsSpec = 0>(f: TensorFunction, options?: JacobianOptions<A>): (...args: TensorLike[]) => GradResult<A>;
-export function jacrev<F extends (...args: never[]) => Tensor, const A extends ArgnumsSpec = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => TreeGrad<Parameters<F>, A>;
+export function jacrev<F extends (...args: never[]) => unknown, const A extends ArgnumsSpec = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => JacobianTree<ReturnType<F>, TreeGrad<Parameters<F>, A>>;
 export function jacrev(f: (...args: never[]) => unknown, options: JacobianOptions<ArgnumsSpec> = {}): (...args: never[]) => unknown {
   return (...args: unknown[]) =>
     overTrees("jacrev", f, args, options.argnums ?? 0, (p) => {
@@ -68,7 +96,8 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
  * The Jacobian by forward mode: the whole identity (one tangent row per input element, across all
  * chosen arguments) is pushed through f's JVP rules in one batched pass, which is literally the product
  * of f's Jacobians taken from the input side. For each chosen argument x the result has shape
- * `[...out.shape, ...x.shape]`; `argnums` as a list gives a list. Cheaper than `jacrev` when f has fewer
+ * `[...out.shape, ...x.shape]`; `argnums` as a list gives a list; pytrees as in `jacrev`. It is `vmap`
+ * over the input directions of one `jvp`. Cheaper than `jacrev` when f has fewer
  * inputs than outputs (a tall Jacobian). `chunkSize` bounds the directions per pass.
  * @example
  * ```ts
@@ -77,7 +106,7 @@ export function jacrev(f: (...args: never[]) => unknown, options: JacobianOption
  * ```
  */
 export function jacfwd<A extends ArgnumsSpec = 0>(f: TensorFunction, options?: JacobianOptions<A>): (...args: TensorLike[]) => GradResult<A>;
-export function jacfwd<F extends (...args: never[]) => Tensor, const A extends ArgnumsSpec = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => TreeGrad<Parameters<F>, A>;
+export function jacfwd<F extends (...args: never[]) => unknown, const A extends ArgnumsSpec = 0>(f: F, options?: JacobianOptions<A>): (...args: Parameters<F>) => JacobianTree<ReturnType<F>, TreeGrad<Parameters<F>, A>>;
 export function jacfwd(f: (...args: never[]) => unknown, options: JacobianOptions<ArgnumsSpec> = {}): (...args: never[]) => unknown {
   const chunkSize = options.chunkSize;
   if (chunkSize !== undefined && (!Number.isInteger(chunkSize) || chunkSize < 1)) {

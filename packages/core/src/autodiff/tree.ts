@@ -61,6 +61,14 @@ export function childPath(path: string, key: string | number): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+/** The path of each leaf of a structure, in leaf order, from `root` (`output.w`, `output[1]`). */
+export function leafPaths(def: TreeDef, root: string): string[] {
+  if (def.kind === "leaf") return [root];
+  if (def.kind === "array") return def.children.flatMap((c, i) => leafPaths(c, childPath(root, i)));
+  if (def.kind === "object") return def.children.flatMap((c, i) => leafPaths(c, childPath(root, def.keys[i]!)));
+  return [];
+}
+
 /** Object keys in sorted order, as JAX orders a dict's: `{ a, b }` and `{ b, a }` are one structure. */
 function sortedKeys(value: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(value).sort();

@@ -5,7 +5,7 @@ import { transpose } from "../ops/transpose.js";
 import { checkFunction } from "./arguments.js";
 import { flattenArgs, flattenOutput, unflattenArgs } from "./flatArgs.js";
 import { closeLevel, openLevel } from "./mode.js";
-import { childPath, treeUnflatten, type TensorTree, type TreeDef } from "./tree.js";
+import { childPath, leafPaths, treeUnflatten, type TensorTree, type TreeDef } from "./tree.js";
 
 /** Which axis of an argument is mapped: a number, null (not mapped), or a tree of them per leaf. */
 export type AxisSpec = number | null | undefined | readonly AxisSpec[] | { readonly [key: string]: AxisSpec };
@@ -19,7 +19,11 @@ export interface VmapOptions {
    * rest. Default 0.
    */
   inAxes?: AxisSpec;
-  /** Where the batch axis goes in each output leaf: a number, or a tree of them like the output. Default 0. */
+  /**
+   * Where the batch axis goes in each output leaf: a number, null for a leaf that does not depend on the
+   * mapped axis (returned once, without a batch axis, as JAX's `out_axes=None`; an error if it does
+   * depend on it), or a tree of them like the output. Default 0.
+   */
   outAxes?: AxisSpec;
 }
 
@@ -110,17 +114,21 @@ export function vmap(f: (...args: never[]) => unknown, options: VmapOptions = {}
       });
       const [outs, def] = flattenOutput("vmap", (f as unknown as (...args: unknown[]) => unknown)(...unflattenArgs(flat, leaves)));
       const outAxesPerLeaf = axesOf(outAxes, def, "output", "outAxes");
+      const outPaths = leafPaths(def, "output");
       return treeUnflatten(
         def,
         outs.map((out, k) => {
-          const value = out.batch?.level === level ? out.batch.value : broadcastTo(out, [size, ...out.shape]);
+          const batched = out.batch?.level === level;
           const to = outAxesPerLeaf[k];
           if (to === null || to === undefined) {
-            throw new ValueError("vmap", `outAxes is null for output leaf ${k}: every output of vmap has a batch axis; give its position`);
+            // JAX's out_axes=None: the leaf is returned as one value, which it can be only when no example changes it.
+            if (batched) throw new ValueError("vmap", `outAxes is null for ${outPaths[k]}, but it depends on the mapped axis (it differs between examples): give the batch axis a position`);
+            return out;
           }
+          const value = batched ? out.batch!.value : broadcastTo(out, [size, ...out.shape]);
           const rank = value.shape.length;
           if (!Number.isInteger(to) || to < -rank || to >= rank) {
-            throw new ValueError("vmap", `outAxes puts the batch axis at ${to}, but output leaf ${k} has shape ${formatShape(value.shape)} with the batch axis`);
+            throw new ValueError("vmap", `outAxes puts the batch axis of ${outPaths[k]} at ${to}, but with the batch axis it has shape ${formatShape(value.shape)}`);
           }
           return moveAxis(value, 0, to < 0 ? to + rank : to);
         }),

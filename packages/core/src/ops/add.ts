@@ -7,7 +7,6 @@ export const addOp: OpRule = {
   name: "add",
   takesInt32: true,
   ...elementwiseBinary("add", (x, y) => x + y),
-  jvpBroadcasts: true,
   jvp: (_, [dx, dy]) => sumPresent(dx, dy), // d(x + y) = dx + dy
   vjp: (ct) => [ct, ct], // the engine un-broadcasts each to its input's shape
   test: { cases: broadcastCases },

@@ -1,4 +1,5 @@
 import { apply } from "../autodiff/apply.js";
+import { argReduceBatching } from "../autodiff/batchRules.js";
 import { ShapeError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { normalizeAxis, reducedShape, sizeOf } from "../shape.js";
@@ -20,6 +21,7 @@ function argReduction(name: "argmax" | "argmin"): OpRule<ArgReduceParams> {
   return {
     name,
     constant: true,
+    batching: (b) => argReduceBatching(argmaxOrArgmin[name], b),
     takesInt32: true,
     dtype: () => "int32",
     shape: ([x], p) => {
@@ -42,6 +44,7 @@ function argCases(g: CaseGen): { shapes: number[][]; params: ArgReduceParams } {
 
 export const argmaxOp = argReduction("argmax");
 export const argminOp = argReduction("argmin");
+const argmaxOrArgmin = { argmax: argmaxOp, argmin: argminOp };
 
 /**
  * Int32 positions of the largest element along `axis`, or in the flattened tensor when `axis` is left

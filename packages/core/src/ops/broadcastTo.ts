@@ -8,7 +8,6 @@ import type { OpRule } from "./rule.js";
 
 export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
   name: "broadcastTo",
-  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     const target = checkShape("broadcastTo", p.shape);
@@ -20,7 +19,7 @@ export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
   },
   forward: ([x], _, outShape, dtype) => kernels.broadcast(x!.data, x!.shape, outShape, dtype),
   jvp: (_, [dx], out) => broadcastTo(dx!, out.shape),
-  batchedJvp: (_, [dx], out) => broadcastTo(alignBatch(dx!, out.shape.length), [dx!.shape[0]!, ...out.shape]),
+  batching: ({ values: [x], size, outShape }) => broadcastTo(alignBatch(x!, outShape.length), [size, ...outShape]),
   vjp: (ct) => [ct], // the engine sums the cotangent back over the broadcast dims
   cost: () => 0,
   test: {

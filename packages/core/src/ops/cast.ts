@@ -14,7 +14,6 @@ export const castOp: OpRule<{ dtype: DType }> = {
   },
   dtype: (_, p) => p.dtype,
   forward: ([x], p) => kernels.cast(x!.data, p.dtype),
-  jvpBroadcasts: true,
   jvp: (_, [dx], __, p) => cast(dx!, p.dtype),
   vjp: (ct, [x]) => [cast(ct, x!.dtype)], // the gradient returns in the input's own dtype
   cost: () => 0,

@@ -13,7 +13,6 @@ export interface Col2imParams extends Window {
 
 export const col2imOp: OpRule<Col2imParams> = {
   name: "col2im",
-  batching: "multilinear",
   shape: ([cols], p) => {
     const s = cols!.shape;
     const [ho, wo] = windowOutput("col2im", p, p.size, [s]);
@@ -25,7 +24,7 @@ export const col2imOp: OpRule<Col2imParams> = {
   },
   forward: ([cols], p, outShape, dtype) => kernels.fold(cols!.data, cols!.shape, p, outShape, dtype),
   jvp: (_, [dcols], __, p) => col2im(dcols!, p, p.size),
-  batchedJvp: (_, [dcols], __, p) => col2im(dcols!, p, p.size), // the leading axes are any
+  batching: ({ values: [cols], params }) => col2im(cols!, params, params.size), // the leading axes are any, a batch included
   vjp: (ct, _, __, p) => [im2col(ct, p, 0)], // im2col and col2im are each other's transpose
   cost: ([cols]) => cols!.reduce((a, b) => a * b, 1), // one add per column element
   test: {

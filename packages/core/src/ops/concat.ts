@@ -1,9 +1,10 @@
 import { apply } from "../autodiff/apply.js";
+import { batchedAxis, batchOf } from "../autodiff/batching.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { zeros, zerosLike } from "../creation.js";
+import { zerosLike } from "../creation.js";
 import { tensorList } from "./args.js";
 import type { OpRule } from "./rule.js";
 import { slice } from "./slice.js";
@@ -31,11 +32,7 @@ export const concatOp: OpRule<{ axis: number }> = {
   forward: (xs, p, outShape, dtype) =>
     kernels.concat(xs.map((x) => x.data), xs.map((x) => x.shape), normalizeAxis("concat", p.axis, outShape.length, outShape), outShape, dtype),
   jvp: (xs, dxs, out, p) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
-  batchedJvp: (xs, dxs, out, p) => {
-    const batch = dxs.find((dx) => dx !== null)!.shape[0]!;
-    const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape) + 1;
-    return concat(xs.map((x, i) => dxs[i] ?? zeros([batch, ...x.shape], { dtype: x.dtype })), axis);
-  },
+  batching: (b) => concat(b.inputs.map((_, i) => batchOf(b, i)), batchedAxis(b.params.axis, b.outShape.length)),
   vjp: (ct, xs, out, p) => {
     const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape);
     const at = offsets(xs, axis);

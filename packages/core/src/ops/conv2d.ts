@@ -1,17 +1,16 @@
 import { apply } from "../autodiff/apply.js";
+import { conv2dBatching } from "../autodiff/batchRules.js";
 import { describeValue, ShapeError, ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { add } from "./add.js";
 import { argShape } from "./args.js";
 import { col2im } from "./col2im.js";
-import { concat } from "./concat.js";
 import { sumPresent } from "./define.js";
 import { im2col } from "./im2col.js";
 import { matmul } from "./matmul.js";
 import { reshape } from "./reshape.js";
 import type { OpRule } from "./rule.js";
-import { slice } from "./slice.js";
 import { sum } from "./sum.js";
 import { fittingSize, pair, randomWindow, resolvePadding, windowOutput, type Window } from "./windows.js";
 
@@ -41,18 +40,9 @@ function columns(x: Tensor, p: Conv2dParams, outHW: readonly number[]): Tensor {
 /** The weight `[O, C/groups, kh, kw]` as `[groups, O/groups, C/groups·kh·kw]`. */
 const weightMatrix = (w: Tensor, groups: number): Tensor => reshape(w, [groups, w.shape[0]! / groups, w.shape[1]! * w.shape[2]! * w.shape[3]!]);
 
-/** A batch of tangents `[B, ...]` pushed through `f` one direction at a time and stacked back. */
-function perDirection(batch: number, f: (b: number) => Tensor): Tensor {
-  const rows = Array.from({ length: batch }, (_, b) => f(b));
-  return concat(rows.map((r) => reshape(r, [1, ...r.shape])), 0);
-}
-
-/** Row b of a batch of tangents. */
-const row = (t: Tensor, b: number): Tensor => reshape(slice(t, t.shape.map((_, i) => (i === 0 ? b : 0)), [1, ...t.shape.slice(1)]), t.shape.slice(1));
-
 export const conv2dOp: OpRule<Conv2dParams> = {
   name: "conv2d",
-  batching: "multilinear",
+  batching: (b) => conv2dBatching(b),
   shape: ([x, w], p) => {
     const [xs, ws] = [x!.shape, w!.shape];
     if (xs.length !== 4 || ws.length !== 4) throw new ShapeError("conv2d", `input must be [N, C, H, W] and weight [O, C/groups, kh, kw]`, [xs, ws]);
@@ -67,14 +57,6 @@ export const conv2dOp: OpRule<Conv2dParams> = {
     kernels.conv2d(x!.data, x!.shape, w!.data, w!.shape, outShape, { ...p, kernel: [w!.shape[2]!, w!.shape[3]!] }, p.groups, dtype),
   // Bilinear in (x, w): d(x ⋆ w) = dx ⋆ w + x ⋆ dw.
   jvp: ([x, w], [dx, dw], _, p) => sumPresent(dx && convolve(dx, w!, p), dw && convolve(x!, dw, p)),
-  // A batch of input tangents folds into the batch axis; weight tangents go one direction at a time
-  // (folding them into the output channels would regroup them wrongly when groups > 1).
-  batchedJvp: ([x, w], [dx, dw], out, p) => {
-    const batch = (dx ?? dw)!.shape[0]!;
-    const fromX = dx && reshape(convolve(reshape(dx, [batch * x!.shape[0]!, ...x!.shape.slice(1)]), w!, p), [batch, ...out.shape]);
-    const fromW = dw && perDirection(batch, (b) => convolve(x!, row(dw, b), p));
-    return sumPresent(fromX, fromW);
-  },
   // With the input as columns X [N, g, Cg·k, L] and the weight as W [g, Og, Cg·k], the output is W·X; so
   // the weight's cotangent is Σₙ C̄·Xᵀ and the columns' is Wᵀ·C̄, added back into the image by col2im.
   vjp: (ct, [x, w], out, p, needed) => {

@@ -37,7 +37,6 @@ export function unary(spec: {
     batching: "broadcasts",
     shape: ([x]) => x!.shape,
     forward: ([x], _, __, dtype) => kernels.map(spec.name, x!.data, dtype, spec.f),
-    jvpBroadcasts: true,
     jvp: ([x], [dx], out) => spec.df(x!, out).mul(dx!),
     vjp: (ct, [x], out) => [ct.mul(spec.df(x!, out))],
     cost: (_, out) => sizeOf(out),
@@ -73,7 +72,6 @@ export function binary(spec: {
   return {
     name: spec.name,
     ...elementwiseBinary(spec.name, spec.f),
-    jvpBroadcasts: true,
     jvp: ([x, y], [dx, dy], out) => sumPresent(dx && spec.dfdx(x!, y!, out).mul(dx), dy && spec.dfdy(x!, y!, out).mul(dy)),
     vjp: (ct, [x, y], out, _, needed) => [needed[0] ? ct.mul(spec.dfdx(x!, y!, out)) : null, needed[1] ? ct.mul(spec.dfdy(x!, y!, out)) : null],
     test: {

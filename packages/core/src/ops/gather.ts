@@ -1,12 +1,11 @@
 import { apply } from "../autodiff/apply.js";
+import { batchedAxis, batchOf } from "../autodiff/batching.js";
 import { zeros } from "../creation.js";
 import { ShapeError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { normalizeAxis, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { checkIndices } from "./args.js";
-import { broadcastTo } from "./broadcastTo.js";
-import { reshape } from "./reshape.js";
 import type { CaseGen, OpRule } from "./rule.js";
 import { scatterAdd } from "./scatterAdd.js";
 
@@ -15,14 +14,8 @@ export interface IndexAxisParams {
   readonly axis: number;
 }
 
-/** The index lined up with a batch of tangents `[B, ...]` (jacfwd): the same index for every direction. */
-export function batchedIndex(index: Tensor, batch: number): Tensor {
-  return broadcastTo(reshape(index, [1, ...index.shape]), [batch, ...index.shape]);
-}
-
 export const gatherOp: OpRule<IndexAxisParams> = {
   name: "gather",
-  batching: "multilinear",
   takesInt32: true,
   indexInputs: [1],
   shape: ([x, index], p) => {
@@ -38,7 +31,7 @@ export const gatherOp: OpRule<IndexAxisParams> = {
     kernels.gather(x!.data, x!.shape, normalizeAxis("gather", p.axis, x!.shape.length, x!.shape), index!.data as Int32Array, index!.shape, dtype),
   // Linear in x: the tangent is gathered as the values are; the cotangent is added back where each came from.
   jvp: ([, index], [dx], _, p) => gather(dx!, p.axis, index!),
-  batchedJvp: ([x, index], [dx], _, p) => gather(dx!, normalizeAxis("gather", p.axis, x!.shape.length, x!.shape) + 1, batchedIndex(index!, dx!.shape[0]!)),
+  batching: (b) => gather(batchOf(b, 0), batchedAxis(b.params.axis, b.inputs[0]!.shape.length), batchOf(b, 1)),
   vjp: (ct, [x, index], _, p) => [scatterAdd(zeros(x!.shape, { dtype: ct.dtype }), p.axis, index!, ct), null],
   cost: () => 0,
   test: { cases: indexCases, fixed: () => [1], values: indexValues },

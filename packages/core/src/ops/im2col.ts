@@ -13,7 +13,6 @@ export interface Im2colParams extends Window {
 
 export const im2colOp: OpRule<Im2colParams> = {
   name: "im2col",
-  batching: "multilinear",
   shape: ([x], p) => {
     const s = x!.shape;
     if (s.length < 2) throw new ShapeError("im2col", `needs an input of rank >= 2 ([..., height, width])`, [s]);
@@ -23,7 +22,7 @@ export const im2colOp: OpRule<Im2colParams> = {
   forward: ([x], p, outShape, dtype) => kernels.unfold(x!.data, x!.shape, p, outShape, p.padValue, dtype),
   // Linear in x; the padding is a constant, so its tangent is 0 whatever value it reads.
   jvp: (_, [dx], __, p) => im2col(dx!, p, 0),
-  batchedJvp: (_, [dx], __, p) => im2col(dx!, p, 0), // the leading axes are any, a batch of tangents included
+  batching: ({ values: [x], params }) => im2col(x!, params, params.padValue), // the leading axes are any, a batch included
   vjp: (ct, [x], _, p) => [col2im(ct, p, [x!.shape[x!.shape.length - 2]!, x!.shape[x!.shape.length - 1]!])],
   cost: () => 0,
   test: {

@@ -61,7 +61,6 @@ export const matmulOp: OpRule<MatmulParams> = {
     return kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, p.transposeA, p.transposeB);
   },
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
-  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy], _, p) => sumPresent(dx && matmul(dx, y!, p), dy && matmul(x!, dy, p)),
   // With C̄ the cotangent: d op(A) = C̄·op(B)ᵀ and d op(B) = op(A)ᵀ·C̄, each written as one flagged product
   // of the stored operands. Batch dims that were broadcast are summed back by the engine.

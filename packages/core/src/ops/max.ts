@@ -23,7 +23,7 @@ function argmaxWeights(x: Tensor, out: Tensor, p: ReduceParams): Tensor {
 
 export const maxOp: OpRule<ReduceParams> = {
   name: "max",
-  batching: (x, p) => apply(maxOp, [x], { ...p, axes: batchedAxes(p.axes, x.shape.length - 1) }),
+  batching: ({ values: [x], inputs, params }) => apply(maxOp, [x!], { ...params, axes: batchedAxes(params.axes, inputs[0]!.shape.length) }),
   takesInt32: true,
   shape: ([x], p) => {
     const axes = normalizeAxes("max", p.axes, x!.shape);
@@ -33,7 +33,6 @@ export const maxOp: OpRule<ReduceParams> = {
   forward: ([x], p, _, dtype) =>
     kernels.reduce("max", x!.data, x!.shape, normalizeAxes("max", p.axes, x!.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
   jvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), p.axes, p),
-  batchedJvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), batchedAxes(p.axes, x!.shape.length), p),
   vjp: (ct, [x], out, p) => [mul(reshape(ct, keptShape("max", x!.shape, p)), argmaxWeights(x!, out, p))],
   cost: ([x]) => sizeOf(x!),
   test: {

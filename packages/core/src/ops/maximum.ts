@@ -14,7 +14,6 @@ export const maximumOp: OpRule = {
   name: "maximum",
   takesInt32: true,
   ...elementwiseBinary("maximum", (x, y) => (x >= y || Number.isNaN(x) ? x : y)),
-  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy]) => {
     const share = shareOfX(x!, y!);
     return sumPresent(dx && mul(dx, share), dy && mul(dy, add(neg(share), 1)));

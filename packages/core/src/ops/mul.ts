@@ -13,7 +13,6 @@ export const mulOp: OpRule = {
   takesInt32: true,
   ...product,
   forward: (inputs, params, outShape, dtype) => (dtype === "int32" ? intProduct : product).forward(inputs, params, outShape, dtype),
-  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy]) => sumPresent(dx && mul(dx, y!), dy && mul(x!, dy)), // d(xy) = dx·y + x·dy
   vjp: (ct, [x, y], _, __, needed) => [needed[0] ? mul(ct, y!) : null, needed[1] ? mul(ct, x!) : null],
   test: { cases: broadcastCases },

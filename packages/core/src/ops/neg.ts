@@ -10,7 +10,6 @@ export const negOp: OpRule = {
   takesInt32: true,
   shape: ([x]) => x!.shape,
   forward: ([x], _, __, dtype) => kernels.map("neg", x!.data, dtype, (v) => -v),
-  jvpBroadcasts: true,
   jvp: (_, [dx]) => neg(dx!), // linear: the tangent goes through the op itself
   vjp: (ct) => [neg(ct)],
   cost: (_, out) => sizeOf(out),

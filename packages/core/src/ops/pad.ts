@@ -13,7 +13,6 @@ export interface PadParams {
 
 export const padOp: OpRule<PadParams> = {
   name: "pad",
-  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     const s = x!.shape;
@@ -23,7 +22,7 @@ export const padOp: OpRule<PadParams> = {
   },
   forward: ([x], p, outShape, dtype) => kernels.pad(x!.data, x!.shape, p.before, outShape, dtype),
   jvp: (_, [dx], __, p) => pad(dx!, p.before, p.after),
-  batchedJvp: (_, [dx], __, p) => pad(dx!, [0, ...p.before], [0, ...p.after]),
+  batching: ({ values: [x], params }) => pad(x!, [0, ...params.before], [0, ...params.after]),
   vjp: (ct, [x], _, p) => [slice(ct, p.before, x!.shape)], // pad and slice are each other's transpose
   cost: () => 0,
   test: {

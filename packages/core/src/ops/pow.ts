@@ -23,7 +23,6 @@ const dExponent = (x: Tensor, out: Tensor): Tensor => {
 export const powOp: OpRule = {
   name: "pow",
   ...elementwiseBinary("pow", (x, y) => x ** y),
-  jvpBroadcasts: true,
   jvp: ([x, y], [dx, dy], out) => sumPresent(dx && mul(dx, dBase(x!, y!)), dy && mul(dy, dExponent(x!, out))),
   vjp: (ct, [x, y], out, _, needed) => [
     needed[0] ? mul(ct, dBase(x!, y!)) : null,

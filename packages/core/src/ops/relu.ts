@@ -22,7 +22,6 @@ export const reluOp: OpRule = {
   batching: "broadcasts",
   shape: ([x]) => x!.shape,
   forward: ([x], _, __, dtype) => kernels.map("relu", x!.data, dtype, reluOf),
-  jvpBroadcasts: true,
   jvp: ([x], [dx]) => reluGrad(dx!, x!),
   vjp: (ct, [x]) => [reluGrad(ct, x!)],
   cost: (_, out) => sizeOf(out),
@@ -37,7 +36,6 @@ export const reluGradOp: OpRule = {
   name: "reluGrad",
   // Broadcasting, like the other binary ops: a batch of tangents (jacfwd) meets one x.
   ...elementwiseBinary("reluGrad", (g, x) => (x > 0 ? g : 0)),
-  jvpBroadcasts: true,
   jvp: ([, x], [dg]) => (dg ? reluGrad(dg, x!) : null),
   vjp: (ct, [, x], _, __, needed) => [needed[0] ? reluGrad(ct, x!) : null, null],
   test: { cases: broadcastCases, kinks: [0] },

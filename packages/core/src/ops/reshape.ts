@@ -22,13 +22,12 @@ function resolveShape(from: Shape, to: readonly number[]): number[] {
 
 export const reshapeOp: OpRule<{ shape: readonly number[] }> = {
   name: "reshape",
-  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => resolveShape(x!.shape, p.shape),
   // Storage is shared: tensors are immutable, so a reshape needs no copy (a view, as in PyTorch).
   forward: ([x]) => x!.data,
   jvp: (_, [dx], out) => reshape(dx!, out.shape),
-  batchedJvp: (_, [dx], out) => reshape(dx!, [dx!.shape[0]!, ...out.shape]),
+  batching: ({ values: [x], size, outShape }) => reshape(x!, [size, ...outShape]),
   vjp: (ct, [x]) => [reshape(ct, x!.shape)],
   cost: () => 0,
   test: {

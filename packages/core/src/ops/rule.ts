@@ -31,32 +31,15 @@ export interface OpRule<P = undefined> {
    */
   vjp?(ct: Tensor, primals: readonly Tensor[], out: Tensor, params: P, needed: readonly boolean[]): readonly (Tensor | null)[];
   /**
-   * Forward mode with a batch of tangents (`jacfwd`), for ops whose `jvp` cannot take a tangent with an
-   * extra leading axis as it is: ops whose params name axes or whole shapes (reshape, transpose,
-   * reductions, slice, pad, concat, broadcastTo). Each present tangent is `[B, ...input shape]`; the
-   * result is `[B, ...output shape]`. Elementwise ops and matmul need none: they set `jvpBroadcasts`.
+   * How `vmap` runs the op on a batch of examples, when it can do better than one call per example (and
+   * so how `jacfwd`, which is `vmap` over the directions of a `jvp`, pushes a batch of tangents through
+   * it). "broadcasts": the op broadcasts its inputs' leading dims (elementwise ops; matmul's batch dims),
+   * so batched inputs lined up with the output's rank (`[B, 1, ..., 1, ...shape]`) give the batched output
+   * in one call. A function: the batched output `[B, ...out shape]` from the batched inputs (see
+   * `BatchArgs`), usually the same op with its axes moved past the batch axis. Without one, vmap calls the
+   * op once per example and stacks the rows: slower, never wrong.
    */
-  batchedJvp?(primals: readonly Tensor[], tangents: readonly (Tensor | null)[], out: Tensor, params: P): Tensor | null;
-  /**
-   * Declares that `jvp` is right on a batch of tangents as it is, once each tangent is lined up with the
-   * output's rank (`[B, 1, ..., 1, ...input shape]`): true of rules written only with broadcasting
-   * elementwise ops and matmul, whose batch dims broadcast. A rule with neither this nor `batchedJvp`
-   * (a user's op that reduces or reshapes its tangent, say) is still right under `jacfwd`: the engine then
-   * runs its `jvp` once per direction, which costs more ops but cannot misread the batch axis.
-   */
-  readonly jvpBroadcasts?: boolean;
-  /**
-   * How `vmap` runs the op on a batch of examples (batch axis first), when it can do better than one call
-   * per example. "broadcasts": the op broadcasts its inputs' leading dims (elementwise ops; matmul's batch
-   * dims), so batched inputs lined up with the output's rank (`[B, 1, ..., 1, ...shape]`) give the
-   * batched output in one call. "multilinear": the op is linear in each input with the others fixed
-   * (reshape, sum, conv2d, ...), so with ONE batched input its batched JVP, given the batch as that
-   * input's tangent, is the batched output. A function: the batched output of a one-input op from its
-   * batch `[B, ...shape]` (max: the same reduction with its axes moved past the batch axis). Otherwise,
-   * and for a multilinear op with several batched inputs, vmap calls the op once per example and stacks
-   * the rows: slower, never wrong.
-   */
-  readonly batching?: "broadcasts" | "multilinear" | ((x: Tensor, params: P) => Tensor);
+  readonly batching?: "broadcasts" | ((b: BatchArgs<P>) => Tensor);
   /**
    * Whether the op takes int32 inputs: true of ops whose forward is exact on integers (arithmetic that
    * stays in the integers, comparisons, selection, reductions, data movement, casts). Without it, `apply`
@@ -71,6 +54,11 @@ export interface OpRule<P = undefined> {
    */
   readonly indexInputs?: readonly number[];
   /**
+   * Positions of inputs (not indices) whose values the shape rule reads, as softmaxCrossEntropy checks its
+   * class labels: under vmap the rule is shown the first example's values rather than a batched input.
+   */
+  readonly readsValues?: readonly number[];
+  /**
    * Piecewise-constant ops (comparisons): the output carries no tangent and is never taped, as in JAX and
    * PyTorch, because its derivative is zero wherever it exists.
    */
@@ -79,6 +67,29 @@ export interface OpRule<P = undefined> {
   cost(inputs: readonly Shape[], out: Shape, params: P): number;
   /** How the generic property suite draws cases for this op. */
   readonly test: OpTestSpec<P>;
+}
+
+/**
+ * What an op's `batching` function receives: one call of the op on a whole vmap batch.
+ * @example
+ * ```ts
+ * // transpose moves its axes past the batch axis, which stays first:
+ * const batching = ({ values: [x], params }: BatchArgs<{ perm: number[] }>) => transpose(x!, [0, ...params.perm.map((a) => a + 1)]);
+ * ```
+ */
+export interface BatchArgs<P> {
+  /**
+   * Each input's values for every example, batch axis first (`[B, ...one example's shape]`), or null
+   * for an input shared by every example (then `inputs[i]` holds it).
+   */
+  readonly values: readonly (Tensor | null)[];
+  /** The inputs as one example sees them: shared inputs as they are; batched ones of one example's shape, unreadable. */
+  readonly inputs: readonly Tensor[];
+  readonly params: P;
+  /** The batch size B. */
+  readonly size: number;
+  /** One example's output shape, by the op's shape rule (which has already checked one example's inputs). */
+  readonly outShape: Shape;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { apply } from "../autodiff/apply.js";
+import { batchedAxis, batchOf } from "../autodiff/batching.js";
 import { zeros } from "../creation.js";
 import { ShapeError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { normalizeAxis, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { checkIndices } from "./args.js";
-import { batchedIndex, gather, indexCases, indexValues, type IndexAxisParams } from "./gather.js";
+import { gather, indexCases, indexValues, type IndexAxisParams } from "./gather.js";
 import { pad } from "./pad.js";
 import type { CaseGen, OpRule } from "./rule.js";
 
@@ -27,11 +28,8 @@ export const scatterAddOp: OpRule<IndexAxisParams> = {
     kernels.scatterAdd(x!.data, x!.shape, normalizeAxis("scatterAdd", p.axis, x!.shape.length, x!.shape), index!.data as Int32Array, index!.shape, src!.data, src!.shape, dtype),
   // Linear in x and src together: the tangent is the scatter-add of the tangents.
   jvp: ([x, index, src], [dx, , dsrc], _, p) => scatterAdd(dx ?? zeros(x!.shape, { dtype: x!.dtype }), p.axis, index!, dsrc ?? zeros(src!.shape, { dtype: src!.dtype })),
-  batchedJvp: ([x, index, src], [dx, , dsrc], _, p) => {
-    const batch = (dx ?? dsrc)!.shape[0]!;
-    const axis = normalizeAxis("scatterAdd", p.axis, x!.shape.length, x!.shape) + 1;
-    return scatterAdd(dx ?? zeros([batch, ...x!.shape], { dtype: x!.dtype }), axis, batchedIndex(index!, batch), dsrc ?? zeros([batch, ...src!.shape], { dtype: src!.dtype }));
-  },
+  // The index runs along one axis and pairs the others element by element, so a leading batch axis is one more of them.
+  batching: (b) => scatterAdd(batchOf(b, 0), batchedAxis(b.params.axis, b.outShape.length), batchOf(b, 1), batchOf(b, 2)),
   // x's cotangent passes through; src's is gathered from where each element was added, and is zero for
   // the elements of src outside the index's shape (they were never added).
   vjp: (ct, [, index, src], _, p, needed) => [

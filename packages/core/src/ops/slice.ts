@@ -14,7 +14,6 @@ export interface SliceParams {
 
 export const sliceOp: OpRule<SliceParams> = {
   name: "slice",
-  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     const s = x!.shape;
@@ -27,7 +26,7 @@ export const sliceOp: OpRule<SliceParams> = {
   },
   forward: ([x], p, outShape, dtype) => kernels.slice(x!.data, x!.shape, p.begin, outShape, dtype),
   jvp: (_, [dx], __, p) => slice(dx!, p.begin, p.size),
-  batchedJvp: (_, [dx], __, p) => slice(dx!, [0, ...p.begin], [dx!.shape[0]!, ...p.size]),
+  batching: ({ values: [x], size, params }) => slice(x!, [0, ...params.begin], [size, ...params.size]),
   vjp: (ct, [x], _, p) => [pad(ct, p.begin, x!.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
   cost: () => 0,
   test: {

@@ -1,4 +1,5 @@
 import { apply } from "../autodiff/apply.js";
+import { softmaxCrossEntropyBatching } from "../autodiff/batchRules.js";
 import { arange } from "../creation.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
@@ -30,6 +31,8 @@ function logitsGradient(logits: Tensor, target: Tensor): Tensor {
 
 export const softmaxCrossEntropyOp: OpRule = {
   name: "softmaxCrossEntropy",
+  batching: (b) => softmaxCrossEntropyBatching(b),
+  readsValues: [1], // the class labels
   shape: ([logits, target]) => {
     const [l, t] = [logits!.shape, target!.shape];
     if (l.length !== 2 || l[0] === 0 || l[1] === 0) throw new ShapeError("softmaxCrossEntropy", `logits must be a non-empty [batch, classes] matrix`, [l, t]);
@@ -48,7 +51,6 @@ export const softmaxCrossEntropyOp: OpRule = {
     kernels.softmaxCrossEntropy(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
   // dL/dlogits = (softmax(logits) - y) / batch: the lecture's ŷ - y, per example, averaged (see logitsGradient).
   // The sums name the last two axes, so a tangent with a leading batch axis (jacfwd) keeps it.
-  jvpBroadcasts: true,
   jvp: ([logits, target], [dl, dt]) => {
     const scale = 1 / logits!.shape[0]!;
     const fromLogits = dl && sum(mul(logitsGradient(logits!, target!), dl), [-2, -1]);

@@ -10,12 +10,11 @@ import type { OpRule } from "./rule.js";
 
 export const sumOp: OpRule<ReduceParams> = {
   name: "sum",
-  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => reductionShape("sum", x!.shape, p),
   forward: ([x], p, _, dtype) => kernels.reduce("sum", x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
   jvp: (_, [dx], __, p) => sum(dx!, p.axes, p), // linear
-  batchedJvp: ([x], [dx], __, p) => sum(dx!, batchedAxes(p.axes, x!.shape.length), p),
+  batching: ({ values: [x], inputs, params }) => sum(x!, batchedAxes(params.axes, inputs[0]!.shape.length), params),
   vjp: (ct, [x], _, p) => [broadcastTo(reshape(ct, keptShape("sum", x!.shape, p)), x!.shape)],
   cost: ([x]) => sizeOf(x!),
   test: { cases: reductionCases },

@@ -19,7 +19,6 @@ function inverse(perm: readonly number[]): number[] {
 
 export const transposeOp: OpRule<{ perm: readonly number[] }> = {
   name: "transpose",
-  batching: "multilinear",
   takesInt32: true,
   shape: ([x], p) => {
     checkPerm(x!.shape, p.perm);
@@ -27,7 +26,7 @@ export const transposeOp: OpRule<{ perm: readonly number[] }> = {
   },
   forward: ([x], p, _, dtype) => kernels.transpose(x!.data, x!.shape, p.perm, dtype),
   jvp: (_, [dx], __, p) => transpose(dx!, p.perm),
-  batchedJvp: (_, [dx], __, p) => transpose(dx!, [0, ...p.perm.map((a) => a + 1)]), // the batch axis stays first
+  batching: ({ values: [x], params }) => transpose(x!, [0, ...params.perm.map((a) => a + 1)]), // the batch axis stays first
   vjp: (ct, _, __, p) => [transpose(ct, inverse(p.perm))],
   cost: () => 0,
   test: {

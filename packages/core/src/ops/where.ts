@@ -11,7 +11,6 @@ export const whereOp: OpRule = {
   shape: ([c, x, y]) => broadcastShapes("where", broadcastShapes("where", c!.shape, x!.shape), y!.shape),
   forward: ([c, x, y], _, outShape, dtype) => kernels.select(c!.data, c!.shape, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
   // The condition is a constant; the tangent picks from the branch that was picked.
-  jvpBroadcasts: true,
   jvp: ([c], [, dx, dy]) => where(c!, dx ?? 0, dy ?? 0),
   vjp: (ct, [c], _, __, needed) => [null, needed[1] ? where(c!, ct, 0) : null, needed[2] ? where(c!, 0, ct) : null],
   cost: (_, out) => sizeOf(out),
