@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { decodeTorchSave, encodeTorchSave, isPyTuple, Rng, Tensor, tensor, type TorchValue } from "@tapegrad/core";
 import { Linear } from "@tapegrad/nn";
 import { Adam, AdamW } from "./adam.js";
@@ -6,6 +7,7 @@ import type { BaseOptions, Optimizer } from "./optimizer.js";
 import { RMSprop } from "./rmsprop.js";
 import { SGD } from "./sgd.js";
 import { loadTorchOptimizerState, torchOptimizerState } from "./torchState.js";
+import { runs } from "../../../test-support/fuzz.js";
 
 /** A small float64 layer and an optimizer over it, after `steps` updates on a fixed batch. */
 function trained<O extends Optimizer<BaseOptions>>(make: (params: Tensor[]) => O, steps: number): { layer: Linear; opt: O; step: () => void } {
@@ -75,5 +77,47 @@ describe("loadTorchOptimizerState: back from torch's layout, exactly", () => {
     original.step();
     copy.step();
     expect(Array.from(copy.layer.weight.data)).toEqual(Array.from(original.layer.weight.data));
+  });
+});
+
+describe("property: any Adam, AdamW or SGD state survives torch's layout and a torch.save file", () => {
+  const options = fc.oneof(
+    fc.record({ kind: fc.constant("Adam" as const), lr: fc.double({ min: 0, max: 1, noNaN: true }), amsgrad: fc.boolean(), weightDecay: fc.constantFrom(0, 0.01) }),
+    fc.record({ kind: fc.constant("AdamW" as const), lr: fc.double({ min: 0, max: 1, noNaN: true }), amsgrad: fc.boolean(), weightDecay: fc.constantFrom(0, 0.01) }),
+    fc.record({ kind: fc.constant("SGD" as const), lr: fc.double({ min: 0, max: 1, noNaN: true }), momentum: fc.constantFrom(0, 0.9), weightDecay: fc.constantFrom(0, 0.01) }),
+  );
+  const shapes = fc.array(fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }), { minLength: 1, maxLength: 3 });
+  const make = (o: { kind: string } & Record<string, unknown>, params: Tensor[]): Optimizer<BaseOptions> => {
+    const { kind, ...rest } = o;
+    return kind === "SGD" ? new SGD(params, rest) : kind === "AdamW" ? new AdamW(params, rest) : new Adam(params, rest);
+  };
+  it("loads back into a fresh optimizer with the same state, which then steps identically", () => {
+    fc.assert(
+      fc.property(options, shapes, fc.constantFrom("float32" as const, "float64" as const), fc.integer({ min: 0, max: 3 }), fc.integer(), (o, dims, dtype, steps, seed) => {
+        const rng = new Rng(seed);
+        const values = (shape: number[]): Tensor => {
+          const draws = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
+          return tensor(dtype === "float64" ? Float64Array.from(draws) : Float32Array.from(draws), { shape, requiresGrad: true });
+        };
+        const params = dims.map(values);
+        const copies = params.map((p) => tensor(p.data.slice(), { shape: p.shape, requiresGrad: true }));
+        const original = make(o, params);
+        const copy = make(o, copies);
+        const grads = Array.from({ length: steps + 1 }, () => params.map((p) => values([...p.shape]).detach()));
+        const stepWith = (opt: Optimizer<BaseOptions>, ps: Tensor[], k: number): void => {
+          ps.forEach((p, i) => (p.grad = grads[k]![i]!));
+          opt.step();
+        };
+        for (let k = 0; k < steps; k++) stepWith(original, params, k);
+        copies.forEach((c, i) => c.data.set(params[i]!.data));
+        loadTorchOptimizerState(copy, viaFile(torchOptimizerState(original)));
+        const buffers = (opt: Optimizer<BaseOptions>) => Object.values(opt.stateDict().state).map((s) => s.buffers);
+        expect(buffers(copy)).toEqual(buffers(original));
+        stepWith(original, params, steps);
+        stepWith(copy, copies, steps);
+        copies.forEach((c, i) => expect(Array.from(c.data)).toEqual(Array.from(params[i]!.data)));
+      }),
+      runs(),
+    );
   });
 });
