@@ -5,9 +5,9 @@
 // shared with a worker thread, an epoch on the digits) are in consumer/checks.cjs.
 // Usage: node scripts/consumer-check.mjs (from anywhere). Exits 1 with the failing step and its output.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const PNPM = ["npx", "-y", "pnpm@12.21.0"]; // the pin of the README and .ci/run
@@ -61,6 +61,34 @@ function targets(manifest) {
   return [...walk(manifest.exports), manifest.main, manifest.types].filter((path) => typeof path === "string");
 }
 
+/** Where a package `name` that the package in `from` depends on is installed (pnpm's layout or npm's). */
+function installedDependency(from, name) {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
+  }
+  throw new StepError(`${name}, a dependency of ${from}, is not installed (run pnpm install)`);
+}
+
+/**
+ * The folders of the third-party runtime dependencies of the published packages (@tapegrad/onnx's
+ * protobuf runtime and ONNX schema), and theirs, as the workspace installed them: packed beside the
+ * packages' tarballs, so that npm installs everything offline.
+ */
+function thirdPartyDependencies() {
+  const found = new Map();
+  const visit = (dir, manifest) => {
+    for (const name of Object.keys(manifest.dependencies ?? {})) {
+      if (name.startsWith("@tapegrad/") || found.has(name)) continue;
+      const at = installedDependency(dir, name);
+      found.set(name, at);
+      visit(at, JSON.parse(readFileSync(join(at, "package.json"), "utf8")));
+    }
+  };
+  for (const { dir, manifest } of published) visit(dir, manifest);
+  return found;
+}
+
 const tmp = mkdtempSync(join(tmpdir(), "tapegrad-consumer-"));
 const [tarballs, app] = [join(tmp, "tarballs"), join(tmp, "app")];
 // spawnSync holds signals until the child ends; then this handler still removes the folder.
@@ -72,15 +100,23 @@ try {
     run(PNPM[0], [...PNPM.slice(1), "-r", ...published.flatMap((p) => ["--filter", p.manifest.name]), "pack", "--pack-destination", tarballs], root);
     const packed = readdirSync(tarballs).filter((f) => f.endsWith(".tgz"));
     if (packed.length !== published.length) throw new StepError(`expected ${published.length} tarballs, got ${packed.join(", ") || "none"}`);
-    return packed.join(", ");
+    const thirdParty = thirdPartyDependencies();
+    for (const [name, dir] of thirdParty) {
+      // npm packs a folder inside node_modules wrongly ("Exit handler never called"): pack a copy.
+      const copy = join(tmp, "dependencies", name);
+      cpSync(dir, copy, { recursive: true, filter: (path) => !path.slice(dir.length).includes("node_modules") });
+      run("npm", ["pack", "--pack-destination", tarballs, "--ignore-scripts", "--offline"], copy);
+    }
+    return `${packed.join(", ")}; their dependencies ${[...thirdParty.keys()].join(", ") || "none"}`;
   });
 
   step("install the tarballs with npm, offline", () => {
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "tapegrad-consumer", private: true }));
     cpSync(join(root, "scripts/consumer"), app, { recursive: true });
-    // --offline: nothing may come from the registry. The packages' runtime dependencies are each other,
-    // so a dependency missing from the tarballs (or a workspace: range left in) fails here.
+    // --offline: nothing may come from the registry. The packages' runtime dependencies are each other and
+    // the third-party ones packed beside them, so a dependency missing from the tarballs (or a workspace:
+    // range left in) fails here.
     const files = readdirSync(tarballs).map((f) => join(tarballs, f));
     run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--no-package-lock", ...files], app);
   });

@@ -69,9 +69,22 @@ function checkTraining(how, { core, nn, optim, datasets }) {
   return `digits test loss ${first.toFixed(2)} → ${last.toFixed(2)}`;
 }
 
+/** A model to ONNX and back (@tapegrad/onnx with its protobuf runtime): the same outputs. */
+function checkOnnx(how, { core, nn, onnx }) {
+  const model = nn.mlp([4, 8, 3], { rng: new core.Rng(0) });
+  const x = core.randn([5, 4], { rng: new core.Rng(1) });
+  const bytes = onnx.exportOnnx(model, [x], { dynamicAxes: { 0: [0] } });
+  const { fn, params } = onnx.importOnnx(bytes);
+  const [ours, theirs] = [model.forward(x).data, fn(params, x)[0].data];
+  const bad = ours.findIndex((v, i) => Math.abs(v - theirs[i]) > 1e-6);
+  if (bad >= 0) fail(how, `@tapegrad/onnx: an exported and imported MLP gives ${theirs[bad]} at ${bad}, the model ${ours[bad]}`);
+  return `ONNX round trip of ${bytes.length} bytes`;
+}
+
 module.exports = async function check(how, packages) {
   checkGradient(how, packages.core);
   const threads = await checkThreadedMatmul(how, packages.core);
   const training = checkTraining(how, packages);
-  console.log(`gradient ok; ${N}×${N} matmul matches a plain loop on ${threads}; ${training}`);
+  const onnx = checkOnnx(how, packages);
+  console.log(`gradient ok; ${N}×${N} matmul matches a plain loop on ${threads}; ${training}; ${onnx}`);
 };

@@ -6,6 +6,7 @@ const packages = {
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
+  onnx: require("@tapegrad/onnx"),
 };
 check("CommonJS require", packages).catch((error) => {
   console.error(error);

@@ -3,7 +3,9 @@
 import core = require("@tapegrad/core");
 import optim = require("@tapegrad/optim");
 import datasets = require("@tapegrad/datasets");
+import onnx = require("@tapegrad/onnx");
 
 const t: core.Tensor = core.tensor([1, 2]);
 const loader = new optim.DataLoader(datasets.moons(), { batchSize: 8 });
-export = { t, loader };
+const bytes: Uint8Array = onnx.exportOnnx((x: core.Tensor) => x.relu(), [t]);
+export = { t, loader, bytes };

@@ -4,6 +4,8 @@ import { grad, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { mlp, type Sequential } from "@tapegrad/nn";
 import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
 import { loadDigits, type Split } from "@tapegrad/datasets";
+import { exportOnnx, importOnnx, type ImportedOnnx } from "@tapegrad/onnx";
+import { writeOnnx } from "@tapegrad/onnx/node";
 
 const g: Tensor = grad((x: Tensor) => x.mul(x).sum())(tensor([1, 2, 3]));
 const model: Sequential = mlp([64, 32, 10]);
@@ -14,4 +16,8 @@ for (const { x, y } of loader satisfies Iterable<Batch<Split>>) {
   softmaxCrossEntropy(model.forward(x), y).backward();
   optimizer.step();
 }
-export { g };
+const bytes: Uint8Array = exportOnnx(model, [tensor([[1, 2]])], { opset: 17, dynamicAxes: { 0: [0] } });
+const imported: ImportedOnnx = importOnnx(bytes);
+const outputs: Tensor[] = imported.fn(imported.params, tensor([[1, 2]]));
+const written: Promise<number> = writeOnnx("model.onnx", model, [tensor([[1, 2]])]);
+export { g, outputs, written };

@@ -4,7 +4,8 @@ import * as core from "@tapegrad/core";
 import * as nn from "@tapegrad/nn";
 import * as optim from "@tapegrad/optim";
 import * as datasets from "@tapegrad/datasets";
+import * as onnx from "@tapegrad/onnx";
 import check from "./checks.cjs";
 
 const how = ["ESM import", ...process.execArgv].join(" ");
-await check(how, { core, nn, optim, datasets });
+await check(how, { core, nn, optim, datasets, onnx });

@@ -1,15 +1,22 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "tsup";
+import { tensor } from "@tapegrad/core";
+import { importOnnx } from "@tapegrad/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildNetwork } from "../src/app/network.js";
+import { parseSettings } from "../src/app/settings.js";
 import { bundleOptions } from "../tsup.config.js";
 import { serveStatic, type StaticServer } from "../src/server/static.js";
 import { chromiumArgs, findChromium } from "./chromium.js";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
+/** onnxruntime-web's WebAssembly build (one thread, no WebGPU): served beside the page under /ort/. */
+const ortFiles = ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"];
+const ortDir = join(packageDir, "node_modules", "onnxruntime-web", "dist");
 const screenshot = join(packageDir, "out", "playground.png");
 
 /** Small enough to train in a second or two, large enough to bend the boundary around the moons. */
@@ -48,6 +55,8 @@ describe("the playground in headless Chromium", () => {
 
   beforeAll(async () => {
     await build({ ...bundleOptions(packageDir, outDir), metafile: true, config: false, silent: true });
+    mkdirSync(join(outDir, "ort"));
+    for (const file of ortFiles) copyFileSync(join(ortDir, file), join(outDir, "ort", file));
     server = await serveStatic(outDir, { port: 0 });
     browser = await chromium.launch({ executablePath: findChromium(), args: [...chromiumArgs] });
     page = await browser.newPage({ viewport: { width: 1240, height: 900 } });
@@ -103,6 +112,34 @@ describe("the playground in headless Chromium", () => {
     expect(reverse).toBeGreaterThan(0);
     expect(forward).toBeGreaterThan(10 * reverse);
   });
+
+  it("downloads the trained network as ONNX, which onnxruntime-web runs in the page as tapegrad does", async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-onnx")]);
+    expect(download.suggestedFilename()).toBe("playground.onnx");
+    const bytes = new Uint8Array(readFileSync((await download.path())!));
+    const points = [[0, 0], [1, 0.5], [-1, 0.3], [0.5, -0.5], [2, 1], [-0.7, -1.2]];
+    await page.addScriptTag({ type: "module", content: `import * as ort from "/ort/ort.wasm.min.mjs"; window.ort = ort;` });
+    await page.waitForFunction(() => "ort" in window);
+    const fromOrt = await page.evaluate(async ({ model, points }) => {
+      const ort = (window as unknown as { ort: typeof import("onnxruntime-web") }).ort;
+      ort.env.wasm.wasmPaths = "/ort/";
+      ort.env.wasm.numThreads = 1;
+      const session = await ort.InferenceSession.create(Uint8Array.from(atob(model), (c) => c.charCodeAt(0)));
+      const feeds = { points: new ort.Tensor("float32", Float32Array.from(points.flat()), [points.length, 2]) };
+      const out = await session.run(feeds);
+      return { inputs: session.inputNames, outputs: session.outputNames, dims: out["logits"]!.dims, logits: Array.from(out["logits"]!.data as Float32Array) };
+    }, { model: Buffer.from(bytes).toString("base64"), points });
+    expect([fromOrt.inputs, fromOrt.outputs, fromOrt.dims]).toEqual([["points"], ["logits"], [points.length, 1]]);
+    // The same file read back by tapegrad: what the page's network computes, to float32 rounding.
+    const { fn, params } = importOnnx(bytes);
+    const expected = fn(params, tensor(points))[0]!.data;
+    fromOrt.logits.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(expected[i]!))));
+    // Trained weights, not the ones the settings start from.
+    const initial = buildNetwork(parseSettings(trainQuery)).stateDict();
+    expect(Object.keys(params)).toEqual(Object.keys(initial));
+    expect(params["0.weight"]!.toArray()).not.toEqual(initial["0.weight"]!.toArray());
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 
   it("keeps every setting in the URL and writes changes from the form back to it", async () => {
     const shown = new URLSearchParams(new URL(page.url()).search);

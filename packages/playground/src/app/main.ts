@@ -8,6 +8,7 @@ import { populate, readForm, watchForm, writeForm } from "./controls.js";
 import { gradientCost } from "./cost.js";
 import { showCost } from "./costPanel.js";
 import { makeData } from "./data.js";
+import { networkAsOnnx, offerDownload, onnxFileName } from "./onnxDownload.js";
 import { Panel, type PanelSize } from "./panel.js";
 import { raceRun, singleRun, type Run } from "./run.js";
 import { optimizerLabels, parseSettings, settingsToQuery, type Settings } from "./settings.js";
@@ -25,6 +26,7 @@ const form = byId("settings", HTMLFormElement);
 const panels = byId("panels", HTMLElement);
 const play = byId("play", HTMLButtonElement);
 const reset = byId("reset", HTMLButtonElement);
+const downloadOnnx = byId("download-onnx", HTMLButtonElement);
 const stepOut = byId("step", HTMLOutputElement);
 const costRoot = byId("cost-table", HTMLElement);
 const errorBox = byId("error", HTMLElement);
@@ -111,6 +113,8 @@ reset.addEventListener("click", () => {
   settings = readForm(form);
   rebuild();
 });
+// The first panel's network (in the race, SGD's) as it is now.
+downloadOnnx.addEventListener("click", () => guard(() => offerDownload(networkAsOnnx(run.trainers[0]!.model), onnxFileName)));
 history.replaceState(null, "", settingsToQuery(settings));
 rebuild();
 document.body.dataset["ready"] = "true";

@@ -1,0 +1,3 @@
+export { trace } from "./trace.js";
+export type { TraceOptions } from "./trace.js";
+export type { TraceGraph, TraceNode, TraceSource, TraceValue } from "./graph.js";

@@ -1,0 +1,3 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({ entry: ["src/index.ts", "src/node.ts"], format: ["esm"], dts: true, clean: true, sourcemap: true });
