@@ -67,5 +67,8 @@ export type { Profile } from "./profile.js";
 export { trace } from "./trace/index.js";
 export type { TraceOptions, TraceGraph, TraceNode, TraceSource, TraceValue } from "./trace/index.js";
 export { writeFileAtomically } from "./io/writeFileAtomically.js";
+export { encodeTorchSave, decodeTorchSave } from "./io/torch/torchSave.js";
+export { pyTuple, isPyTuple } from "./io/torch/values.js";
+export type { TorchValue, TorchObject } from "./io/torch/values.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
 export type { GradcheckOptions } from "./testing/gradcheck.js";

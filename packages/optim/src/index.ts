@@ -41,3 +41,8 @@ export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
 export type { CheckpointContents, CheckpointModel, CheckpointParts, JsonValue, LoadedCheckpoint, Stateful } from "./checkpoint.js";
 export { createOptimizer, optimizerClasses } from "./byName.js";
 export type { OptimizerName, OptimizerOptionsOf } from "./byName.js";
+export { torchOptimizerState, loadTorchOptimizerState } from "./torchState.js";
+export type { TorchOptimizerState } from "./torchState.js";
+export { torchCheckpoint, restoreTorchCheckpoint } from "./torchCheckpoint.js";
+export { saveTorchCheckpoint, loadTorchCheckpoint } from "./torchCheckpointFile.js";
+export type { TorchCheckpoint, TorchCheckpointModel, TorchCheckpointParts } from "./torchCheckpoint.js";
