@@ -12,6 +12,7 @@
  * ```
  * @packageDocumentation
  */
+import "./tensorMethods.js"; // first: gives Tensor its methods and the engine its ops
 export { Tensor } from "./tensor.js";
 export type { TensorLike, NestedArray, Axes, ReduceOptions } from "./tensor.js";
 export type { FormatOptions } from "./format.js";
@@ -26,7 +27,7 @@ export type { CreateOptions, RandomOptions } from "./creation.js";
 export * from "./ops/index.js";
 export * from "./composites/index.js";
 export { primitives } from "./ops/registry.js";
-export type { OpRule, AnyOpRule, OpTestSpec, CaseGen, Domain, BatchArgs } from "./ops/rule.js";
+export type { OpRule, AnyOpRule, BatchArgs, BatchRule, Inputs, PerInput, Arity, ShapeContext, ForwardContext, JvpContext, VjpContext, CostContext, OpTestSpec, CaseGen, Domain } from "./ops/rule.js";
 export { unary, binary } from "./ops/define.js";
 export type { ReduceParams } from "./ops/reduceParams.js";
 export type { SliceParams } from "./ops/slice.js";
@@ -35,6 +36,9 @@ export type { MatmulParams } from "./ops/matmul.js";
 export { apply } from "./autodiff/apply.js";
 export { noGrad } from "./autodiff/mode.js";
 export { detectAnomaly } from "./autodiff/anomaly.js";
+export { installHooks, withHooks } from "./autodiff/hooks.js";
+export type { EngineHooks, KernelEvent } from "./autodiff/hooks.js";
+export { observeKernels } from "./autodiff/observers.js";
 export { stopGradient } from "./autodiff/stopGradient.js";
 export type { BackwardOptions } from "./autodiff/backward.js";
 export { grad, valueAndGrad, vjp } from "./autodiff/transforms.js";
@@ -60,5 +64,8 @@ export { profile } from "./profile.js";
 export type { Profile } from "./profile.js";
 export { trace } from "./trace/index.js";
 export type { TraceOptions, TraceGraph, TraceNode, TraceSource, TraceValue } from "./trace/index.js";
+export { encodeTorchSave, decodeTorchSave } from "./io/torch/torchSave.js";
+export { pyTuple, isPyTuple } from "./io/torch/values.js";
+export type { TorchValue, TorchObject } from "./io/torch/values.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
 export type { GradcheckOptions } from "./testing/gradcheck.js";

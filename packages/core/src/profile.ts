@@ -38,7 +38,7 @@ export function profile<T>(fn: () => T): Profile<T> {
   let result: T;
   try {
     result = observeKernels((e) => {
-      const cost = e.rule.cost(e.inputs.map((x) => x.shape), e.outShape, e.params);
+      const cost = e.rule.cost({ inputShapes: e.inputs.map((x) => x.shape), outShape: e.outShape, params: e.params });
       flops += cost;
       const entry = (byOp[e.rule.name] ??= { calls: 0, flops: 0 });
       entry.calls++;

@@ -2,11 +2,31 @@ import { isFloat, type DType, type Storage } from "./dtype.js";
 import type { Shape } from "./shape.js";
 import { describeValue, GradError, ValueError } from "./errors.js";
 import type { AnyOpRule } from "./ops/rule.js";
-import * as ops from "./ops/index.js";
-import * as composites from "./composites/index.js";
-import { backward, type BackwardOptions } from "./autodiff/backward.js";
-import { stopGradient } from "./autodiff/stopGradient.js";
+import type * as OpFunctions from "./ops/index.js";
+import type * as CompositeFunctions from "./composites/index.js";
+import type { BackwardOptions, backward as backwardFunction } from "./autodiff/backward.js";
+import type { stopGradient as stopGradientFunction } from "./autodiff/stopGradient.js";
 import { formatTensor, type FormatOptions } from "./format.js";
+
+/**
+ * What the Tensor's methods delegate to: the op functions, the composites, backward. Tensor imports
+ * them by type only, and `tensorMethods.ts` hands them over when the package is loaded, so the class that
+ * every op imports imports no op in turn: the core has no import cycle through it.
+ * @internal
+ */
+export interface TensorMethodTable {
+  readonly ops: typeof OpFunctions;
+  readonly composites: typeof CompositeFunctions;
+  readonly backward: typeof backwardFunction;
+  readonly stopGradient: typeof stopGradientFunction;
+}
+
+let methods: TensorMethodTable;
+
+/** Gives the Tensor class its methods' implementations (called once, by `tensorMethods.ts`). @internal */
+export function bindTensorMethods(table: TensorMethodTable): void {
+  methods = table;
+}
 
 /**
  * The key Node's `util.inspect` (and so `console.log`) looks up for a custom form. `Symbol.for` finds the
@@ -40,8 +60,6 @@ export interface TapeNode {
   readonly params: unknown;
   /** Set once backward has walked the node without `retainGraph`: its inputs are gone. */
   released: boolean;
-  /** Where the user called the op, recorded only under `detectAnomaly`. */
-  readonly site: string | undefined;
   /** The last backward walk that reached this node (a walk's number; 0 for none): its visited mark. */
   walk: number;
   /**
@@ -255,12 +273,12 @@ export class Tensor {
    * ```
    */
   backward(seed?: TensorLike | BackwardOptions, options?: BackwardOptions): void {
-    backward(this, seed, options);
+    methods.backward(this, seed, options);
   }
 
   /** A tensor with the same values, cut off from the tape (and from any forward-mode tangent). */
   detach(): Tensor {
-    return stopGradient(this);
+    return methods.stopGradient(this);
   }
 
   /** Clears the accumulated gradient. */
@@ -269,67 +287,67 @@ export class Tensor {
   }
 
   // Methods are one-line delegations to the free functions of the same name.
-  add(y: TensorLike): Tensor { return ops.add(this, y); }
-  sub(y: TensorLike): Tensor { return composites.sub(this, y); }
-  mul(y: TensorLike): Tensor { return ops.mul(this, y); }
-  div(y: TensorLike): Tensor { return composites.div(this, y); }
-  pow(y: TensorLike): Tensor { return ops.pow(this, y); }
-  maximum(y: TensorLike): Tensor { return ops.maximum(this, y); }
-  minimum(y: TensorLike): Tensor { return composites.minimum(this, y); }
-  neg(): Tensor { return ops.neg(this); }
-  reciprocal(): Tensor { return ops.reciprocal(this); }
-  square(): Tensor { return composites.square(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  abs(): Tensor { return ops.abs(this); }
-  sign(): Tensor { return ops.sign(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sigmoid(): Tensor { return composites.sigmoid(this); }
-  relu(): Tensor { return ops.relu(this); }
-  leakyRelu(alpha = 0.01): Tensor { return composites.leakyRelu(this, alpha); }
-  softplus(): Tensor { return composites.softplus(this); }
-  logSigmoid(): Tensor { return composites.logSigmoid(this); }
-  silu(): Tensor { return composites.silu(this); }
-  gelu(options?: composites.GeluOptions): Tensor { return composites.gelu(this, options); }
-  erf(): Tensor { return ops.erf(this); }
-  erfc(): Tensor { return ops.erfc(this); }
-  log1p(): Tensor { return ops.log1p(this); }
-  softmax(axis = -1): Tensor { return composites.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return composites.logSoftmax(this, axis); }
-  logSumExp(axis?: Axes, options?: ReduceOptions): Tensor { return composites.logSumExp(this, axis, options); }
-  sum(axis?: Axes, options?: ReduceOptions): Tensor { return ops.sum(this, axis, options); }
-  mean(axis?: Axes, options?: ReduceOptions): Tensor { return composites.mean(this, axis, options); }
-  max(axis?: Axes, options?: ReduceOptions): Tensor { return ops.max(this, axis, options); }
-  min(axis?: Axes, options?: ReduceOptions): Tensor { return composites.min(this, axis, options); }
-  gt(y: TensorLike): Tensor { return ops.gt(this, y); }
-  ge(y: TensorLike): Tensor { return ops.ge(this, y); }
-  lt(y: TensorLike): Tensor { return ops.lt(this, y); }
-  le(y: TensorLike): Tensor { return ops.le(this, y); }
-  eq(y: TensorLike): Tensor { return ops.eq(this, y); }
-  ne(y: TensorLike): Tensor { return ops.ne(this, y); }
-  matmul(y: TensorLike): Tensor { return ops.matmul(this, y); }
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  flatten(startDim = 0, endDim = -1): Tensor { return composites.flatten(this, startDim, endDim); }
-  squeeze(axis?: number | readonly number[]): Tensor { return composites.squeeze(this, axis); }
-  unsqueeze(axis: number): Tensor { return composites.unsqueeze(this, axis); }
-  permute(perm: readonly number[]): Tensor { return composites.permute(this, perm); }
-  split(sizes: number | readonly number[], axis = 0): Tensor[] { return composites.split(this, sizes, axis); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
-  slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
-  argmax(axis?: number, options?: ReduceOptions): Tensor { return ops.argmax(this, axis, options); }
-  argmin(axis?: number, options?: ReduceOptions): Tensor { return ops.argmin(this, axis, options); }
-  clamp(min?: TensorLike, max?: TensorLike): Tensor { return composites.clamp(this, min, max); }
-  gather(axis: number, index: Tensor): Tensor { return ops.gather(this, axis, index); }
-  indexSelect(axis: number, index: Tensor): Tensor { return composites.indexSelect(this, axis, index); }
-  scatterAdd(axis: number, index: Tensor, src: TensorLike): Tensor { return ops.scatterAdd(this, axis, index, src); }
-  conv2d(weight: TensorLike, bias?: TensorLike, options?: ops.Conv2dOptions): Tensor { return ops.conv2d(this, weight, bias, options); }
-  maxPool2d(options: composites.Pool2dOptions): Tensor { return composites.maxPool2d(this, options); }
-  avgPool2d(options: composites.Pool2dOptions): Tensor { return composites.avgPool2d(this, options); }
+  add(y: TensorLike): Tensor { return methods.ops.add(this, y); }
+  sub(y: TensorLike): Tensor { return methods.composites.sub(this, y); }
+  mul(y: TensorLike): Tensor { return methods.ops.mul(this, y); }
+  div(y: TensorLike): Tensor { return methods.composites.div(this, y); }
+  pow(y: TensorLike): Tensor { return methods.ops.pow(this, y); }
+  maximum(y: TensorLike): Tensor { return methods.ops.maximum(this, y); }
+  minimum(y: TensorLike): Tensor { return methods.composites.minimum(this, y); }
+  neg(): Tensor { return methods.ops.neg(this); }
+  reciprocal(): Tensor { return methods.ops.reciprocal(this); }
+  square(): Tensor { return methods.composites.square(this); }
+  exp(): Tensor { return methods.ops.exp(this); }
+  log(): Tensor { return methods.ops.log(this); }
+  sqrt(): Tensor { return methods.ops.sqrt(this); }
+  abs(): Tensor { return methods.ops.abs(this); }
+  sign(): Tensor { return methods.ops.sign(this); }
+  sin(): Tensor { return methods.ops.sin(this); }
+  cos(): Tensor { return methods.ops.cos(this); }
+  tanh(): Tensor { return methods.ops.tanh(this); }
+  sigmoid(): Tensor { return methods.composites.sigmoid(this); }
+  relu(): Tensor { return methods.ops.relu(this); }
+  leakyRelu(alpha = 0.01): Tensor { return methods.composites.leakyRelu(this, alpha); }
+  softplus(): Tensor { return methods.composites.softplus(this); }
+  logSigmoid(): Tensor { return methods.composites.logSigmoid(this); }
+  silu(): Tensor { return methods.composites.silu(this); }
+  gelu(options?: CompositeFunctions.GeluOptions): Tensor { return methods.composites.gelu(this, options); }
+  erf(): Tensor { return methods.ops.erf(this); }
+  erfc(): Tensor { return methods.ops.erfc(this); }
+  log1p(): Tensor { return methods.ops.log1p(this); }
+  softmax(axis = -1): Tensor { return methods.composites.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return methods.composites.logSoftmax(this, axis); }
+  logSumExp(axis?: Axes, options?: ReduceOptions): Tensor { return methods.composites.logSumExp(this, axis, options); }
+  sum(axis?: Axes, options?: ReduceOptions): Tensor { return methods.ops.sum(this, axis, options); }
+  mean(axis?: Axes, options?: ReduceOptions): Tensor { return methods.composites.mean(this, axis, options); }
+  max(axis?: Axes, options?: ReduceOptions): Tensor { return methods.ops.max(this, axis, options); }
+  min(axis?: Axes, options?: ReduceOptions): Tensor { return methods.composites.min(this, axis, options); }
+  gt(y: TensorLike): Tensor { return methods.ops.gt(this, y); }
+  ge(y: TensorLike): Tensor { return methods.ops.ge(this, y); }
+  lt(y: TensorLike): Tensor { return methods.ops.lt(this, y); }
+  le(y: TensorLike): Tensor { return methods.ops.le(this, y); }
+  eq(y: TensorLike): Tensor { return methods.ops.eq(this, y); }
+  ne(y: TensorLike): Tensor { return methods.ops.ne(this, y); }
+  matmul(y: TensorLike): Tensor { return methods.ops.matmul(this, y); }
+  reshape(shape: readonly number[]): Tensor { return methods.ops.reshape(this, shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return methods.composites.flatten(this, startDim, endDim); }
+  squeeze(axis?: number | readonly number[]): Tensor { return methods.composites.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return methods.composites.unsqueeze(this, axis); }
+  permute(perm: readonly number[]): Tensor { return methods.composites.permute(this, perm); }
+  split(sizes: number | readonly number[], axis = 0): Tensor[] { return methods.composites.split(this, sizes, axis); }
+  transpose(perm?: readonly number[]): Tensor { return methods.ops.transpose(this, perm); }
+  broadcastTo(shape: readonly number[]): Tensor { return methods.ops.broadcastTo(this, shape); }
+  slice(begin: readonly number[], size?: readonly number[]): Tensor { return methods.ops.slice(this, begin, size); }
+  cast(dtype: DType): Tensor { return methods.ops.cast(this, dtype); }
+  argmax(axis?: number, options?: ReduceOptions): Tensor { return methods.ops.argmax(this, axis, options); }
+  argmin(axis?: number, options?: ReduceOptions): Tensor { return methods.ops.argmin(this, axis, options); }
+  clamp(min?: TensorLike, max?: TensorLike): Tensor { return methods.composites.clamp(this, min, max); }
+  gather(axis: number, index: Tensor): Tensor { return methods.ops.gather(this, axis, index); }
+  indexSelect(axis: number, index: Tensor): Tensor { return methods.composites.indexSelect(this, axis, index); }
+  scatterAdd(axis: number, index: Tensor, src: TensorLike): Tensor { return methods.ops.scatterAdd(this, axis, index, src); }
+  conv2d(weight: TensorLike, bias?: TensorLike, options?: OpFunctions.Conv2dOptions): Tensor { return methods.ops.conv2d(this, weight, bias, options); }
+  maxPool2d(options: CompositeFunctions.Pool2dOptions): Tensor { return methods.composites.maxPool2d(this, options); }
+  avgPool2d(options: CompositeFunctions.Pool2dOptions): Tensor { return methods.composites.avgPool2d(this, options); }
 }
 
 let warnedNonLeafGrad = false;

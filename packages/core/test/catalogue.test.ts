@@ -17,12 +17,13 @@ const ce = (target: Tensor): Tensor => core.softmaxCrossEntropy(x23, target);
 /** A customVjp over a pytree argument whose bwd returns two cotangents for its one argument. */
 const customTree = core.customVjp((p: { w: Tensor }) => ({ y: p.w }), { fwd: (p) => [{ y: p.w }, null], bwd: (_, ct) => [{ w: ct.y }, ct.y] as never });
 /** A user's op whose forward returns one element whatever the output's size. */
-const shortForward: core.OpRule = {
+const shortForward: core.OpRule<[Tensor]> = {
   name: "short",
-  shape: ([x]) => x!.shape,
+  arity: 1,
+  shape: ({ inputs: [x] }) => x.shape,
   forward: () => new Float32Array(1),
-  jvp: (_, [dx]) => dx!,
-  vjp: (ct) => [ct],
+  jvp: ({ tangents: [dx] }) => dx,
+  vjp: ({ ct }) => [ct],
   cost: () => 0,
   test: {},
 };

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as core from "@tapegrad/core";
 import { gradcheck, type OpTestSpec, type Shape, type Tensor } from "@tapegrad/core";
-import { caseGen, drawInputs } from "./caseGen.js";
+import { caseGen, drawInputs } from "../../../test-support/opHarness.js";
 import { runs } from "../../../test-support/fuzz.js";
 
 /**

@@ -124,7 +124,7 @@ describe("the custom rule is the one that runs", () => {
   });
 
   it("a straight-through estimator for rounding: round forward, identity backward", () => {
-    const roundOp = unary({ name: "round", f: Math.round, df: (x) => x.mul(0) });
+    const roundOp = unary({ name: "round", f: Math.round, df: ({ x }) => x.mul(0) });
     const round = (x: Tensor) => apply(roundOp, [x], undefined);
     const ste = customVjp(round, { fwd: (x) => [round(x), null], bwd: (_, ct) => [ct] });
     const x = f64([0.2, 1.7]);
@@ -134,7 +134,7 @@ describe("the custom rule is the one that runs", () => {
   });
 
   it("binary builds an elementwise op from f and its partial derivatives", () => {
-    const hypotOp = binary({ name: "hypot", f: Math.hypot, dfdx: (x, _, out) => x.div(out), dfdy: (_, y, out) => y.div(out) });
+    const hypotOp = binary({ name: "hypot", f: Math.hypot, dfdx: ({ x, out }) => x.div(out), dfdy: ({ y, out }) => y.div(out) });
     const hypot = (x: Tensor, y: Tensor) => apply(hypotOp, [x, y], undefined);
     expect(hypot(f64([3]), f64([4])).toArray()).toEqual([5]);
     gradcheck((x, y) => hypot(x!, y!), [f64([3, -1.2]), tensor([[4, 0.5], [1, 2]], { dtype: "float64" })], { secondOrder: true });

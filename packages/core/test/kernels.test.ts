@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { apply, primitives, Rng, setKernels, ShapeError, tensor, type OpRule, type Storage, type Tensor } from "@tapegrad/core";
+import { apply, primitives, Rng, setKernels, tensor, type AnyOpRule, type Storage, type Tensor } from "@tapegrad/core";
 import { referenceKernels, type Kernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
 import { useKernels } from "../src/kernels/active.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
 import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
-import { caseGen, drawInputs } from "./caseGen.js";
+import { accepts, drawOpCase } from "../../../test-support/opHarness.js";
 import { runs } from "../../../test-support/fuzz.js";
 import type { Window } from "../src/ops/windows.js";
 
@@ -45,32 +45,21 @@ function differingElements(a: Storage, b: Storage): number {
   return count;
 }
 
-function accepts(rule: OpRule<unknown>, inputs: readonly Tensor[], params: unknown): boolean {
-  try {
-    rule.shape(inputs, params);
-    return true;
-  } catch (e) {
-    if (e instanceof ShapeError) return false;
-    throw e;
-  }
-}
-
 /** A float64 input as float32 (int32 indices stay as they are). */
 const cast32 = (t: Tensor): Tensor => (t.dtype === "int32" ? t : tensor(Float32Array.from(t.data), { shape: t.shape }));
 
-describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
+const rules: readonly AnyOpRule[] = primitives;
+
+describe.each(rules.map((r) => [r.name, r] as const))("fast %s", (_, rule) => {
   it.each(["float64", "float32"] as const)("matches the reference kernel (%s)", (dtype) => {
     // float64 must agree to the last bits (the property suite relies on the reference semantics); float32
     // differs only by the order and precision of accumulation (sums in double, matmul in blocks).
     const tol = dtype === "float64" ? 1e-13 : 2e-6;
     fc.assert(
       fc.property(fc.gen(), (g) => {
-        const gen = caseGen(g);
-        const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
-        const drawn = drawInputs(gen, rule.test, shapes, params, rule.indexInputs);
-        const inputs = dtype === "float64" ? drawn : drawn.map(cast32);
+        const { all: inputs, params } = drawOpCase(rule, g, dtype === "float64" ? undefined : cast32);
         // Only inputs the op accepts reach a kernel (matmul's spec can draw batch dims that do not broadcast).
-        fc.pre(accepts(rule, inputs, params));
+        fc.pre(accepts(() => rule.shape({ inputs, params })));
         const fast = withKernels(fastKernels, () => apply(rule, inputs, params));
         const ref = withKernels(referenceKernels, () => apply(rule, inputs, params));
         expect(fast.dtype).toBe(ref.dtype);
@@ -85,14 +74,12 @@ describe.each(primitives.map((r) => [r.name, r as OpRule<unknown>] as const))("f
 /** The drawn values scaled and rounded to integers, as int32: exact in every kernel, so both must agree exactly. */
 const toInt32 = (t: Tensor): Tensor => (t.dtype === "int32" ? t : tensor(Int32Array.from(t.data, (v) => Math.round(v * 5)), { shape: t.shape }));
 
-describe.each(primitives.filter((r) => (r as OpRule<unknown>).takesInt32).map((r) => [r.name, r as OpRule<unknown>] as const))("fast %s", (_, rule) => {
+describe.each(rules.filter((r) => r.takesInt32).map((r) => [r.name, r] as const))("fast %s", (_, rule) => {
   it("matches the reference kernel exactly on int32", () => {
     fc.assert(
       fc.property(fc.gen(), (g) => {
-        const gen = caseGen(g);
-        const { shapes, params } = rule.test.cases?.(gen) ?? { shapes: [gen.shape()], params: undefined };
-        const inputs = drawInputs(gen, rule.test, shapes, params, rule.indexInputs).map(toInt32);
-        fc.pre(accepts(rule, inputs, params));
+        const { all: inputs, params } = drawOpCase(rule, g, toInt32);
+        fc.pre(accepts(() => rule.shape({ inputs, params })));
         const fast = withKernels(fastKernels, () => apply(rule, inputs, params));
         const ref = withKernels(referenceKernels, () => apply(rule, inputs, params));
         expect(ref.dtype).toBe(rule.name === "cast" ? "float64" : "int32"); // cast's spec casts to float64

@@ -16,13 +16,12 @@ import {
   randn,
   reshape,
   Rng,
-  ShapeError,
   tensor,
   vmap,
-  type OpRule,
+  type AnyOpRule,
   type Tensor,
 } from "@tapegrad/core";
-import { caseGen, drawInputs } from "./caseGen.js";
+import { accepts, caseGen, drawInputs, drawShapes, type Gen } from "../../../test-support/opHarness.js";
 
 /**
  * vmap against the loop it replaces: for every primitive in the registry, in float64 and float32, a
@@ -30,8 +29,6 @@ import { caseGen, drawInputs } from "./caseGen.js";
  * `vmap(op)` must equal the op applied to each example and stacked. This holds each op's batching rule
  * ("broadcasts" or its own function) to the loop, with every combination of batched and shared inputs.
  */
-
-type Gen = Parameters<typeof caseGen>[0];
 
 /** `xs` stacked along a new axis `axis`. */
 function stackAt(xs: readonly Tensor[], axis: number): Tensor {
@@ -52,27 +49,18 @@ describe.each([
   ["float64", 1e-12],
   ["float32", 1e-5],
 ] as const)("vmap of every primitive equals the loop over examples (%s)", (dtype, tolerance) => {
-  const rules = primitives.map((r) => [r.name, r as OpRule<unknown>] as const);
+  const rules = (primitives as readonly AnyOpRule[]).map((r) => [r.name, r] as const);
   it.each(rules)("%s", (name, rule) => {
     fc.assert(
       fc.property(fc.gen(), fc.integer({ min: 1, max: 3 }), (gen: Gen, batch) => {
         const g = caseGen(gen);
-        const { shapes, params } = rule.test.cases?.(g) ?? { shapes: [g.shape()], params: undefined };
+        const { shapes, params } = drawShapes(rule, g);
         const indices = rule.indexInputs ?? [];
         const toDtype = (xs: Tensor[]) => xs.map((x) => (x.dtype === "int32" || dtype === "float64" ? x : cast(x, dtype)));
         const examples = Array.from({ length: batch }, () => toDtype(drawInputs(g, rule.test, shapes, params, indices)));
         const op = (...xs: Tensor[]) => apply(rule, xs, params);
         // Some specs draw cases their own shape rule refuses; those test nothing here.
-        const accepted = examples.every((xs) => {
-          try {
-            op(...xs);
-            return true;
-          } catch (e) {
-            if (e instanceof ShapeError) return false;
-            throw e;
-          }
-        });
-        fc.pre(accepted);
+        fc.pre(examples.every((xs) => accepts(() => op(...xs))));
         // A third of the cases batch every input, so the rules for two or more batched inputs (conv2d's
         // weights and inputs, scatterAdd's index and source, ...) are always exercised.
         const allMapped = g.int(0, 2) === 0;
@@ -91,25 +79,16 @@ describe.each([
 
 describe("vmap(vmap(op)) of every primitive equals the double loop (float64)", () => {
   // Each input batched at both levels: the inner level's rule meets values that the outer level batches.
-  const rules = primitives.map((r) => [r.name, r as OpRule<unknown>] as const);
+  const rules = (primitives as readonly AnyOpRule[]).map((r) => [r.name, r] as const);
   it.each(rules)("%s", (name, rule) => {
     fc.assert(
       fc.property(fc.gen(), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 }), (gen: Gen, outer, inner) => {
         const g = caseGen(gen);
-        const { shapes, params } = rule.test.cases?.(g) ?? { shapes: [g.shape()], params: undefined };
+        const { shapes, params } = drawShapes(rule, g);
         const indices = rule.indexInputs ?? [];
         const grid = Array.from({ length: outer }, () => Array.from({ length: inner }, () => drawInputs(g, rule.test, shapes, params, indices)));
         const op = (...xs: Tensor[]) => apply(rule, xs, params);
-        const accepted = grid.flat().every((xs) => {
-          try {
-            op(...xs);
-            return true;
-          } catch (e) {
-            if (e instanceof ShapeError) return false;
-            throw e;
-          }
-        });
-        fc.pre(accepted);
+        fc.pre(grid.flat().every((xs) => accepts(() => op(...xs))));
         const args = shapes.map((_, i) => stackAt(grid.map((row) => stackAt(row.map((xs) => xs[i]!), 0)), 0));
         const want = stackAt(grid.map((row) => stackAt(row.map((xs) => op(...xs)), 0)), 0);
         expectClose(vmap(vmap(op))(...args), want, 1e-12, `${name} nested`);

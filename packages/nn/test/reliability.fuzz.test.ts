@@ -1,10 +1,11 @@
 import fc from "fast-check";
-import { randn, Rng, TapegradError, Tensor, zeros } from "@tapegrad/core";
+import { randn, Rng, Tensor, zeros } from "@tapegrad/core";
 import { describe, expect, it } from "vitest";
 import {
   bceWithLogits, binaryCrossEntropy, crossEntropy, decodeSafetensors, encodeSafetensors, Linear, mlp, mseLoss, Sequential, squaredError,
 } from "../src/index.js";
 import { runs } from "../../../test-support/fuzz.js";
+import { ownError } from "../../../test-support/ownError.js";
 
 /**
  * nn's public API driven with random, mostly malformed arguments (as core's fuzz test drives core's):
@@ -25,11 +26,6 @@ const junk = fc.oneof(
 
 /** A state dict: some of the right names, some wrong, with tensors or junk as values. */
 const stateDict = fc.dictionary(fc.constantFrom("weight", "bias", "0.weight", "0.bias", "2.weight", "extra", "__proto__", "constructor"), junk, { maxKeys: 4 });
-
-/** Throws unless `e` is one of tapegrad's errors. */
-function ownError(what: string, e: unknown): void {
-  if (!(e instanceof TapegradError)) throw new Error(`${what} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-}
 
 function check(what: string, call: () => unknown, expectShape?: (out: Tensor) => readonly number[] | undefined): void {
   try {

@@ -19,8 +19,8 @@ const edited = (edit: (m: ModelProto) => void): Uint8Array => {
   edit(m);
   return toBinary(ModelProtoSchema, m);
 };
-const softsignOp = unary({ name: "softsign", f: (v) => v / (1 + Math.abs(v)), df: (x) => x.abs().add(1).square().reciprocal() });
-const hypotOp = binary({ name: "hypot", f: Math.hypot, dfdx: (x, _, out) => x.div(out), dfdy: (_, y, out) => y.div(out) });
+const softsignOp = unary({ name: "softsign", f: (v) => v / (1 + Math.abs(v)), df: ({ x }) => x.abs().add(1).square().reciprocal() });
+const hypotOp = binary({ name: "hypot", f: Math.hypot, dfdx: ({ x, out }) => x.div(out), dfdy: ({ y, out }) => y.div(out) });
 const window = { kernel: [2, 2], stride: [1, 1], padding: [[0, 0], [0, 0]], dilation: [1, 1] } as const;
 
 const rows: readonly CatalogueRow[] = [

@@ -1,8 +1,9 @@
 import fc from "fast-check";
-import { randn, Rng, TapegradError, tensor, type Tensor } from "@tapegrad/core";
+import { randn, Rng, tensor, type Tensor } from "@tapegrad/core";
 import { describe, expect, it } from "vitest";
 import { AdaBelief, AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD } from "../src/index.js";
 import { runs } from "../../../test-support/fuzz.js";
+import { ownError } from "../../../test-support/ownError.js";
 
 /**
  * optim's public API driven with random, mostly malformed arguments: every constructor, `loadStateDict`
@@ -29,10 +30,6 @@ const options = fc.record(
 
 const optimizers = { SGD, RMSprop, AdaDelta, Adam, AdamW, AdaBelief } as const;
 type Ctor = new (params: unknown, options: unknown) => { step(): void; stateDict(): unknown; loadStateDict(s: unknown): void };
-
-function ownError(what: string, e: unknown): void {
-  if (!(e instanceof TapegradError)) throw new Error(`${what} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
-}
 
 const params = (): Tensor[] => [randn([2, 2], { requiresGrad: true, rng: new Rng(0) }), randn([2], { requiresGrad: true, rng: new Rng(1) })];
 

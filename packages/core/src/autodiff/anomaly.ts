@@ -1,12 +1,13 @@
 import { AnomalyError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
-import { observeKernels, type KernelEvent } from "./observers.js";
+import { withHooks, type KernelEvent } from "./hooks.js";
 
 /**
  * Anomaly detection: while it is on, every kernel's output is checked for NaN and infinities, and the
  * first op that makes one from finite inputs is reported with what it was doing (its forward kernel, or a
- * JVP or VJP rule being evaluated) and the user's stack where the op was called. Off, it costs one
- * boolean test per op.
+ * JVP or VJP rule being evaluated) and the user's stack where the op was called. It plugs into the engine
+ * through its hooks (hooks.ts): a kernel hook that checks, a recorded hook that notes where each taped op
+ * was called, and a rule hook that marks what a rule computes as that rule's. Off, it costs nothing.
  */
 let depth = 0;
 
@@ -18,12 +19,11 @@ interface Phase {
 }
 const phases: Phase[] = [];
 
-export function isAnomalyDetectionOn(): boolean {
-  return depth > 0;
-}
+/** Where the user called each op taped under detectAnomaly: a VJP's error points there. */
+const sites = new WeakMap<Tensor, string>();
 
 /** The user's part of the current stack: frames inside tapegrad's own sources are left out. */
-export function callSite(): string {
+function callSite(): string {
   const frames = (new Error().stack ?? "").split("\n").slice(1);
   const own = /[\\/](core[\\/](src|dist)|node_modules)[\\/]/;
   const user = frames.filter((f) => !own.test(f));
@@ -31,11 +31,10 @@ export function callSite(): string {
 }
 
 /** Runs a rule evaluation marked as the JVP or VJP of `op`, so that a NaN it makes is blamed on it. */
-export function withPhase<T>(kind: "jvp" | "vjp", op: string, site: string | undefined, fn: () => T): T {
-  if (depth === 0) return fn();
-  phases.push({ kind, op, site: site ?? callSite() });
+function markRule<T>(kind: "jvp" | "vjp", op: string, out: Tensor | null, run: () => T): T {
+  phases.push({ kind, op, site: (out && sites.get(out)) ?? callSite() });
   try {
-    return fn();
+    return run();
   } finally {
     phases.pop();
   }
@@ -83,9 +82,10 @@ const maskedWhereHint = `; a where() that discards a branch still sends that bra
  * ```
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  if (depth > 0) return fn(); // already on
   depth++;
   try {
-    return observeKernels(check, fn);
+    return withHooks({ kernel: check, recorded: (out) => sites.set(out, callSite()), rule: markRule }, fn);
   } finally {
     depth--;
   }

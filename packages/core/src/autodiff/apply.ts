@@ -2,14 +2,11 @@ import type { DType, Storage } from "../dtype.js";
 import { isFloat, promote, scalarStorage } from "../dtype.js";
 import { describeValue, DTypeError, GradError, notATensor, ShapeError, ValueError } from "../errors.js";
 import { MAX_ELEMENTS, sameShape, sizeOf } from "../shape.js";
-import type { AnyOpRule, OpRule } from "../ops/rule.js";
+import type { AnyOpRule, Inputs, OpRule, PerInput } from "../ops/rule.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { isGradEnabled, isLevelOpen } from "./mode.js";
-import { hasObservers, notifyKernel } from "./observers.js";
-import { noteRecorded } from "./tapeStats.js";
-import { broadcastTo } from "../ops/broadcastTo.js";
-import { cast } from "../ops/cast.js";
-import { callSite, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
+import { hooks, runRule } from "./hooks.js";
+import { engineOps } from "./engineOps.js";
 import { applyBatched, isBatchLevel } from "./batchedApply.js";
 
 /** How many nodes have been recorded: the last node's `sequence`. */
@@ -33,42 +30,57 @@ export function lastSequence(): number {
  * 4. if grad mode is on and an input requires grad, the output is taped, unless it is int32 (integers
  *    carry no derivative, as in PyTorch, where argmax's result does not require grad).
  */
-export function apply<P>(rule: OpRule<P>, args: readonly TensorLike[], params: P): Tensor {
+export function apply<I extends Inputs, P>(op: OpRule<I, P>, args: PerInput<I, TensorLike>, params: P): Tensor {
+  // Each rule is typed over its own inputs and params; from here on the engine holds it as any rule.
+  const rule = op as unknown as AnyOpRule;
+  checkArity(rule, args);
   const indices = rule.indexInputs ?? [];
   const inputs = indices.length === 0 ? coerce(rule.name, args) : coerceAroundIndices(rule.name, args, indices);
   if (!rule.takesInt32) refuseInt32(rule.name, inputs, indices);
   const level = topLevel(rule.name, inputs);
-  const out = level > 0 && isBatchLevel(inputs, level) ? applyBatched(rule, inputs, params, level) : applyUnbatched(rule, inputs, params, level);
+  const out = level > 0 && isBatchLevel(inputs, level) ? applyBatched(rule, inputs, params, level, apply) : applyUnbatched(rule, inputs, params, level);
   if (!rule.constant && isFloat(out.dtype) && isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.node = { rule: rule as AnyOpRule, inputs, params, released: false, site: isAnomalyDetectionOn() ? callSite() : undefined, walk: 0, sequence: ++recorded };
+    out.node = { rule, inputs, params, released: false, walk: 0, sequence: ++recorded };
     out.requiresGrad = true;
-    noteRecorded(out);
+    for (const hook of hooks.recorded) hook(out);
   }
   return out;
 }
 
 /** Steps 2 and 3 for inputs that no vmap level batches at the top: the shape rule, then duals or the kernel. */
-function applyUnbatched<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
-  const outShape = rule.shape(inputs, params);
+function applyUnbatched(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, level: number): Tensor {
+  const outShape = rule.shape({ inputs, params });
   checkAllocatable(rule.name, outShape, inputs);
   return level > 0 ? applyDual(rule, inputs, params, level) : applyKernel(rule, inputs, params, outShape);
 }
 
-function applyKernel<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, outShape: readonly number[]): Tensor {
-  const dtype = rule.dtype?.(inputs, params) ?? inputs[0]?.dtype ?? "float32";
-  const out = new Tensor(checkStorage(rule.name, rule.forward(inputs, params, outShape, dtype), outShape, dtype), outShape, dtype);
-  if (hasObservers()) notifyKernel({ rule: rule as AnyOpRule, inputs, out, params, outShape });
+function applyKernel(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, outShape: readonly number[]): Tensor {
+  const dtype = rule.dtype?.({ inputs, params }) ?? inputs[0]?.dtype ?? "float32";
+  const out = new Tensor(checkStorage(rule.name, rule.forward({ inputs, params, outShape, dtype }), outShape, dtype), outShape, dtype);
+  if (hooks.kernel.length > 0) {
+    const event = { rule, inputs, out, params, outShape };
+    for (const hook of hooks.kernel) hook(event);
+  }
   return out;
 }
 
-function applyDual<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
+function applyDual(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, level: number): Tensor {
   const primals = inputs.map((t) => (t.dual?.level === level ? t.dual.primal : t));
   const tangents = inputs.map((t) => (t.dual?.level === level ? t.dual.tangent : null));
   const primal = apply(rule, primals, params);
   if (rule.constant || !isFloat(primal.dtype) || tangents.every((dt) => dt === null)) return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: null });
-  if (!rule.jvp) throw new GradError(rule.name, `has no forward-mode (JVP) rule`);
-  const tangent = withPhase("jvp", rule.name, undefined, () => rule.jvp!(primals, tangents, primal, params));
+  const context = { primals, tangents, out: primal, params };
+  const run = (): Tensor | null => rule.jvp(context);
+  const tangent = hooks.rule.length > 0 ? runRule("jvp", rule.name, null, run) : run();
   return new Tensor(null, primal.shape, primal.dtype, { level, primal, tangent: tangent && fitTangent(rule.name, tangent, primal) });
+}
+
+/** Refuses a call with more or fewer inputs than the op's arity, before anything reads them. */
+function checkArity(rule: AnyOpRule, args: readonly unknown[]): void {
+  if (!Array.isArray(args)) throw new ValueError(rule.name, `expected an array of inputs, got ${describeValue(args)}`);
+  if (rule.arity !== "variadic" && args.length !== rule.arity) {
+    throw new ValueError(rule.name, `takes ${rule.arity} input${rule.arity === 1 ? "" : "s"}, got ${args.length}`);
+  }
 }
 
 /**
@@ -89,7 +101,7 @@ function fitTangent(op: string, tangent: Tensor, out: Tensor): Tensor {
   if (tangent.dtype !== out.dtype) throw new DTypeError(op, `JVP rule returned a ${tangent} tangent for a ${out} output`);
   if (sameShape(tangent.shape, shape)) return tangent;
   try {
-    return broadcastTo(tangent, shape);
+    return engineOps().broadcastTo(tangent, shape);
   } catch {
     throw new ShapeError(op, `JVP rule returned a tangent that does not fit the output`, [tangent.shape, shape]);
   }
@@ -160,7 +172,7 @@ function coerce(op: string, args: readonly TensorLike[]): readonly Tensor[] {
   const common = dtype === "int32" && args.some((a) => typeof a === "number" && !Number.isInteger(a)) ? "float32" : (dtype ?? "float32");
   return args.map((a) => {
     if (typeof a === "number") return new Tensor(scalarStorage(common, a), [], common);
-    return a.dtype === common ? a : cast(a, common);
+    return a.dtype === common ? a : engineOps().cast(a, common);
   });
 }
 

@@ -1,13 +1,11 @@
 import { describeValue, DTypeError, GradError, NotDifferentiableError, notATensor, ShapeError, ValueError, formatShape } from "../errors.js";
 import { sameShape } from "../shape.js";
 import { Tensor, type TensorLike } from "../tensor.js";
-import { add } from "../ops/add.js";
-import { reshape } from "../ops/reshape.js";
-import { sum } from "../ops/sum.js";
+import { engineOps } from "./engineOps.js";
 import { full } from "../creation.js";
 import { withGradEnabled } from "./mode.js";
-import { noteReleased } from "./tapeStats.js";
-import { detectAnomaly, isAnomalyDetectionOn, withPhase } from "./anomaly.js";
+import { hooks, runRule } from "./hooks.js";
+import { detectAnomaly } from "./anomaly.js";
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
@@ -51,7 +49,6 @@ export function computeGradients(
   const reaches = targets ? reachability(order, targets) : null;
   const cotangents = new Map<Tensor, Tensor>();
   roots.forEach((root, i) => accumulate(cotangents, root, seeds[i]!));
-  const anomaly = isAnomalyDetectionOn();
   withGradEnabled(options.createGraph ?? false, () => {
     for (let i = order.length - 1; i >= 0; i--) {
       const out = order[i]!;
@@ -61,11 +58,11 @@ export function computeGradients(
         const rule = node.rule;
         const inputs = node.inputs;
         const needed = inputs.map((x) => x.requiresGrad && (reaches === null || reaches.has(x)));
-        if (!rule.vjp) throw new NotDifferentiableError(rule.name, `has no reverse-mode (VJP) rule`);
-        // Under detectAnomaly the rule runs marked as this op's VJP; otherwise straight (no closure per node).
-        const cts = anomaly
-          ? withPhase("vjp", rule.name, node.site, () => rule.vjp!(ct, inputs, out, node.params, needed))
-          : rule.vjp(ct, inputs, out, node.params, needed);
+        // Constant ops are never taped; the check is for a rule built outside the types (plain JavaScript).
+        if (rule.constant) throw new NotDifferentiableError(rule.name, `has no reverse-mode (VJP) rule`);
+        const context = { ct, primals: inputs, out, params: node.params, needed };
+        // Through the rule hooks when any are installed (detectAnomaly); otherwise straight (no closure per node).
+        const cts = hooks.rule.length > 0 ? runRule("vjp", rule.name, out, () => rule.vjp(context)) : rule.vjp(context);
         for (let k = 0; k < inputs.length; k++) {
           const g = cts[k];
           if (needed[k] && g) accumulate(cotangents, inputs[k]!, fitCotangent(rule.name, k, g, inputs[k]!));
@@ -132,7 +129,7 @@ function reachability(order: readonly Tensor[], targets: ReadonlySet<Tensor>): S
 
 function accumulate(cotangents: Map<Tensor, Tensor>, x: Tensor, g: Tensor): void {
   const previous = cotangents.get(x);
-  cotangents.set(x, previous === undefined ? g : add(previous, g));
+  cotangents.set(x, previous === undefined ? g : engineOps().add(previous, g));
 }
 
 /**
@@ -150,6 +147,7 @@ function fitCotangent(op: string, index: number, g: Tensor, x: Tensor): Tensor {
     throw new ShapeError(op, `VJP rule returned a cotangent of shape ${formatShape(g.shape)} for input ${index} of shape ${formatShape(x.shape)}`, [g.shape, x.shape]);
   }
   const axes = g.shape.map((_, i) => i).filter((i) => i < lead || (x.shape[i - lead] === 1 && g.shape[i] !== 1));
+  const { reshape, sum } = engineOps();
   return reshape(sum(g, axes), x.shape);
 }
 
@@ -158,7 +156,7 @@ function release(t: Tensor): void {
   if (node.released) return;
   node.released = true;
   node.inputs = [];
-  noteReleased(t);
+  for (const hook of hooks.released) hook(t);
 }
 
 /**
@@ -175,7 +173,7 @@ export function backward(root: Tensor, seedOrOptions?: TensorLike | BackwardOpti
   const gradients = options.detectAnomaly ? detectAnomaly(walk) : walk();
   for (const [x, g] of gradients) {
     if (!x.retainsGrad) continue; // a non-leaf keeps no .grad unless it called retainGrad(), as in PyTorch
-    x.grad = x.grad === null ? g : withGradEnabled(options.createGraph ?? false, () => add(x.grad!, g));
+    x.grad = x.grad === null ? g : withGradEnabled(options.createGraph ?? false, () => engineOps().add(x.grad!, g));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { BatchArgs, OpRule } from "../ops/rule.js";
 import type { Tensor } from "../tensor.js";
 import { ValueError } from "../errors.js";
-import { conv2dOp, type Conv2dParams } from "../ops/conv2d.js";
+import type { Conv2dParams } from "../ops/conv2d.js";
 import type { ArgReduceParams } from "../ops/argmax.js";
 import { cast } from "../ops/cast.js";
 import { gather } from "../ops/gather.js";
@@ -25,7 +25,7 @@ import { batchedAxis, batchOf } from "./batching.js";
  * the input's channels when the inputs are batched too, and the same channels (groups kept in order, the
  * batch inside each group) when they are shared.
  */
-export function conv2dBatching(b: BatchArgs<Conv2dParams>): Tensor {
+export function conv2dBatching(b: BatchArgs<Conv2dParams, readonly Tensor[]>, conv2dOp: OpRule<[Tensor, Tensor], Conv2dParams>): Tensor {
   const [xs, ws] = [b.values[0] ?? null, b.values[1] ?? null];
   const { size, outShape, params: p } = b;
   const [x, w] = b.inputs as [Tensor, Tensor];
@@ -53,7 +53,7 @@ export function conv2dBatching(b: BatchArgs<Conv2dParams>): Tensor {
  * written with the ops the fused kernel stands for, over logits `[B, N, C]` and targets `[B, N]` (class
  * indices, picked out by gather) or `[B, N, C]` (probabilities).
  */
-export function softmaxCrossEntropyBatching(b: BatchArgs<undefined>): Tensor {
+export function softmaxCrossEntropyBatching(b: BatchArgs<undefined, readonly Tensor[]>): Tensor {
   const [logits, target] = [batchOf(b, 0), batchOf(b, 1)];
   const rows = b.inputs[0]!.shape[0]!;
   if (b.inputs[1]!.shape.length === 1) checkLabels(b.values[1] ?? null, rows, b.inputs[0]!.shape[1]!);
@@ -76,7 +76,7 @@ function checkLabels(labels: Tensor | null, rows: number, classes: number): void
 }
 
 /** argmax or argmin on a batch: the axis moves past the batch axis; "all axes" becomes all of each example's. */
-export function argReduceBatching(rule: OpRule<ArgReduceParams>, b: BatchArgs<ArgReduceParams>): Tensor {
+export function argReduceBatching(rule: OpRule<[Tensor], ArgReduceParams>, b: BatchArgs<ArgReduceParams, [Tensor]>): Tensor {
   const x = b.values[0]!;
   const { axis, keepDims } = b.params;
   if (axis !== null) return apply(rule, [x], { axis: batchedAxis(axis, b.inputs[0]!.shape.length), keepDims });

@@ -1,11 +1,8 @@
-import type { OpRule } from "../ops/rule.js";
+import type { AnyOpRule } from "../ops/rule.js";
 import { Tensor } from "../tensor.js";
-import { concat } from "../ops/concat.js";
-import { reshape } from "../ops/reshape.js";
-import { broadcastTo } from "../ops/broadcastTo.js";
+import { engineOps } from "./engineOps.js";
 import { ShapeError } from "../errors.js";
 import { sameShape, type Shape } from "../shape.js";
-import { apply } from "./apply.js";
 import { alignBatch, directionOf } from "./batching.js";
 
 /**
@@ -16,9 +13,15 @@ import { alignBatch, directionOf } from "./batching.js";
  * over the directions of a jvp) need nothing more.
  * @internal
  */
-export function applyBatched<P>(rule: OpRule<P>, inputs: readonly Tensor[], params: P, level: number): Tensor {
+/**
+ * `apply` itself, passed in by apply.ts: the batched op runs through it again on the unpacked values, and
+ * taking it as an argument keeps this module out of an import cycle with apply.ts.
+ */
+export type ApplyOp = (rule: AnyOpRule, inputs: readonly Tensor[], params: unknown) => Tensor;
+
+export function applyBatched(rule: AnyOpRule, inputs: readonly Tensor[], params: unknown, level: number, apply: ApplyOp): Tensor {
   const values = inputs.map((t) => (t.batch?.level === level ? t.batch.value : null));
-  const value = batchedValue(rule, inputs, values, params);
+  const value = batchedValue(rule, inputs, values, params, apply);
   return new Tensor(null, value.shape.slice(1), value.dtype, null, { level, value });
 }
 
@@ -28,10 +31,10 @@ export function isBatchLevel(inputs: readonly Tensor[], level: number): boolean 
 }
 
 /** The op's output for every example, `[B, ...out shape]`. */
-function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P): Tensor {
+function batchedValue(rule: AnyOpRule, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: unknown, apply: ApplyOp): Tensor {
   const size = values.find((v) => v !== null)!.shape[0]!;
   const batching = rule.batching;
-  if (batching === undefined) return perExample(rule, inputs, values, params, size);
+  if (batching === undefined) return perExample(rule, inputs, values, params, size, apply);
   const outShape = exampleShape(rule, inputs, values, params);
   if (batching === "broadcasts") {
     // Each batched input as [B, 1, ..., 1, ...shape]: broadcasting then pairs the examples' dims.
@@ -42,7 +45,7 @@ function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: rea
   if (sameShape(out.shape, want)) return out;
   // A rule may leave a result that broadcasts to the batch (a linear op of a shared zero, say); any other shape is a bug in it.
   try {
-    return broadcastTo(out, want);
+    return engineOps().broadcastTo(out, want);
   } catch {
     throw new ShapeError(rule.name, `its batching rule returned a batch that does not fit the output`, [out.shape, want]);
   }
@@ -52,9 +55,9 @@ function batchedValue<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: rea
  * One example's output shape by the op's shape rule, which also checks one example's inputs. A rule that
  * reads an input's values (an index's bounds, class labels) is shown the first example's.
  */
-function exampleShape<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P): Shape {
+function exampleShape(rule: AnyOpRule, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: unknown): Shape {
   const readsValues = values.some((v, i) => v !== null && (rule.indexInputs?.includes(i) || rule.readsValues?.includes(i)));
-  return rule.shape(readsValues ? inputs.map((t, i) => (values[i] ? firstExample(values[i]) : t)) : inputs, params);
+  return rule.shape({ inputs: readsValues ? inputs.map((t, i) => (values[i] ? firstExample(values[i]) : t)) : inputs, params });
 }
 
 /** The first example of a batch as a tensor whose values can be read: under nested vmaps, the first of every level's. */
@@ -65,10 +68,10 @@ function firstExample(values: Tensor): Tensor {
 }
 
 /** One call per example, stacked: always right, whatever the op does with its axes. */
-function perExample<P>(rule: OpRule<P>, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: P, size: number): Tensor {
+function perExample(rule: AnyOpRule, inputs: readonly Tensor[], values: readonly (Tensor | null)[], params: unknown, size: number, apply: ApplyOp): Tensor {
   const rows = Array.from({ length: size }, (_, k) => {
     const row = apply(rule, inputs.map((t, i) => (values[i] ? directionOf(values[i], k) : t)), params);
-    return reshape(row, [1, ...row.shape]);
+    return engineOps().reshape(row, [1, ...row.shape]);
   });
-  return concat(rows, 0);
+  return engineOps().concat(rows, 0);
 }

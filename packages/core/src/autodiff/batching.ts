@@ -1,7 +1,5 @@
 import type { BatchArgs } from "../ops/rule.js";
-import { broadcastTo } from "../ops/broadcastTo.js";
-import { reshape } from "../ops/reshape.js";
-import { slice } from "../ops/slice.js";
+import { engineOps } from "./engineOps.js";
 import type { Tensor } from "../tensor.js";
 
 /**
@@ -20,6 +18,7 @@ import type { Tensor } from "../tensor.js";
 /** Row `k` of a batch `[B, ...shape]`, as one example of shape `shape`. */
 export function directionOf(values: Tensor, k: number): Tensor {
   const shape = values.shape.slice(1);
+  const { reshape, slice } = engineOps();
   return reshape(slice(values, [k, ...shape.map(() => 0)], [1, ...shape]), shape);
 }
 
@@ -30,7 +29,7 @@ export function directionOf(values: Tensor, k: number): Tensor {
 export function alignBatch(values: Tensor, rank: number): Tensor {
   const inner = values.shape.length - 1;
   if (inner >= rank) return values;
-  return reshape(values, [values.shape[0]!, ...new Array<number>(rank - inner).fill(1), ...values.shape.slice(1)]);
+  return engineOps().reshape(values, [values.shape[0]!, ...new Array<number>(rank - inner).fill(1), ...values.shape.slice(1)]);
 }
 
 /**
@@ -48,7 +47,8 @@ export function batchedAxis(axis: number, rank: number): number {
 }
 
 /** Input `i` of a batched op call as a batch `[B, ...shape]`: its values, or the shared input repeated. */
-export function batchOf<P>(b: BatchArgs<P>, i: number): Tensor {
+export function batchOf<P>(b: BatchArgs<P, readonly Tensor[]>, i: number): Tensor {
   const x = b.inputs[i]!;
+  const { broadcastTo, reshape } = engineOps();
   return b.values[i] ?? broadcastTo(reshape(x, [1, ...x.shape]), [b.size, ...x.shape]);
 }

@@ -42,21 +42,22 @@ export function applyFunctionOp(spec: FunctionOpSpec, inputs: readonly Tensor[])
   };
   // Integer inputs (labels, indices) are passed as they are, never promoted to the floats' dtype.
   const indexInputs = inputs.flatMap((x, i) => (x.dtype === "int32" ? [i] : []));
-  const rule: OpRule = {
+  const rule: OpRule<readonly Tensor[]> = {
     name: spec.name,
+    arity: "variadic",
     takesInt32: true,
     indexInputs,
-    shape: (xs) => evaluate(xs).shape,
-    dtype: (xs) => evaluate(xs).dtype,
-    forward: (xs) => evaluate(xs).data.slice(), // a copy: f may return its input, whose values an optimizer may update in place
+    shape: ({ inputs }) => evaluate(inputs).shape,
+    dtype: ({ inputs }) => evaluate(inputs).dtype,
+    forward: ({ inputs }) => evaluate(inputs).data.slice(), // a copy: f may return its input, whose values an optimizer may update in place
     // Under vmap, f is tensor code: run once on the batched inputs, it computes every example at once.
     batching: ({ inputs, values }) => {
       const out = evaluate(inputs);
       const level = inputs[values.findIndex((v) => v !== null)]!.batch!.level;
       return out.batch?.level === level ? out.batch.value : out; // an output no example changes is broadcast over the batch
     },
-    jvp: (primals, tangents, out) => spec.jvp(primals, tangents, out),
-    vjp: (ct, primals, out, _params, needed) => spec.vjp(ct, primals, out, needed),
+    jvp: ({ primals, tangents, out }) => spec.jvp(primals, tangents, out),
+    vjp: ({ ct, primals, out, needed }) => spec.vjp(ct, primals, out, needed),
     cost: () => 0,
     test: {},
   };

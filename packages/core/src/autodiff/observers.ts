@@ -1,36 +1,18 @@
-import type { Shape } from "../shape.js";
-import type { Tensor } from "../tensor.js";
-import type { AnyOpRule } from "../ops/rule.js";
+import { withHooks, type KernelEvent } from "./hooks.js";
 
-/** What an observer learns each time a primitive's kernel runs on concrete values. */
-export interface KernelEvent {
-  readonly rule: AnyOpRule;
-  readonly inputs: readonly Tensor[];
-  readonly out: Tensor;
-  readonly params: unknown;
-  readonly outShape: Shape;
-}
+export type { KernelEvent } from "./hooks.js";
 
 /**
- * Observers of kernel executions (the cost meter, anomaly detection). Every unit of work tapegrad does,
- * forward, JVP or VJP, is some primitive's kernel running, so this one hook sees all of it.
+ * Runs `fn` with `observer` seeing every kernel execution inside it (the cost meter, an exporter tracing
+ * a program). Every unit of work tapegrad does, forward, JVP or VJP, is some primitive's kernel running,
+ * so this one hook sees all of it. A `kernel` hook of the engine's hook interface (hooks.ts).
+ * @example
+ * ```ts
+ * const names: string[] = [];
+ * observeKernels((e) => names.push(e.rule.name), () => tensor([1, 2]).exp().sum());
+ * names; // ["exp", "sum"]
+ * ```
  */
-const observers = new Set<(event: KernelEvent) => void>();
-
-export function hasObservers(): boolean {
-  return observers.size > 0;
-}
-
-export function notifyKernel(event: KernelEvent): void {
-  for (const observe of observers) observe(event);
-}
-
-/** Runs `fn` with `observer` seeing every kernel execution inside it. */
 export function observeKernels<T>(observer: (event: KernelEvent) => void, fn: () => T): T {
-  observers.add(observer);
-  try {
-    return fn();
-  } finally {
-    observers.delete(observer);
-  }
+  return withHooks({ kernel: observer }, fn);
 }

@@ -1,4 +1,5 @@
 import type { Tensor } from "../tensor.js";
+import { installHooks } from "./hooks.js";
 
 /**
  * What the tape holds right now: nodes recorded and not yet released by a backward pass, and the bytes
@@ -20,18 +21,21 @@ function bytesOf(t: Tensor): number {
   return t.size * (t.dtype === "float64" ? 8 : 4);
 }
 
-/** @internal Called when an op output is taped. */
-export function noteRecorded(out: Tensor): void {
+/** Called when an op output is taped. */
+function noteRecorded(out: Tensor): void {
   stats.liveNodes++;
   stats.liveBytes += bytesOf(out);
   if (stats.liveBytes > stats.peakBytes) stats.peakBytes = stats.liveBytes;
 }
 
-/** @internal Called when backward releases a node. */
-export function noteReleased(out: Tensor): void {
+/** Called when backward releases a node. */
+function noteReleased(out: Tensor): void {
   stats.liveNodes--;
   stats.liveBytes -= bytesOf(out);
 }
+
+// Always on: the counts are cheap, and a count that started late would be wrong.
+installHooks({ recorded: noteRecorded, released: noteReleased });
 
 /**
  * A snapshot of the tape's size. Nodes that are never walked by backward (a forward pass whose result

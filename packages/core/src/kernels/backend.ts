@@ -4,19 +4,20 @@ import * as indexing from "./indexing.js";
 import * as reference from "./reference.js";
 import * as windows from "./windows.js";
 import type { Window } from "../ops/windows.js";
+import type { BinarySpan, UnaryLoop } from "./elementwise.js";
 
 /**
  * The one kernel interface that every primitive's forward calls. A backend is a record of these
  * functions; `referenceKernels` are the plain TypeScript loops (the semantics every other backend is
  * tested against), and `fastKernels` (see fast.ts) replace the hot ones with WebAssembly SIMD and typed
- * loops. Elementwise kernels receive both the op's name and its scalar function: a backend runs its own
- * kernel for the names it knows and the scalar function for the rest, so an op file stays the single
- * statement of what its op computes.
+ * loops. Elementwise kernels receive the op's scalar function, its one statement of what it computes
+ * (the fast backend compiles it into a loop of its own), and, for the few ops whose fastest loop is not a
+ * call of that function (relu's sign-bit masks), the op's own loop from its file, which a backend may use.
  */
 export interface Kernels {
   readonly name: string;
-  map(op: string, x: Storage, dtype: DType, f: (v: number) => number): Storage;
-  zip(op: string, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, f: (x: number, y: number) => number): Storage;
+  map(op: string, x: Storage, dtype: DType, f: (v: number) => number, loop?: UnaryLoop): Storage;
+  zip(op: string, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType, f: (x: number, y: number) => number, span?: BinarySpan): Storage;
   select(cond: Storage, condShape: Shape, a: Storage, aShape: Shape, b: Storage, bShape: Shape, outShape: Shape, dtype: DType): Storage;
   broadcast(x: Storage, shape: Shape, outShape: Shape, dtype: DType): Storage;
   reduce(op: "sum" | "max", x: Storage, shape: Shape, axes: readonly number[], dtype: DType, init: number, combine: (acc: number, v: number) => number): Storage;

@@ -6,7 +6,7 @@ export const absOp = unary({
   name: "abs",
   takesInt32: true,
   f: Math.abs,
-  df: (x) => sign(x), // the derivative at the kink 0 is taken as 0, as PyTorch does,
+  df: ({ x }) => sign(x), // the derivative at the kink 0 is taken as 0, as PyTorch does,
   domain: [-3, 3],
   kinks: [0],
 });

@@ -1,15 +1,14 @@
 import { apply } from "../autodiff/apply.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { broadcastCases, elementwiseBinary, sumPresent } from "./define.js";
+import { elementwiseBinary, sumPresent } from "./define.js";
 import type { OpRule } from "./rule.js";
 
-export const addOp: OpRule = {
-  name: "add",
-  takesInt32: true,
+export const addOp: OpRule<[Tensor, Tensor]> = {
   ...elementwiseBinary("add", (x, y) => x + y),
-  jvp: (_, [dx, dy]) => sumPresent(dx, dy), // d(x + y) = dx + dy
-  vjp: (ct) => [ct, ct], // the engine un-broadcasts each to its input's shape
-  test: { cases: broadcastCases },
+  takesInt32: true,
+  jvp: ({ tangents: [dx, dy] }) => sumPresent(dx, dy), // d(x + y) = dx + dy
+  vjp: ({ ct }) => [ct, ct], // the engine un-broadcasts each to its input's shape
+  test: {},
 };
 
 /**

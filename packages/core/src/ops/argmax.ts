@@ -17,26 +17,27 @@ export interface ArgReduceParams {
   readonly keepDims: boolean;
 }
 
-function argReduction(name: "argmax" | "argmin"): OpRule<ArgReduceParams> {
+function argReduction(name: "argmax" | "argmin"): OpRule<[Tensor], ArgReduceParams> {
   return {
     name,
+    arity: 1,
     constant: true,
     batching: (b) => argReduceBatching(argmaxOrArgmin[name], b),
     takesInt32: true,
     dtype: () => "int32",
-    shape: ([x], p) => {
-      const shape = x!.shape;
+    shape: ({ inputs: [x], params: p }) => {
+      const shape = x.shape;
       const axes = p.axis === null ? shape.map((_, i) => i) : [normalizeAxis(name, p.axis, shape.length, shape)];
       if (sizeOf(shape) === 0) throw new ShapeError(name, `cannot take the ${name} of an empty tensor`, [shape]);
       return reducedShape(shape, axes, p.keepDims);
     },
-    forward: ([x], p) => kernels.argReduce(name, x!.data, x!.shape, p.axis === null ? null : normalizeAxis(name, p.axis, x!.shape.length, x!.shape)),
-    cost: ([x]) => sizeOf(x!),
+    forward: ({ inputs: [x], params: p }) => kernels.argReduce(name, x.data, x.shape, p.axis === null ? null : normalizeAxis(name, p.axis, x.shape.length, x.shape)),
+    cost: ({ inputShapes: [x] }) => sizeOf(x),
     test: { cases: argCases },
   };
 }
 
-function argCases(g: CaseGen): { shapes: number[][]; params: ArgReduceParams } {
+function argCases(g: CaseGen): { shapes: [number[]]; params: ArgReduceParams } {
   const shape = g.shape(0, 3, 4);
   const axis = shape.length === 0 || g.bool() ? null : g.int(-shape.length, shape.length - 1);
   return { shapes: [shape], params: { axis, keepDims: g.bool() } };

@@ -6,21 +6,22 @@ import { checkShape } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
 
-export const broadcastToOp: OpRule<{ shape: readonly number[] }> = {
+export const broadcastToOp: OpRule<[Tensor], { shape: readonly number[] }> = {
   name: "broadcastTo",
+  arity: 1,
   takesInt32: true,
-  shape: ([x], p) => {
+  shape: ({ inputs: [x], params: p }) => {
     const target = checkShape("broadcastTo", p.shape);
-    const offset = target.length - x!.shape.length;
-    if (offset < 0 || x!.shape.some((d, i) => d !== 1 && d !== target[i + offset])) {
-      throw new ShapeError("broadcastTo", `cannot broadcast to the target shape`, [x!.shape, target]);
+    const offset = target.length - x.shape.length;
+    if (offset < 0 || x.shape.some((d, i) => d !== 1 && d !== target[i + offset])) {
+      throw new ShapeError("broadcastTo", `cannot broadcast to the target shape`, [x.shape, target]);
     }
     return target;
   },
-  forward: ([x], _, outShape, dtype) => kernels.broadcast(x!.data, x!.shape, outShape, dtype),
-  jvp: (_, [dx], out) => broadcastTo(dx!, out.shape),
+  forward: ({ inputs: [x], outShape, dtype }) => kernels.broadcast(x.data, x.shape, outShape, dtype),
+  jvp: ({ tangents: [dx], out }) => dx && broadcastTo(dx, out.shape),
   batching: ({ values: [x], size, outShape }) => broadcastTo(alignBatch(x!, outShape.length), [size, ...outShape]),
-  vjp: (ct) => [ct], // the engine sums the cotangent back over the broadcast dims
+  vjp: ({ ct }) => [ct], // the engine sums the cotangent back over the broadcast dims
   cost: () => 0,
   test: {
     cases: (g) => {

@@ -4,18 +4,19 @@ import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
 
-export const castOp: OpRule<{ dtype: DType }> = {
+export const castOp: OpRule<[Tensor], { dtype: DType }> = {
   name: "cast",
+  arity: 1,
   batching: "broadcasts",
   takesInt32: true,
-  shape: ([x], p) => {
+  shape: ({ inputs: [x], params: p }) => {
     checkDType("cast", p.dtype);
-    return x!.shape;
+    return x.shape;
   },
-  dtype: (_, p) => p.dtype,
-  forward: ([x], p) => kernels.cast(x!.data, p.dtype),
-  jvp: (_, [dx], __, p) => cast(dx!, p.dtype),
-  vjp: (ct, [x]) => [cast(ct, x!.dtype)], // the gradient returns in the input's own dtype
+  dtype: ({ params: p }) => p.dtype,
+  forward: ({ inputs: [x], params: p }) => kernels.cast(x.data, p.dtype),
+  jvp: ({ tangents: [dx], params: p }) => dx && cast(dx, p.dtype),
+  vjp: ({ primals: [x], ct }) => [cast(ct, x.dtype)], // the gradient returns in the input's own dtype
   cost: () => 0,
   test: { cases: (g) => ({ shapes: [g.shape()], params: { dtype: "float64" } }) },
 };

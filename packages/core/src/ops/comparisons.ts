@@ -1,8 +1,6 @@
 import { apply } from "../autodiff/apply.js";
-import { kernels } from "../kernels/active.js";
-import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { broadcastCases } from "./define.js";
+import { elementwiseBinary } from "./define.js";
 import type { OpRule } from "./rule.js";
 import { add } from "./add.js";
 import { neg } from "./neg.js";
@@ -12,25 +10,17 @@ import { neg } from "./neg.js";
  * the predicate holds and 0 elsewhere, in the inputs' dtype. They are piecewise constant: their output
  * carries no tangent and is never taped, so `where(x.gt(0), x, 0)` differentiates through `x` only.
  */
-function comparison(name: string, test: (x: number, y: number) => boolean): OpRule {
-  return {
-    name,
-    takesInt32: true,
-    constant: true,
-    batching: "broadcasts",
-    shape: ([x, y]) => broadcastShapes(name, x!.shape, y!.shape),
-    forward: ([x, y], _, outShape, dtype) => kernels.zip(name, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, (a, b) => (test(a, b) ? 1 : 0)),
-    cost: (_, out) => sizeOf(out),
-    test: { cases: broadcastCases },
-  };
+function comparison(name: string, test: (x: number, y: number) => number): OpRule<[Tensor, Tensor]> {
+  return { ...elementwiseBinary(name, test), takesInt32: true, constant: true, test: {} };
 }
 
-export const gtOp = comparison("gt", (x, y) => x > y);
-export const geOp = comparison("ge", (x, y) => x >= y);
-export const ltOp = comparison("lt", (x, y) => x < y);
-export const leOp = comparison("le", (x, y) => x <= y);
-export const eqOp = comparison("eq", (x, y) => x === y);
-export const neOp = comparison("ne", (x, y) => x !== y);
+// Each formula gives 1 or 0 as a number (+true is 1), which the fast kernel compiles into its loop.
+export const gtOp = comparison("gt", (x, y) => +(x > y));
+export const geOp = comparison("ge", (x, y) => +(x >= y));
+export const ltOp = comparison("lt", (x, y) => +(x < y));
+export const leOp = comparison("le", (x, y) => +(x <= y));
+export const eqOp = comparison("eq", (x, y) => +(x === y));
+export const neOp = comparison("ne", (x, y) => +(x !== y));
 
 /** 1 where x > y, else 0. @example `gt(tensor([1, 3]), 2).toArray(); // [0, 1]` */
 export function gt(x: TensorLike, y: TensorLike): Tensor { return apply(gtOp, [x, y], undefined); }

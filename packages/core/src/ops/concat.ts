@@ -18,10 +18,11 @@ function offsets(inputs: readonly { shape: readonly number[] }[], axis: number):
   });
 }
 
-export const concatOp: OpRule<{ axis: number }> = {
+export const concatOp: OpRule<readonly Tensor[], { axis: number }> = {
   name: "concat",
+  arity: "variadic",
   takesInt32: true,
-  shape: (xs, p) => {
+  shape: ({ inputs: xs, params: p }) => {
     if (xs.length === 0) throw new ValueError("concat", `needs at least one tensor`);
     const first = xs[0]!.shape;
     const axis = normalizeAxis("concat", p.axis, first.length, first);
@@ -29,11 +30,11 @@ export const concatOp: OpRule<{ axis: number }> = {
     if (!fits) throw new ShapeError("concat", `shapes must agree on every axis but ${axis}`, xs.map((x) => x.shape));
     return first.map((d, i) => (i === axis ? xs.reduce((n, x) => n + x.shape[axis]!, 0) : d));
   },
-  forward: (xs, p, outShape, dtype) =>
+  forward: ({ inputs: xs, params: p, outShape, dtype }) =>
     kernels.concat(xs.map((x) => x.data), xs.map((x) => x.shape), normalizeAxis("concat", p.axis, outShape.length, outShape), outShape, dtype),
-  jvp: (xs, dxs, out, p) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
+  jvp: ({ primals: xs, tangents: dxs, params: p }) => concat(xs.map((x, i) => dxs[i] ?? zerosLike(x)), p.axis),
   batching: (b) => concat(b.inputs.map((_, i) => batchOf(b, i)), batchedAxis(b.params.axis, b.outShape.length)),
-  vjp: (ct, xs, out, p) => {
+  vjp: ({ primals: xs, out, params: p, ct }) => {
     const axis = normalizeAxis("concat", p.axis, out.shape.length, out.shape);
     const at = offsets(xs, axis);
     return xs.map((x, i) => slice(ct, out.shape.map((_, d) => (d === axis ? at[i]! : 0)), x.shape));

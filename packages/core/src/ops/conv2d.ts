@@ -5,12 +5,13 @@ import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { add } from "./add.js";
 import { argShape } from "./args.js";
-import { col2im } from "./col2im.js";
+import { concat } from "./concat.js";
 import { sumPresent } from "./define.js";
-import { im2col } from "./im2col.js";
+import { col2im, im2col } from "./im2col.js";
 import { matmul } from "./matmul.js";
 import { reshape } from "./reshape.js";
 import type { OpRule } from "./rule.js";
+import { slice } from "./slice.js";
 import { sum } from "./sum.js";
 import { fittingSize, pair, randomWindow, resolvePadding, windowOutput, type Window } from "./windows.js";
 
@@ -40,11 +41,12 @@ function columns(x: Tensor, p: Conv2dParams, outHW: readonly number[]): Tensor {
 /** The weight `[O, C/groups, kh, kw]` as `[groups, O/groups, C/groups·kh·kw]`. */
 const weightMatrix = (w: Tensor, groups: number): Tensor => reshape(w, [groups, w.shape[0]! / groups, w.shape[1]! * w.shape[2]! * w.shape[3]!]);
 
-export const conv2dOp: OpRule<Conv2dParams> = {
+export const conv2dOp: OpRule<[Tensor, Tensor], Conv2dParams> = {
   name: "conv2d",
-  batching: (b) => conv2dBatching(b),
-  shape: ([x, w], p) => {
-    const [xs, ws] = [x!.shape, w!.shape];
+  arity: 2,
+  batching: (b) => conv2dBatching(b, conv2dOp), // the op is passed in: batchRules.ts must not import this file, which imports it
+  shape: ({ inputs: [x, w], params: p }) => {
+    const [xs, ws] = [x.shape, w.shape];
     if (xs.length !== 4 || ws.length !== 4) throw new ShapeError("conv2d", `input must be [N, C, H, W] and weight [O, C/groups, kh, kw]`, [xs, ws]);
     if (ws[0]! % p.groups !== 0) throw new ShapeError("conv2d", `the weight's ${ws[0]} output channels do not split into ${p.groups} groups`, [xs, ws]);
     if (ws[1]! * p.groups !== xs[1]) {
@@ -53,28 +55,28 @@ export const conv2dOp: OpRule<Conv2dParams> = {
     const [ho, wo] = windowOutput("conv2d", { ...p, kernel: [ws[2]!, ws[3]!] }, [xs[2]!, xs[3]!], [xs, ws]);
     return [xs[0]!, ws[0]!, ho, wo];
   },
-  forward: ([x, w], p, outShape, dtype) =>
-    kernels.conv2d(x!.data, x!.shape, w!.data, w!.shape, outShape, { ...p, kernel: [w!.shape[2]!, w!.shape[3]!] }, p.groups, dtype),
+  forward: ({ inputs: [x, w], params: p, outShape, dtype }) =>
+    kernels.conv2d(x.data, x.shape, w.data, w.shape, outShape, { ...p, kernel: [w.shape[2]!, w.shape[3]!] }, p.groups, dtype),
   // Bilinear in (x, w): d(x ⋆ w) = dx ⋆ w + x ⋆ dw.
-  jvp: ([x, w], [dx, dw], _, p) => sumPresent(dx && convolve(dx, w!, p), dw && convolve(x!, dw, p)),
+  jvp: ({ primals: [x, w], tangents: [dx, dw], params: p }) => sumPresent(dx && convolve(dx, w, p), dw && convolve(x, dw, p)),
   // With the input as columns X [N, g, Cg·k, L] and the weight as W [g, Og, Cg·k], the output is W·X; so
   // the weight's cotangent is Σₙ C̄·Xᵀ and the columns' is Wᵀ·C̄, added back into the image by col2im.
-  vjp: (ct, [x, w], out, p, needed) => {
+  vjp: ({ primals: [x, w], out, params: p, ct, needed }) => {
     const [n, o] = [out.shape[0]!, out.shape[1]!];
     const hw = [out.shape[2]!, out.shape[3]!];
     const ctm = reshape(ct, [n, p.groups, o / p.groups, hw[0]! * hw[1]!]);
-    const k = { ...p, kernel: [w!.shape[2]!, w!.shape[3]!] as const };
-    const dx = needed[0] ? col2im(reshape(matmul(weightMatrix(w!, p.groups), ctm, { transposeA: true }), [n, x!.shape[1]!, k.kernel[0] * k.kernel[1], hw[0]!, hw[1]!]), k, [x!.shape[2]!, x!.shape[3]!]) : null;
-    const dw = needed[1] ? reshape(sum(matmul(ctm, columns(x!, k, hw), { transposeB: true }), 0), w!.shape) : null;
+    const k = { ...p, kernel: [w.shape[2]!, w.shape[3]!] as const };
+    const dx = needed[0] ? col2im(reshape(matmul(weightMatrix(w, p.groups), ctm, { transposeA: true }), [n, x.shape[1]!, k.kernel[0] * k.kernel[1], hw[0]!, hw[1]!]), k, [x.shape[2]!, x.shape[3]!]) : null;
+    const dw = needed[1] ? reshape(sum(matmul(ctm, columns(x, k, hw), { transposeB: true }), 0), w.shape) : null;
     return [dx, dw];
   },
-  cost: ([, w], out) => 2 * out.reduce((a, b) => a * b, 1) * w![1]! * w![2]! * w![3]!, // a multiply and an add per tap
+  cost: ({ inputShapes: [, w], outShape }) => 2 * outShape.reduce((a, b) => a * b, 1) * w[1]! * w[2]! * w[3]!, // a multiply and an add per tap
   test: {
     cases: (g) => {
       const win = randomWindow(g);
       const groups = g.int(1, 2);
       const [cg, og] = [g.int(1, 2), g.int(1, 2)];
-      const shapes = [[g.int(1, 2), cg * groups, ...fittingSize(g, win)], [og * groups, cg, ...win.kernel]];
+      const shapes: [number[], number[]] = [[g.int(1, 2), cg * groups, ...fittingSize(g, win)], [og * groups, cg, ...win.kernel]];
       return { shapes, params: { ...win, groups } };
     },
   },

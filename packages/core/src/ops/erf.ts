@@ -11,7 +11,7 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 export const erfOp = unary({
   name: "erf",
   f: erfScalar,
-  df: (x) => mul(exp(neg(mul(x, x))), TWO_OVER_SQRT_PI), // 2/√π · e^(−x²)
+  df: ({ x }) => mul(exp(neg(mul(x, x))), TWO_OVER_SQRT_PI), // 2/√π · e^(−x²)
   domain: [-3, 3],
 });
 

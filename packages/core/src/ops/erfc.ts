@@ -9,7 +9,7 @@ import { neg } from "./neg.js";
 export const erfcOp = unary({
   name: "erfc",
   f: erfcScalar,
-  df: (x) => mul(exp(neg(mul(x, x))), -2 / Math.sqrt(Math.PI)), // −2/√π · e^(−x²)
+  df: ({ x }) => mul(exp(neg(mul(x, x))), -2 / Math.sqrt(Math.PI)), // −2/√π · e^(−x²)
   domain: [-3, 3],
 });
 

@@ -5,7 +5,7 @@ import { unary } from "./define.js";
 export const expOp = unary({
   name: "exp",
   f: Math.exp,
-  df: (_, out) => out, // e^x is its own derivative,
+  df: ({ out }) => out, // e^x is its own derivative,
   domain: [-3, 3],
 });
 

@@ -6,39 +6,42 @@ import { kernels } from "../kernels/active.js";
 import { normalizeAxis, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { checkIndices } from "./args.js";
+import { broadcastTo } from "./broadcastTo.js";
+import { reshape } from "./reshape.js";
 import type { CaseGen, OpRule } from "./rule.js";
-import { scatterAdd } from "./scatterAdd.js";
 
 /** Params of gather and scatterAdd: the axis the index runs along. */
 export interface IndexAxisParams {
   readonly axis: number;
 }
 
-export const gatherOp: OpRule<IndexAxisParams> = {
+export const gatherOp: OpRule<[Tensor, Tensor], IndexAxisParams> = {
   name: "gather",
+  arity: 2,
   takesInt32: true,
   indexInputs: [1],
-  shape: ([x, index], p) => {
-    const [xs, is] = [x!.shape, index!.shape];
+  shape: ({ inputs: [x, index], params: p }) => {
+    const [xs, is] = [x.shape, index.shape];
     const axis = normalizeAxis("gather", p.axis, xs.length, xs);
     if (is.length !== xs.length || is.some((d, i) => i !== axis && d > xs[i]!)) {
       throw new ShapeError("gather", `the index must have the input's rank and no dim larger than the input's, but along axis ${axis}`, [xs, is]);
     }
-    checkIndices("gather", index!, xs[axis]!, axis);
+    checkIndices("gather", index, xs[axis]!, axis);
     return is;
   },
-  forward: ([x, index], p, _, dtype) =>
-    kernels.gather(x!.data, x!.shape, normalizeAxis("gather", p.axis, x!.shape.length, x!.shape), index!.data as Int32Array, index!.shape, dtype),
+  forward: ({ inputs: [x, index], params: p, dtype }) =>
+    kernels.gather(x.data, x.shape, normalizeAxis("gather", p.axis, x.shape.length, x.shape), index.data as Int32Array, index.shape, dtype),
   // Linear in x: the tangent is gathered as the values are; the cotangent is added back where each came from.
-  jvp: ([, index], [dx], _, p) => gather(dx!, p.axis, index!),
+  jvp: ({ primals: [, index], tangents: [dx], params: p }) => dx && gather(dx, p.axis, index),
   batching: (b) => gather(batchOf(b, 0), batchedAxis(b.params.axis, b.inputs[0]!.shape.length), batchOf(b, 1)),
-  vjp: (ct, [x, index], _, p) => [scatterAdd(zeros(x!.shape, { dtype: ct.dtype }), p.axis, index!, ct), null],
+  // The method, not scatterAdd.ts, which imports this file.
+  vjp: ({ primals: [x, index], params: p, ct }) => [zeros(x.shape, { dtype: ct.dtype }).scatterAdd(p.axis, index, ct), null],
   cost: () => 0,
   test: { cases: indexCases, fixed: () => [1], values: indexValues },
 };
 
 /** A random input shape, an axis (negative half the time), and an index shape no larger off the axis. */
-export function indexCases(g: CaseGen): { shapes: number[][]; params: IndexAxisParams } {
+export function indexCases(g: CaseGen): { shapes: [number[], number[]]; params: IndexAxisParams } {
   const shape = g.shape(1, 3, 4);
   const axis = g.int(0, shape.length - 1);
   const index = shape.map((d, i) => (i === axis ? g.int(1, 5) : g.int(1, d)));

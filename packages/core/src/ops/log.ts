@@ -5,7 +5,7 @@ import { reciprocal } from "./reciprocal.js";
 export const logOp = unary({
   name: "log",
   f: Math.log,
-  df: (x) => reciprocal(x), // 1/x,
+  df: ({ x }) => reciprocal(x), // 1/x,
   domain: [0.1, 4],
 });
 

@@ -7,7 +7,7 @@ import { reciprocal } from "./reciprocal.js";
 export const log1pOp = unary({
   name: "log1p",
   f: Math.log1p,
-  df: (x) => reciprocal(add(x, 1)), // 1/(1 + x)
+  df: ({ x }) => reciprocal(add(x, 1)), // 1/(1 + x)
   domain: [-0.9, 3],
 });
 

@@ -35,13 +35,14 @@ function asUsed(shape: Shape, transposed: boolean): { rows: number; cols: number
  * them in place instead of taping a `transpose` copy first, and the VJP of a flagged product is again
  * flagged products, so every order of derivative stays copy-free.
  */
-export const matmulOp: OpRule<MatmulParams> = {
+export const matmulOp: OpRule<[Tensor, Tensor], MatmulParams> = {
   name: "matmul",
+  arity: 2,
   batching: "broadcasts", // over the batch dims before the last two, so a vmap batch is one more of them
   takesInt32: true,
-  shape: ([x, y], p) => {
-    const a = x!.shape;
-    const b = y!.shape;
+  shape: ({ inputs: [x, y], params: p }) => {
+    const a = x.shape;
+    const b = y.shape;
     if (a.length < 2 || b.length < 2) {
       throw new ShapeError("matmul", `the primitive takes operands of rank >= 2 (the matmul function reshapes vectors)`, [a, b]);
     }
@@ -49,35 +50,36 @@ export const matmulOp: OpRule<MatmulParams> = {
     if (left.cols !== right.rows) throw new ShapeError("matmul", `inner dimensions differ (${left.cols} != ${right.rows})`, [a, b]);
     return [...broadcastShapes("matmul", a.slice(0, -2), b.slice(0, -2)), left.rows, right.cols];
   },
-  forward: ([x, y], p, outShape, dtype) => {
+  forward: ({ inputs: [x, y], params: p, outShape, dtype }) => {
     // A stack of matrices times one matrix is one taller product over the same memory: x's batch dims
     // fold into its rows (a vmap batch, a sequence of tokens), which the kernel runs far faster than
     // one small product per matrix.
-    if (y!.shape.length === 2 && x!.shape.length > 2 && !p.transposeA) {
-      const k = x!.shape[x!.shape.length - 1]!;
-      const rows = x!.size / k;
-      return kernels.matmul(x!.data, [rows, k], y!.data, y!.shape, [rows, outShape[outShape.length - 1]!], dtype, false, p.transposeB);
+    if (y.shape.length === 2 && x.shape.length > 2 && !p.transposeA) {
+      const k = x.shape[x.shape.length - 1]!;
+      const rows = x.size / k;
+      return kernels.matmul(x.data, [rows, k], y.data, y.shape, [rows, outShape[outShape.length - 1]!], dtype, false, p.transposeB);
     }
-    return kernels.matmul(x!.data, x!.shape, y!.data, y!.shape, outShape, dtype, p.transposeA, p.transposeB);
+    return kernels.matmul(x.data, x.shape, y.data, y.shape, outShape, dtype, p.transposeA, p.transposeB);
   },
   // d(op(A)·op(B)) = op(dA)·op(B) + op(A)·op(dB)
-  jvp: ([x, y], [dx, dy], _, p) => sumPresent(dx && matmul(dx, y!, p), dy && matmul(x!, dy, p)),
+  jvp: ({ primals: [x, y], tangents: [dx, dy], params: p }) => sumPresent(dx && matmul(dx, y, p), dy && matmul(x, dy, p)),
   // With C̄ the cotangent: d op(A) = C̄·op(B)ᵀ and d op(B) = op(A)ᵀ·C̄, each written as one flagged product
   // of the stored operands. Batch dims that were broadcast are summed back by the engine.
-  vjp: (ct, [x, y], _, p, needed) => [
-    needed[0] ? (p.transposeA ? matmul(y!, ct, { transposeA: p.transposeB, transposeB: true }) : matmul(ct, y!, { transposeB: !p.transposeB })) : null,
-    needed[1] ? (p.transposeB ? matmul(ct, x!, { transposeA: true, transposeB: p.transposeA }) : matmul(x!, ct, { transposeA: !p.transposeA })) : null,
+  vjp: ({ primals: [x, y], params: p, ct, needed }) => [
+    needed[0] ? (p.transposeA ? matmul(y, ct, { transposeA: p.transposeB, transposeB: true }) : matmul(ct, y, { transposeB: !p.transposeB })) : null,
+    needed[1] ? (p.transposeB ? matmul(ct, x, { transposeA: true, transposeB: p.transposeA }) : matmul(x, ct, { transposeA: !p.transposeA })) : null,
   ],
-  cost: ([a], out, p) => 2 * sizeOf(out) * asUsed(a!, p.transposeA).cols, // a multiply and an add per (i, j, k)
+  cost: ({ inputShapes: [a], outShape, params: p }) => 2 * sizeOf(outShape) * asUsed(a, p.transposeA).cols, // a multiply and an add per (i, j, k)
   test: {
     cases: (g) => {
       const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
       const params = { transposeA: g.bool(), transposeB: g.bool() };
       // Trailing dims of a broadcast pair stay aligned, so at most two batch dims that still broadcast.
-      const [ba, bb] = g.bool() ? [[], []] : g.broadcastPair().map((s) => s.slice(-2));
+      const batch = g.bool() ? null : g.broadcastPair();
+      const [ba, bb] = batch ? [batch[0].slice(-2), batch[1].slice(-2)] : [[], []];
       const a = params.transposeA ? [k, m] : [m, k];
       const b = params.transposeB ? [n, k] : [k, n];
-      return { shapes: [[...ba!, ...a], [...bb!, ...b]], params };
+      return { shapes: [[...ba, ...a], [...bb, ...b]], params };
     },
   },
 };

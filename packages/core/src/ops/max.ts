@@ -21,25 +21,26 @@ function argmaxWeights(x: Tensor, out: Tensor, p: ReduceParams): Tensor {
   return mul(hits, reciprocal(sum(hits, p.axes, { keepDims: true })));
 }
 
-export const maxOp: OpRule<ReduceParams> = {
+export const maxOp: OpRule<[Tensor], ReduceParams> = {
   name: "max",
-  batching: ({ values: [x], inputs, params }) => apply(maxOp, [x!], { ...params, axes: batchedAxes(params.axes, inputs[0]!.shape.length) }),
+  arity: 1,
+  batching: ({ values: [x], inputs: [one], params }) => apply(maxOp, [x!], { ...params, axes: batchedAxes(params.axes, one.shape.length) }),
   takesInt32: true,
-  shape: ([x], p) => {
-    const axes = normalizeAxes("max", p.axes, x!.shape);
-    if (axes.some((a) => x!.shape[a] === 0)) throw new ShapeError("max", `cannot take the max over an empty axis`, [x!.shape]);
-    return reductionShape("max", x!.shape, p);
+  shape: ({ inputs: [x], params: p }) => {
+    const axes = normalizeAxes("max", p.axes, x.shape);
+    if (axes.some((a) => x.shape[a] === 0)) throw new ShapeError("max", `cannot take the max over an empty axis`, [x.shape]);
+    return reductionShape("max", x.shape, p);
   },
-  forward: ([x], p, _, dtype) =>
-    kernels.reduce("max", x!.data, x!.shape, normalizeAxes("max", p.axes, x!.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
-  jvp: ([x], [dx], out, p) => sum(mul(dx!, argmaxWeights(x!, out, p)), p.axes, p),
-  vjp: (ct, [x], out, p) => [mul(reshape(ct, keptShape("max", x!.shape, p)), argmaxWeights(x!, out, p))],
-  cost: ([x]) => sizeOf(x!),
+  forward: ({ inputs: [x], params: p, dtype }) =>
+    kernels.reduce("max", x.data, x.shape, normalizeAxes("max", p.axes, x.shape), dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
+  jvp: ({ primals: [x], tangents: [dx], out, params: p }) => dx && sum(mul(dx, argmaxWeights(x, out, p)), p.axes, p),
+  vjp: ({ primals: [x], out, params: p, ct }) => [mul(reshape(ct, keptShape("max", x.shape, p)), argmaxWeights(x, out, p))],
+  cost: ({ inputShapes: [x] }) => sizeOf(x),
   test: {
     cases: reductionCases,
     // Distinct values spaced 0.1 apart, so finite differences never change which element is largest.
     values: (g, [shape]) => {
-      const n = sizeOf(shape!);
+      const n = sizeOf(shape);
       const order = g.permutation(n);
       return [order.map((k) => k * 0.1 - n * 0.05 + g.real(-0.02, 0.02))];
     },

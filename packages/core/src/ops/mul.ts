@@ -1,6 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { broadcastCases, elementwiseBinary, sumPresent } from "./define.js";
+import { elementwiseBinary, sumPresent } from "./define.js";
 import type { OpRule } from "./rule.js";
 
 const product = elementwiseBinary("mul", (x, y) => x * y);
@@ -8,14 +8,13 @@ const product = elementwiseBinary("mul", (x, y) => x * y);
 // bits of products beyond 2^53 before the store wraps them.
 const intProduct = elementwiseBinary("imul", Math.imul);
 
-export const mulOp: OpRule = {
-  name: "mul",
-  takesInt32: true,
+export const mulOp: OpRule<[Tensor, Tensor]> = {
   ...product,
-  forward: (inputs, params, outShape, dtype) => (dtype === "int32" ? intProduct : product).forward(inputs, params, outShape, dtype),
-  jvp: ([x, y], [dx, dy]) => sumPresent(dx && mul(dx, y!), dy && mul(x!, dy)), // d(xy) = dx·y + x·dy
-  vjp: (ct, [x, y], _, __, needed) => [needed[0] ? mul(ct, y!) : null, needed[1] ? mul(ct, x!) : null],
-  test: { cases: broadcastCases },
+  takesInt32: true,
+  forward: (ctx) => (ctx.dtype === "int32" ? intProduct : product).forward(ctx),
+  jvp: ({ primals: [x, y], tangents: [dx, dy] }) => sumPresent(dx && mul(dx, y), dy && mul(x, dy)), // d(xy) = dx·y + x·dy
+  vjp: ({ primals: [x, y], ct, needed }) => [needed[0] ? mul(ct, y) : null, needed[1] ? mul(ct, x) : null],
+  test: {},
 };
 
 /**

@@ -1,18 +1,13 @@
 import { apply } from "../autodiff/apply.js";
-import { kernels } from "../kernels/active.js";
-import { sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { elementwiseUnary } from "./define.js";
 import type { OpRule } from "./rule.js";
 
-export const negOp: OpRule = {
-  name: "neg",
-  batching: "broadcasts",
+export const negOp: OpRule<[Tensor]> = {
+  ...elementwiseUnary("neg", (v) => -v),
   takesInt32: true,
-  shape: ([x]) => x!.shape,
-  forward: ([x], _, __, dtype) => kernels.map("neg", x!.data, dtype, (v) => -v),
-  jvp: (_, [dx]) => neg(dx!), // linear: the tangent goes through the op itself
-  vjp: (ct) => [neg(ct)],
-  cost: (_, out) => sizeOf(out),
+  jvp: ({ tangents: [dx] }) => dx && neg(dx), // linear: the tangent goes through the op itself
+  vjp: ({ ct }) => [neg(ct)],
   test: {},
 };
 

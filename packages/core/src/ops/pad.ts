@@ -4,26 +4,26 @@ import { kernels } from "../kernels/active.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { intList } from "./args.js";
 import type { OpRule } from "./rule.js";
-import { slice } from "./slice.js";
 
 export interface PadParams {
   readonly before: readonly number[];
   readonly after: readonly number[];
 }
 
-export const padOp: OpRule<PadParams> = {
+export const padOp: OpRule<[Tensor], PadParams> = {
   name: "pad",
+  arity: 1,
   takesInt32: true,
-  shape: ([x], p) => {
-    const s = x!.shape;
+  shape: ({ inputs: [x], params: p }) => {
+    const s = x.shape;
     const ok = [p.before, p.after].every((a) => a.length === s.length && a.every((n) => Number.isInteger(n) && n >= 0));
     if (!ok) throw new ShapeError("pad", `before [${p.before.join(",")}] and after [${p.after.join(",")}] need one non-negative integer per axis`, [s]);
     return s.map((d, i) => p.before[i]! + d + p.after[i]!);
   },
-  forward: ([x], p, outShape, dtype) => kernels.pad(x!.data, x!.shape, p.before, outShape, dtype),
-  jvp: (_, [dx], __, p) => pad(dx!, p.before, p.after),
+  forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.pad(x.data, x.shape, p.before, outShape, dtype),
+  jvp: ({ tangents: [dx], params: p }) => dx && pad(dx, p.before, p.after),
   batching: ({ values: [x], params }) => pad(x!, [0, ...params.before], [0, ...params.after]),
-  vjp: (ct, [x], _, p) => [slice(ct, p.before, x!.shape)], // pad and slice are each other's transpose
+  vjp: ({ primals: [x], params: p, ct }) => [ct.slice(p.before, x.shape)], // the method: slice.ts imports this file // pad and slice are each other's transpose
   cost: () => 0,
   test: {
     cases: (g) => {

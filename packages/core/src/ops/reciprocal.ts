@@ -6,7 +6,7 @@ import { neg } from "./neg.js";
 export const reciprocalOp = unary({
   name: "reciprocal",
   f: (v) => 1 / v,
-  df: (_, out) => neg(mul(out, out)), // -1/x²,
+  df: ({ out }) => neg(mul(out, out)), // -1/x²,
   domain: [0.2, 3],
 });
 

@@ -24,7 +24,7 @@ export function keptShape(op: string, shape: Shape, params: ReduceParams): numbe
 }
 
 /** Test cases for a reduction: a random shape, a random subset of its axes (or all), keepDims either way. */
-export function reductionCases(g: CaseGen): { shapes: number[][]; params: ReduceParams } {
+export function reductionCases(g: CaseGen): { shapes: [number[]]; params: ReduceParams } {
   const shape = g.shape(0, 4, 4);
   const axes = g.bool() ? undefined : shape.map((_, i) => i).filter(() => g.bool()).map((a) => (g.bool() ? a - shape.length : a));
   return { shapes: [shape], params: { axes, keepDims: g.bool() } };

@@ -1,8 +1,8 @@
 import { apply } from "../autodiff/apply.js";
-import { kernels } from "../kernels/active.js";
-import { sizeOf } from "../shape.js";
+import { words } from "../dtype.js";
+import type { BinarySpan, UnaryLoop } from "../kernels/elementwise.js";
 import type { Tensor, TensorLike } from "../tensor.js";
-import { broadcastCases, elementwiseBinary } from "./define.js";
+import { elementwiseBinary, elementwiseUnary } from "./define.js";
 import type { OpRule } from "./rule.js";
 
 /**
@@ -17,14 +17,46 @@ import type { OpRule } from "./rule.js";
 
 const reluOf = (v: number): number => Math.max(v, 0); // NaN stays NaN; −0 becomes 0
 
-export const reluOp: OpRule = {
-  name: "relu",
-  batching: "broadcasts",
-  shape: ([x]) => x!.shape,
-  forward: ([x], _, __, dtype) => kernels.map("relu", x!.data, dtype, reluOf),
-  jvp: ([x], [dx]) => reluGrad(dx!, x!),
-  vjp: (ct, [x]) => [reluGrad(ct, x!)],
-  cost: (_, out) => sizeOf(out),
+/**
+ * reluOf over a whole array, chosen on the bits: the element's words where !(x <= 0) (positive or NaN),
+ * else +0's (so −0 gives +0, as Math.max). A loop of Math.max branched on a ReLU's random signs and ran at
+ * half the speed, so the fast backend runs this loop instead of compiling reluOf's. One loop per word
+ * count: a loop over the words of each element ran at about half the speed.
+ */
+const reluLoop: UnaryLoop = (out, x) => {
+  const [ow, xw] = [words(out), words(x)];
+  if (x.BYTES_PER_ELEMENT === 4) {
+    for (let i = 0; i < x.length; i++) ow[i] = xw[i]! & -+!(x[i]! <= 0);
+  } else {
+    for (let i = 0; i < x.length; i++) {
+      const mask = -+!(x[i]! <= 0);
+      ow[2 * i] = xw[2 * i]! & mask;
+      ow[2 * i + 1] = xw[2 * i + 1]! & mask;
+    }
+  }
+};
+
+/** g where x > 0, else 0: reluGrad's scalar formula. */
+const maskOf = (g: number, x: number): number => (x > 0 ? g : 0);
+
+/** maskOf over a broadcast row, chosen on the bits as reluLoop is (NaN and −0 in g pass unchanged, as a copy). */
+const maskSpan: BinarySpan = (out, o, a, ia, sa, b, ib, sb, n) => {
+  const [ow, aw] = [words(out), words(a)];
+  if (out.BYTES_PER_ELEMENT === 4) {
+    for (let e = o + n; o < e; o++, ia += sa, ib += sb) ow[o] = aw[ia]! & -+(b[ib]! > 0);
+  } else {
+    for (let e = o + n; o < e; o++, ia += sa, ib += sb) {
+      const mask = -+(b[ib]! > 0);
+      ow[2 * o] = aw[2 * ia]! & mask;
+      ow[2 * o + 1] = aw[2 * ia + 1]! & mask;
+    }
+  }
+};
+
+export const reluOp: OpRule<[Tensor]> = {
+  ...elementwiseUnary("relu", reluOf, reluLoop),
+  jvp: ({ primals: [x], tangents: [dx] }) => dx && reluGrad(dx, x),
+  vjp: ({ primals: [x], ct }) => [reluGrad(ct, x)],
   test: { kinks: [0] },
 };
 
@@ -32,13 +64,12 @@ export const reluOp: OpRule = {
  * `reluGrad(g, x)`: g where x > 0, else 0 (also for x = 0, as PyTorch takes ReLU's derivative there).
  * Linear in g, and piecewise constant in x, whose derivative is zero wherever it exists.
  */
-export const reluGradOp: OpRule = {
-  name: "reluGrad",
+export const reluGradOp: OpRule<[Tensor, Tensor]> = {
   // Broadcasting, like the other binary ops: a batch of tangents (jacfwd) meets one x.
-  ...elementwiseBinary("reluGrad", (g, x) => (x > 0 ? g : 0)),
-  jvp: ([, x], [dg]) => (dg ? reluGrad(dg, x!) : null),
-  vjp: (ct, [, x], _, __, needed) => [needed[0] ? reluGrad(ct, x!) : null, null],
-  test: { cases: broadcastCases, kinks: [0] },
+  ...elementwiseBinary("reluGrad", maskOf, maskSpan),
+  jvp: ({ primals: [, x], tangents: [dg] }) => dg && reluGrad(dg, x),
+  vjp: ({ primals: [, x], ct, needed }) => [needed[0] ? reluGrad(ct, x) : null, null],
+  test: { kinks: [0] },
 };
 
 /**

@@ -20,15 +20,16 @@ function resolveShape(from: Shape, to: readonly number[]): number[] {
   return resolved;
 }
 
-export const reshapeOp: OpRule<{ shape: readonly number[] }> = {
+export const reshapeOp: OpRule<[Tensor], { shape: readonly number[] }> = {
   name: "reshape",
+  arity: 1,
   takesInt32: true,
-  shape: ([x], p) => resolveShape(x!.shape, p.shape),
+  shape: ({ inputs: [x], params: p }) => resolveShape(x.shape, p.shape),
   // Storage is shared: tensors are immutable, so a reshape needs no copy (a view, as in PyTorch).
-  forward: ([x]) => x!.data,
-  jvp: (_, [dx], out) => reshape(dx!, out.shape),
+  forward: ({ inputs: [x] }) => x.data,
+  jvp: ({ tangents: [dx], out }) => dx && reshape(dx, out.shape),
   batching: ({ values: [x], size, outShape }) => reshape(x!, [size, ...outShape]),
-  vjp: (ct, [x]) => [reshape(ct, x!.shape)],
+  vjp: ({ primals: [x], ct }) => [reshape(ct, x.shape)],
   cost: () => 0,
   test: {
     cases: (g) => {

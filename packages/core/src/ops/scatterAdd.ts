@@ -10,41 +10,42 @@ import { gather, indexCases, indexValues, type IndexAxisParams } from "./gather.
 import { pad } from "./pad.js";
 import type { CaseGen, OpRule } from "./rule.js";
 
-export const scatterAddOp: OpRule<IndexAxisParams> = {
+export const scatterAddOp: OpRule<[Tensor, Tensor, Tensor], IndexAxisParams> = {
   name: "scatterAdd",
+  arity: 3,
   takesInt32: true,
   indexInputs: [1],
-  shape: ([x, index, src], p) => {
-    const [xs, is, ss] = [x!.shape, index!.shape, src!.shape];
+  shape: ({ inputs: [x, index, src], params: p }) => {
+    const [xs, is, ss] = [x.shape, index.shape, src.shape];
     const axis = normalizeAxis("scatterAdd", p.axis, xs.length, xs);
     const fits = is.length === xs.length && ss.length === xs.length && is.every((d, i) => d <= ss[i]! && (i === axis || d <= xs[i]!));
     if (!fits) {
       throw new ShapeError("scatterAdd", `input, index and src must have one rank, the index no dim larger than src's, nor than the input's but along axis ${axis}`, [xs, is, ss]);
     }
-    checkIndices("scatterAdd", index!, xs[axis]!, axis);
+    checkIndices("scatterAdd", index, xs[axis]!, axis);
     return xs;
   },
-  forward: ([x, index, src], p, _, dtype) =>
-    kernels.scatterAdd(x!.data, x!.shape, normalizeAxis("scatterAdd", p.axis, x!.shape.length, x!.shape), index!.data as Int32Array, index!.shape, src!.data, src!.shape, dtype),
+  forward: ({ inputs: [x, index, src], params: p, dtype }) =>
+    kernels.scatterAdd(x.data, x.shape, normalizeAxis("scatterAdd", p.axis, x.shape.length, x.shape), index.data as Int32Array, index.shape, src.data, src.shape, dtype),
   // Linear in x and src together: the tangent is the scatter-add of the tangents.
-  jvp: ([x, index, src], [dx, , dsrc], _, p) => scatterAdd(dx ?? zeros(x!.shape, { dtype: x!.dtype }), p.axis, index!, dsrc ?? zeros(src!.shape, { dtype: src!.dtype })),
+  jvp: ({ primals: [x, index, src], tangents: [dx, , dsrc], params: p }) => scatterAdd(dx ?? zeros(x.shape, { dtype: x.dtype }), p.axis, index, dsrc ?? zeros(src.shape, { dtype: src.dtype })),
   // The index runs along one axis and pairs the others element by element, so a leading batch axis is one more of them.
   batching: (b) => scatterAdd(batchOf(b, 0), batchedAxis(b.params.axis, b.outShape.length), batchOf(b, 1), batchOf(b, 2)),
   // x's cotangent passes through; src's is gathered from where each element was added, and is zero for
   // the elements of src outside the index's shape (they were never added).
-  vjp: (ct, [, index, src], _, p, needed) => [
+  vjp: ({ primals: [, index, src], params: p, ct, needed }) => [
     needed[0] ? ct : null,
     null,
-    needed[2] ? pad(gather(ct, p.axis, index!), src!.shape.map(() => 0), src!.shape.map((d, i) => d - index!.shape[i]!)) : null,
+    needed[2] ? pad(gather(ct, p.axis, index), src.shape.map(() => 0), src.shape.map((d, i) => d - index.shape[i]!)) : null,
   ],
-  cost: ([, index]) => sizeOf(index!),
+  cost: ({ inputShapes: [, index] }) => sizeOf(index),
   test: { cases: scatterCases, fixed: () => [1], values: indexValues },
 };
 
 /** gather's cases with a src at least as large as the index. */
-function scatterCases(g: CaseGen): { shapes: number[][]; params: IndexAxisParams } {
+function scatterCases(g: CaseGen): { shapes: [number[], number[], number[]]; params: IndexAxisParams } {
   const { shapes: [shape, index], params } = indexCases(g);
-  return { shapes: [shape!, index!, index!.map((d) => d + g.int(0, 1))], params };
+  return { shapes: [shape, index, index.map((d) => d + g.int(0, 1))], params };
 }
 
 /**

@@ -5,7 +5,7 @@ import { cos } from "./cos.js";
 export const sinOp = unary({
   name: "sin",
   f: Math.sin,
-  df: (x) => cos(x),
+  df: ({ x }) => cos(x),
   domain: [-3, 3],
 });
 

@@ -12,11 +12,12 @@ export interface SliceParams {
   readonly size: readonly number[];
 }
 
-export const sliceOp: OpRule<SliceParams> = {
+export const sliceOp: OpRule<[Tensor], SliceParams> = {
   name: "slice",
+  arity: 1,
   takesInt32: true,
-  shape: ([x], p) => {
-    const s = x!.shape;
+  shape: ({ inputs: [x], params: p }) => {
+    const s = x.shape;
     const fits =
       p.begin.length === s.length &&
       p.size.length === s.length &&
@@ -24,10 +25,10 @@ export const sliceOp: OpRule<SliceParams> = {
     if (!fits) throw new ShapeError("slice", `box at [${p.begin.join(",")}] of size [${p.size.join(",")}] is not inside the input`, [s]);
     return p.size;
   },
-  forward: ([x], p, outShape, dtype) => kernels.slice(x!.data, x!.shape, p.begin, outShape, dtype),
-  jvp: (_, [dx], __, p) => slice(dx!, p.begin, p.size),
+  forward: ({ inputs: [x], params: p, outShape, dtype }) => kernels.slice(x.data, x.shape, p.begin, outShape, dtype),
+  jvp: ({ tangents: [dx], params: p }) => dx && slice(dx, p.begin, p.size),
   batching: ({ values: [x], size, params }) => slice(x!, [0, ...params.begin], [size, ...params.size]),
-  vjp: (ct, [x], _, p) => [pad(ct, p.begin, x!.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
+  vjp: ({ primals: [x], params: p, ct }) => [pad(ct, p.begin, x.shape.map((d, i) => d - p.begin[i]! - p.size[i]!))],
   cost: () => 0,
   test: {
     cases: (g) => {

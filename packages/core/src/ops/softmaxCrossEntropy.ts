@@ -29,12 +29,13 @@ function logitsGradient(logits: Tensor, target: Tensor): Tensor {
   return sub(mul(predicted, sum(target, -1, { keepDims: true })), target);
 }
 
-export const softmaxCrossEntropyOp: OpRule = {
+export const softmaxCrossEntropyOp: OpRule<[Tensor, Tensor]> = {
   name: "softmaxCrossEntropy",
+  arity: 2,
   batching: (b) => softmaxCrossEntropyBatching(b),
   readsValues: [1], // the class labels
-  shape: ([logits, target]) => {
-    const [l, t] = [logits!.shape, target!.shape];
+  shape: ({ inputs: [logits, target] }) => {
+    const [l, t] = [logits.shape, target.shape];
     if (l.length !== 2 || l[0] === 0 || l[1] === 0) throw new ShapeError("softmaxCrossEntropy", `logits must be a non-empty [batch, classes] matrix`, [l, t]);
     const indices = t.length === 1 && t[0] === l[0];
     if (!indices && !(t.length === 2 && t[0] === l[0] && t[1] === l[1])) {
@@ -42,41 +43,42 @@ export const softmaxCrossEntropyOp: OpRule = {
     }
     if (indices) {
       const classes = l[1]!;
-      const bad = target!.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes);
-      if (bad >= 0) throw new ValueError("softmaxCrossEntropy", `target[${bad}] = ${target!.data[bad]} is not a class index in [0, ${classes})`);
+      const bad = target.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes);
+      if (bad >= 0) throw new ValueError("softmaxCrossEntropy", `target[${bad}] = ${target.data[bad]} is not a class index in [0, ${classes})`);
     }
     return [];
   },
-  forward: ([logits, target], _, __, dtype) =>
-    kernels.softmaxCrossEntropy(logits!.data, logits!.shape[0]!, logits!.shape[1]!, target!.data, isIndices(target!), dtype),
+  forward: ({ inputs: [logits, target], dtype }) =>
+    kernels.softmaxCrossEntropy(logits.data, logits.shape[0]!, logits.shape[1]!, target.data, isIndices(target), dtype),
   // dL/dlogits = (softmax(logits) - y) / batch: the lecture's ŷ - y, per example, averaged (see logitsGradient).
   // The sums name the last two axes, so a tangent with a leading batch axis (jacfwd) keeps it.
-  jvp: ([logits, target], [dl, dt]) => {
-    const scale = 1 / logits!.shape[0]!;
-    const fromLogits = dl && sum(mul(logitsGradient(logits!, target!), dl), [-2, -1]);
-    const fromTarget = dt && !isIndices(target!) ? sum(mul(neg(logSoftmax(logits!, -1)), dt), [-2, -1]) : null;
+  jvp: ({ primals: [logits, target], tangents: [dl, dt] }) => {
+    const scale = 1 / logits.shape[0]!;
+    const fromLogits = dl && sum(mul(logitsGradient(logits, target), dl), [-2, -1]);
+    const fromTarget = dt && !isIndices(target) ? sum(mul(neg(logSoftmax(logits, -1)), dt), [-2, -1]) : null;
     const total = fromLogits && fromTarget ? fromLogits.add(fromTarget) : fromLogits ?? fromTarget;
     return total && mul(total, scale);
   },
-  vjp: (ct, [logits, target], _, __, needed) => {
-    const scale = mul(ct, 1 / logits!.shape[0]!);
+  vjp: ({ primals: [logits, target], ct, needed }) => {
+    const scale = mul(ct, 1 / logits.shape[0]!);
     return [
-      needed[0] ? mul(logitsGradient(logits!, target!), scale) : null,
-      needed[1] && !isIndices(target!) ? mul(neg(logSoftmax(logits!, -1)), scale) : null,
+      needed[0] ? mul(logitsGradient(logits, target), scale) : null,
+      needed[1] && !isIndices(target) ? mul(neg(logSoftmax(logits, -1)), scale) : null,
     ];
   },
-  cost: ([l]) => 6 * l![0]! * l![1]!, // max, subtract, exp, sum, log and the target's product, per logit
+  cost: ({ inputShapes: [l] }) => 6 * l[0]! * l[1]!, // max, subtract, exp, sum, log and the target's product, per logit
   test: {
-    fixed: (shapes) => (shapes[1]!.length === 1 ? [1] : []),
+    fixed: ([, target]) => (target.length === 1 ? [1] : []),
     cases: (g) => {
       const [b, c] = [g.int(1, 4), g.int(1, 5)];
       return { shapes: [[b, c], g.bool() ? [b] : [b, c]], params: undefined };
     },
     values: (g, [l, t]) => {
-      const logits = Array.from({ length: l![0]! * l![1]! }, () => g.real(-3, 3));
-      if (t!.length === 1) return [logits, Array.from({ length: t![0]! }, () => g.int(0, l![1]! - 1))];
+      const [batch, classes] = [l[0]!, l[1]!];
+      const logits = Array.from({ length: batch * classes }, () => g.real(-3, 3));
+      if (t.length === 1) return [logits, Array.from({ length: batch }, () => g.int(0, classes - 1))];
       // Rows that need not sum to one: the rule must hold for any non-negative weights.
-      return [logits, Array.from({ length: l![0]! * l![1]! }, () => g.real(0, 1))];
+      return [logits, Array.from({ length: batch * classes }, () => g.real(0, 1))];
     },
   },
 };

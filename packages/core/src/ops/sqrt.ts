@@ -6,7 +6,7 @@ import { reciprocal } from "./reciprocal.js";
 export const sqrtOp = unary({
   name: "sqrt",
   f: Math.sqrt,
-  df: (_, out) => mul(reciprocal(out), 0.5), // 1 / (2 sqrt(x)),
+  df: ({ out }) => mul(reciprocal(out), 0.5), // 1 / (2 sqrt(x)),
   domain: [0.1, 4],
 });
 

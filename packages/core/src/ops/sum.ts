@@ -8,15 +8,16 @@ import { keptShape, reduceParams, reductionCases, reductionShape, type ReducePar
 import { reshape } from "./reshape.js";
 import type { OpRule } from "./rule.js";
 
-export const sumOp: OpRule<ReduceParams> = {
+export const sumOp: OpRule<[Tensor], ReduceParams> = {
   name: "sum",
+  arity: 1,
   takesInt32: true,
-  shape: ([x], p) => reductionShape("sum", x!.shape, p),
-  forward: ([x], p, _, dtype) => kernels.reduce("sum", x!.data, x!.shape, normalizeAxes("sum", p.axes, x!.shape), dtype, 0, (a, v) => a + v),
-  jvp: (_, [dx], __, p) => sum(dx!, p.axes, p), // linear
-  batching: ({ values: [x], inputs, params }) => sum(x!, batchedAxes(params.axes, inputs[0]!.shape.length), params),
-  vjp: (ct, [x], _, p) => [broadcastTo(reshape(ct, keptShape("sum", x!.shape, p)), x!.shape)],
-  cost: ([x]) => sizeOf(x!),
+  shape: ({ inputs: [x], params: p }) => reductionShape("sum", x.shape, p),
+  forward: ({ inputs: [x], params: p, dtype }) => kernels.reduce("sum", x.data, x.shape, normalizeAxes("sum", p.axes, x.shape), dtype, 0, (a, v) => a + v),
+  jvp: ({ tangents: [dx], params: p }) => dx && sum(dx, p.axes, p), // linear
+  batching: ({ values: [x], inputs: [one], params }) => sum(x!, batchedAxes(params.axes, one.shape.length), params),
+  vjp: ({ primals: [x], params: p, ct }) => [broadcastTo(reshape(ct, keptShape("sum", x.shape, p)), x.shape)],
+  cost: ({ inputShapes: [x] }) => sizeOf(x),
   test: { cases: reductionCases },
 };
 

@@ -9,7 +9,7 @@ const sub1 = (t: Tensor): Tensor => add(neg(t), 1);
 export const tanhOp = unary({
   name: "tanh",
   f: Math.tanh,
-  df: (_, out) => sub1(mul(out, out)), // 1 - tanh²,
+  df: ({ out }) => sub1(mul(out, out)), // 1 - tanh²,
   domain: [-3, 3],
 });
 

@@ -17,17 +17,18 @@ function inverse(perm: readonly number[]): number[] {
   return inv;
 }
 
-export const transposeOp: OpRule<{ perm: readonly number[] }> = {
+export const transposeOp: OpRule<[Tensor], { perm: readonly number[] }> = {
   name: "transpose",
+  arity: 1,
   takesInt32: true,
-  shape: ([x], p) => {
-    checkPerm(x!.shape, p.perm);
-    return p.perm.map((a) => x!.shape[a]!);
+  shape: ({ inputs: [x], params: p }) => {
+    checkPerm(x.shape, p.perm);
+    return p.perm.map((a) => x.shape[a]!);
   },
-  forward: ([x], p, _, dtype) => kernels.transpose(x!.data, x!.shape, p.perm, dtype),
-  jvp: (_, [dx], __, p) => transpose(dx!, p.perm),
+  forward: ({ inputs: [x], params: p, dtype }) => kernels.transpose(x.data, x.shape, p.perm, dtype),
+  jvp: ({ tangents: [dx], params: p }) => dx && transpose(dx, p.perm),
   batching: ({ values: [x], params }) => transpose(x!, [0, ...params.perm.map((a) => a + 1)]), // the batch axis stays first
-  vjp: (ct, _, __, p) => [transpose(ct, inverse(p.perm))],
+  vjp: ({ params: p, ct }) => [transpose(ct, inverse(p.perm))],
   cost: () => 0,
   test: {
     cases: (g) => {

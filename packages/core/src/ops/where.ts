@@ -4,16 +4,17 @@ import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import type { OpRule } from "./rule.js";
 
-export const whereOp: OpRule = {
+export const whereOp: OpRule<[Tensor, Tensor, Tensor]> = {
   name: "where",
+  arity: 3,
   batching: "broadcasts",
   takesInt32: true,
-  shape: ([c, x, y]) => broadcastShapes("where", broadcastShapes("where", c!.shape, x!.shape), y!.shape),
-  forward: ([c, x, y], _, outShape, dtype) => kernels.select(c!.data, c!.shape, x!.data, x!.shape, y!.data, y!.shape, outShape, dtype),
+  shape: ({ inputs: [c, x, y] }) => broadcastShapes("where", broadcastShapes("where", c.shape, x.shape), y.shape),
+  forward: ({ inputs: [c, x, y], outShape, dtype }) => kernels.select(c.data, c.shape, x.data, x.shape, y.data, y.shape, outShape, dtype),
   // The condition is a constant; the tangent picks from the branch that was picked.
-  jvp: ([c], [, dx, dy]) => where(c!, dx ?? 0, dy ?? 0),
-  vjp: (ct, [c], _, __, needed) => [null, needed[1] ? where(c!, ct, 0) : null, needed[2] ? where(c!, 0, ct) : null],
-  cost: (_, out) => sizeOf(out),
+  jvp: ({ primals: [c], tangents: [, dx, dy] }) => where(c, dx ?? 0, dy ?? 0),
+  vjp: ({ primals: [c], ct, needed }) => [null, needed[1] ? where(c, ct, 0) : null, needed[2] ? where(c, 0, ct) : null],
+  cost: ({ outShape }) => sizeOf(outShape),
   test: {
     fixed: () => [0],
     cases: (g) => {
