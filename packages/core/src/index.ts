@@ -67,5 +67,8 @@ export { jit, ConcretizationError } from "./jit/index.js";
 export type { JitOptions, Jitted, ProgramSummary, TraceInfo } from "./jit/index.js";
 export { updateInPlace, valueCheck } from "./autodiff/effects.js";
 export type { TraceOptions, TraceGraph, TraceNode, TraceSource, TraceValue, TraceEffect } from "./trace/index.js";
+export { encodeTorchSave, decodeTorchSave } from "./io/torch/torchSave.js";
+export { pyTuple, isPyTuple } from "./io/torch/values.js";
+export type { TorchValue, TorchObject } from "./io/torch/values.js";
 export { gradcheck, GradcheckError } from "./testing/gradcheck.js";
 export type { GradcheckOptions } from "./testing/gradcheck.js";

@@ -1,4 +1,4 @@
-import { Rng, type Tensor } from "@tapegrad/core";
+import { Rng, type DType, type Tensor } from "@tapegrad/core";
 import { Conv2d, Flatten, LayerNorm, Linear, LSTM, MaxPool2d, Module, MultiheadAttention, ReLU, Sequential } from "@tapegrad/nn";
 
 /**
@@ -17,14 +17,15 @@ import { Conv2d, Flatten, LayerNorm, Linear, LSTM, MaxPool2d, Module, MultiheadA
 export class DigitsCnn extends Module {
   readonly features: Sequential;
   readonly head: Linear;
-  constructor(rng: Rng) {
+  /** @param dtype of the parameters: float32 for the demo, float64 where it is checked against PyTorch. */
+  constructor(rng: Rng, dtype: DType = "float32") {
     super();
     this.features = new Sequential(
-      new Conv2d(1, 16, 3, { padding: 1, rng }), new ReLU(), new MaxPool2d(2),
-      new Conv2d(16, 32, 3, { padding: 1, rng }), new ReLU(), new MaxPool2d(2),
+      new Conv2d(1, 16, 3, { padding: 1, rng, dtype }), new ReLU(), new MaxPool2d(2),
+      new Conv2d(16, 32, 3, { padding: 1, rng, dtype }), new ReLU(), new MaxPool2d(2),
       new Flatten(),
     );
-    this.head = new Linear(32 * 2 * 2, 10, { rng });
+    this.head = new Linear(32 * 2 * 2, 10, { rng, dtype });
   }
   forward(x: Tensor): Tensor {
     return this.head.forward(this.features.forward(x.reshape([x.shape[0]!, 1, 8, 8])));

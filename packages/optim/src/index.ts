@@ -40,3 +40,8 @@ export { DataLoader } from "@tapegrad/datasets";
 export type { Batch, DataLoaderOptions, DataLoaderStateDict } from "@tapegrad/datasets";
 export { createOptimizer, optimizerClasses } from "./byName.js";
 export type { OptimizerName, OptimizerOptionsOf } from "./byName.js";
+export { torchOptimizerState, loadTorchOptimizerState } from "./torchState.js";
+export type { TorchOptimizerState } from "./torchState.js";
+export { torchCheckpoint, restoreTorchCheckpoint } from "./torchCheckpoint.js";
+export { saveTorchCheckpoint, loadTorchCheckpoint } from "./torchCheckpointFile.js";
+export type { TorchCheckpoint, TorchCheckpointModel, TorchCheckpointParts } from "./torchCheckpoint.js";

@@ -84,8 +84,14 @@ export abstract class Optimizer<O extends BaseOptions> {
     return this.#groups;
   }
 
-  /** The class name, as errors and `stateDict()` name it. */
-  protected get kind(): string {
+  /**
+   * The class name, as errors and `stateDict()` name it.
+   * @example
+   * ```ts
+   * new Adam(params).kind; // "Adam"
+   * ```
+   */
+  get kind(): string {
     return this.#kind;
   }
 
