@@ -1,7 +1,9 @@
 // What the consumer check runs on the installed packages, once per way of loading them (ESM import,
 // CommonJS require, ESM with --conditions=source): a gradient, a matrix product shared with a worker
-// thread, and a training epoch over a shipped data set. CommonJS, so that both entries can load it.
-// It resolves nothing itself: the entry passes in the modules it loaded from the consumer's node_modules.
+// thread, a file written through the Node-only entry, an Adam step (optim's SIMD kernel, which reaches
+// core through @tapegrad/core/wasm) and a training epoch over a shipped data set. CommonJS, so that both
+// entries can load it. It resolves nothing itself: the entry passes in the modules it loaded from the
+// consumer's node_modules.
 const N = 256; // 256³ multiply-adds: far above the size at which products are split across threads
 
 /** Fails with what was checked, through which loading path, and what came out. */
@@ -52,21 +54,54 @@ async function checkThreadedMatmul(how, { chunksRunByHelpers, randn, readyThread
   return `${readyThreads()} threads, helpers ran ${chunksRunByHelpers() - before} chunks`;
 }
 
-/** One epoch of SGD on the digits, read from the package's own data files, batched by DataLoader. */
-function checkTraining(how, { core, nn, optim, datasets }) {
+/**
+ * One epoch of SGD on the digits, read from the package's own data files, batched by the DataLoader of
+ * @tapegrad/datasets (which @tapegrad/optim re-exports, the same class), scored by @tapegrad/train.
+ */
+function checkTraining(how, { core, nn, optim, datasets, train: training }) {
+  if (optim.DataLoader !== datasets.DataLoader) fail(how, "@tapegrad/optim's DataLoader is not the one of @tapegrad/datasets");
   const { train, test } = datasets.loadDigits();
   const model = nn.mlp([64, 32, 10], { rng: new core.Rng(0) });
   const loss = () => core.softmaxCrossEntropy(model.forward(test.x), test.y).item();
   const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
   const first = loss();
-  for (const { x, y } of new optim.DataLoader(train, { batchSize: 32, shuffle: true, seed: 0 })) {
+  for (const { x, y } of new datasets.DataLoader(train, { batchSize: 32, shuffle: true, seed: 0 })) {
     opt.zeroGrad();
     core.softmaxCrossEntropy(model.forward(x), y).backward();
     opt.step();
   }
   const last = loss();
   if (!(last < first)) fail(how, `one epoch on the digits left the test loss at ${last} (from ${first})`);
-  return `digits test loss ${first.toFixed(2)} → ${last.toFixed(2)}`;
+  const { accuracy } = training.evaluate(model, test, { accuracy: training.accuracy });
+  if (!(accuracy > 0.1 && accuracy <= 1)) fail(how, `@tapegrad/train: test accuracy ${accuracy} after an epoch, no better than chance (0.1)`);
+  return `digits test loss ${first.toFixed(2)} → ${last.toFixed(2)}, accuracy ${accuracy.toFixed(2)}`;
+}
+
+/** Node's file I/O from its own entry (`@tapegrad/core/node`): a file written atomically, then read back. */
+async function checkNodeIo(how, { writeFileAtomically }) {
+  const { mkdtempSync, readFileSync, rmSync } = require("node:fs");
+  const { join } = require("node:path");
+  const dir = mkdtempSync(join(__dirname, "io-"));
+  try {
+    await writeFileAtomically(join(dir, "x.txt"), "tapegrad");
+    const back = readFileSync(join(dir, "x.txt"), "utf8");
+    if (back !== "tapegrad") fail(how, `@tapegrad/core/node: writeFileAtomically wrote ${JSON.stringify(back)}, expected "tapegrad"`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Adam's first step on a float32 parameter: optim's SIMD kernel, registered through @tapegrad/core/wasm,
+ * moves every element by lr against its gradient's sign (to float32 rounding).
+ */
+function checkAdam(how, { core, optim }) {
+  const p = core.tensor(Array.from({ length: 37 }, (_, i) => i), { requiresGrad: true });
+  const opt = new optim.Adam([p], { lr: 1e-3 });
+  p.mul(p).sum().backward(); // gradient 2p: positive except at 0
+  opt.step();
+  const bad = Array.from(p.data).findIndex((v, i) => Math.abs(v - (i === 0 ? 0 : i - 1e-3)) > 1e-5 * Math.max(1, i));
+  if (bad >= 0) fail(how, `@tapegrad/optim: Adam's first step left p[${bad}] = ${p.data[bad]}, expected ${bad === 0 ? 0 : bad - 1e-3}`);
 }
 
 /** A model to ONNX and back (@tapegrad/onnx with its protobuf runtime): the same outputs. */
@@ -83,7 +118,10 @@ function checkOnnx(how, { core, nn, onnx }) {
 
 module.exports = async function check(how, packages) {
   checkGradient(how, packages.core);
+  if ("writeFileAtomically" in packages.core) fail(how, "@tapegrad/core: the main entry exports Node's file I/O, which belongs to @tapegrad/core/node");
+  await checkNodeIo(how, packages.coreNode);
   const threads = await checkThreadedMatmul(how, packages.core);
+  checkAdam(how, packages);
   const training = checkTraining(how, packages);
   const onnx = checkOnnx(how, packages);
   console.log(`gradient ok; ${N}×${N} matmul matches a plain loop on ${threads}; ${training}; ${onnx}`);

@@ -3,9 +3,11 @@ const check = require("./checks.cjs");
 
 const packages = {
   core: require("@tapegrad/core"),
+  coreNode: require("@tapegrad/core/node"),
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
+  train: require("@tapegrad/train"),
   onnx: require("@tapegrad/onnx"),
 };
 check("CommonJS require", packages).catch((error) => {

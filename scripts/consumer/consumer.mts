@@ -1,9 +1,11 @@
 // Type-checked (not run) as a user's ES module with moduleResolution nodenext: the published .d.ts
 // files resolve through each package's exports, and the data sets' types fit where data is expected.
 import { grad, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import { mlp, type Sequential } from "@tapegrad/nn";
 import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
-import { loadDigits, type Split } from "@tapegrad/datasets";
+import { DataLoader as LoaderOfDatasets, loadDigits, type Dataset, type Split } from "@tapegrad/datasets";
+import { accuracy, evaluate } from "@tapegrad/train";
 import { exportOnnx, importOnnx, type ImportedOnnx } from "@tapegrad/onnx";
 import { writeOnnx } from "@tapegrad/onnx/node";
 
@@ -16,8 +18,12 @@ for (const { x, y } of loader satisfies Iterable<Batch<Split>>) {
   softmaxCrossEntropy(model.forward(x), y).backward();
   optimizer.step();
 }
+const split: Dataset<Split> = loadDigits().test;
+const same: typeof DataLoader = LoaderOfDatasets;
+const scores: Record<string, number> = evaluate(model, split, { accuracy });
+const saved: Promise<void> = writeFileAtomically("out.txt", "done");
 const bytes: Uint8Array = exportOnnx(model, [tensor([[1, 2]])], { opset: 17, dynamicAxes: { 0: [0] } });
 const imported: ImportedOnnx = importOnnx(bytes);
 const outputs: Tensor[] = imported.fn(imported.params, tensor([[1, 2]]));
 const written: Promise<number> = writeOnnx("model.onnx", model, [tensor([[1, 2]])]);
-export { g, outputs, written };
+export { g, saved, same, scores, outputs, written };

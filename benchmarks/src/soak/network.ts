@@ -1,7 +1,8 @@
 import { Rng, softmaxCrossEntropy } from "@tapegrad/core";
 import { loadDigits } from "@tapegrad/datasets";
 import { mlp } from "@tapegrad/nn";
-import { Adam, DataLoader } from "@tapegrad/optim";
+import { DataLoader } from "@tapegrad/datasets";
+import { Adam } from "@tapegrad/optim";
 
 /**
  * The training the soak runs: the lecture's 4-layer network 64 → 32 → 32 → 10 (ReLU) on the handwritten

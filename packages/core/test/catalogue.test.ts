@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
 import * as core from "@tapegrad/core";
+import * as wasm from "@tapegrad/core/wasm";
 import { DTypeError, GradError, ShapeError, tensor, ValueError, zeros, type Tensor } from "@tapegrad/core";
 
 /**
@@ -176,7 +177,9 @@ const rows: readonly CatalogueRow[] = [
   { bad: "matmul with a transpose flag that is not a boolean", call: () => core.matmul(x23, x23, { transposeA: 1 as unknown as boolean }), error: ValueError, op: "matmul", says: "transposeA must be a boolean, got 1" },
   { bad: "matmul with a transposed operand whose inner dimensions differ", call: () => core.matmul(x23, core.zeros([3, 4]), { transposeA: true }), error: ShapeError, op: "matmul", shapes: [[2, 3], [3, 4]], says: "inner dimensions differ (2 != 3)" },
   { bad: "setKernels with an unknown backend", call: () => core.setKernels("gpu" as "fast"), error: ValueError, op: "setKernels", says: 'expected "fast" or "reference", got "gpu"' },
-  { bad: "fusedAdam with buffers of different lengths", call: () => core.fusedAdam(new Float32Array(3), new Float32Array(2), new Float32Array(3), new Float32Array(3), { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3, correction2: 1, decay: 1 }), error: ValueError, op: "fusedAdam", says: "must have one length, got 3, 2, 3, 3" },
+  { bad: "a WebAssembly kernel defined without a build function", call: () => wasm.defineWasmKernel({ name: "k" } as never), error: ValueError, op: "defineWasmKernel", says: "expected { name: string, build: function }" },
+  { bad: "a WebAssembly kernel whose module does not validate", call: () => wasm.defineWasmKernel({ name: "broken", build: () => Uint8Array.of(0, 97, 115, 109, 1, 0, 0, 0, 99) }).acquire(), error: ValueError, op: "defineWasmKernel", says: 'kernel "broken": its module does not validate' },
+  { bad: "runInBlocks over operands of different lengths", call: () => wasm.runInBlocks({ exports: {}, scratch: (n) => new Float32Array(n) }, { operands: [new Float32Array(3), new Float32Array(2)], updated: [0] }, () => {}), error: ValueError, op: "runInBlocks", says: "must have one length, got 3, 2" },
   { bad: "matmul batch dims that do not broadcast", call: () => core.zeros([2, 2, 3]).matmul(core.zeros([3, 3, 4])), error: ShapeError, op: "matmul", shapes: [[2], [3]], says: "dim -1: 2 vs 3" },
   // Dtypes.
   { bad: "unknown dtype at creation", call: () => tensor([1], { dtype: "int64" as never }), error: DTypeError, op: "tensor", says: 'unknown dtype "int64"; use "float32", "float64" or "int32"' },

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ValueError, type Tensor } from "@tapegrad/core";
 import { loadBreastCancer, loadDiabetes, loadDigits, loadIris } from "./real.js";
-import type { Dataset } from "./types.js";
+import type { TrainTestSplit } from "./types.js";
 
 const labels = (t: Tensor): number[] => Array.from(t.data);
-const counts = (ds: Dataset, k: number): number[] => {
+const counts = (ds: TrainTestSplit, k: number): number[] => {
   const c = new Array<number>(k).fill(0);
   for (const v of [...labels(ds.train.y), ...labels(ds.test.y)]) c[v]! += 1;
   return c;
 };
 /** Every example as a string of its features and target, to compare splits as multisets of rows. */
-const rows = (ds: Dataset): string[] =>
+const rows = (ds: TrainTestSplit): string[] =>
   [ds.train, ds.test].flatMap(({ x, y }) =>
     Array.from({ length: y.size }, (_, i) => `${Array.from(x.data.subarray(i * ds.numFeatures, (i + 1) * ds.numFeatures))}|${y.data[i]}`),
   );

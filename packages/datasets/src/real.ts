@@ -2,7 +2,7 @@ import { ValueError } from "@tapegrad/core";
 import { readDataFile } from "./files.js";
 import { splitTable, type Table } from "./split.js";
 import { parseRows } from "./table.js";
-import type { Dataset, LoadOptions } from "./types.js";
+import type { TrainTestSplit, LoadOptions } from "./types.js";
 
 /**
  * Reads a scikit-learn style CSV whose first line is `rows,features,class names…` and whose last column
@@ -31,7 +31,7 @@ function labelledCsv(file: string): Table {
  * test.y.shape;  // [359]
  * ```
  */
-export function loadDigits(options?: LoadOptions): Dataset {
+export function loadDigits(options?: LoadOptions): TrainTestSplit {
   const data = parseRows(readDataFile("digits.csv.gz"), "digits.csv.gz", 65, /,/);
   const table = {
     features: data.map((r) => r.slice(0, 64)),
@@ -51,7 +51,7 @@ export function loadDigits(options?: LoadOptions): Dataset {
  * classNames;    // ["malignant", "benign"]
  * ```
  */
-export function loadBreastCancer(options?: LoadOptions): Dataset {
+export function loadBreastCancer(options?: LoadOptions): TrainTestSplit {
   return splitTable("loadBreastCancer", labelledCsv("breast_cancer.csv"), options);
 }
 
@@ -62,7 +62,7 @@ export function loadBreastCancer(options?: LoadOptions): Dataset {
  * loadIris().train.x.shape; // [120, 4]
  * ```
  */
-export function loadIris(options?: LoadOptions): Dataset {
+export function loadIris(options?: LoadOptions): TrainTestSplit {
   return splitTable("loadIris", labelledCsv("iris.csv"), options);
 }
 
@@ -76,7 +76,7 @@ export function loadIris(options?: LoadOptions): Dataset {
  * train.y.shape; // [354]
  * ```
  */
-export function loadDiabetes(options?: LoadOptions): Dataset {
+export function loadDiabetes(options?: LoadOptions): TrainTestSplit {
   const features = parseRows(readDataFile("diabetes_data_raw.csv.gz"), "diabetes_data_raw.csv.gz", 10, / +/);
   const targets = parseRows(readDataFile("diabetes_target.csv.gz"), "diabetes_target.csv.gz", 1, / +/).map((r) => r[0]!);
   if (features.length !== targets.length) {

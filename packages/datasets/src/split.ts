@@ -1,6 +1,6 @@
 import { Rng, ValueError, tensor } from "@tapegrad/core";
 import { standardizeColumns } from "./standardize.js";
-import type { Dataset, LoadOptions, Split } from "./types.js";
+import type { TrainTestSplit, LoadOptions, Split } from "./types.js";
 
 /** Examples as plain rows, before they become tensors. @internal */
 export interface Table {
@@ -14,7 +14,7 @@ export interface Table {
  * the training statistics, and packs both parts as float32 tensors.
  * @internal
  */
-export function splitTable(name: string, table: Table, options: LoadOptions = {}): Dataset {
+export function splitTable(name: string, table: Table, options: LoadOptions = {}): TrainTestSplit {
   const { testFraction = 0.2, seed = 0, standardize = false } = options;
   const n = table.targets.length;
   const nTest = Math.round(n * testFraction);

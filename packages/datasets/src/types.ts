@@ -1,6 +1,10 @@
 import type { Tensor } from "@tapegrad/core";
+import type { Dataset } from "./dataLoader.js";
 
-/** Inputs and targets of one part of a data set: `x` is `[n, features]` float32, `y` is `[n]` float32. */
+/**
+ * Inputs and targets of one part of a data set: `x` is `[n, features]` float32, `y` is `[n]` float32. A
+ * {@link Dataset} (what a `DataLoader` draws batches from).
+ */
 export interface Split {
   /** Features, one row per example. */
   readonly x: Tensor;
@@ -8,8 +12,11 @@ export interface Split {
   readonly y: Tensor;
 }
 
-/** A real data set split into a training and a test part. */
-export interface Dataset {
+/**
+ * A real data set split into a training and a test part (what `loadDigits` and the other loaders return).
+ * Not itself a {@link Dataset}: each of its parts is one.
+ */
+export interface TrainTestSplit {
   readonly train: Split;
   readonly test: Split;
   /** Class names, index by label; empty for regression. */

@@ -1,5 +1,4 @@
 import type { Tensor } from "@tapegrad/core";
-import { argmaxRow } from "@tapegrad/optim";
 
 /**
  * The confusion matrix of `[n, classes]` scores against `[n]` class indices: entry [t][p] counts the
@@ -12,7 +11,8 @@ import { argmaxRow } from "@tapegrad/optim";
 export function confusion(scores: Tensor, target: Tensor): number[][] {
   const [n, classes] = scores.shape as [number, number];
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  for (let i = 0; i < n; i++) m[target.data[i]!]![argmaxRow(scores.data, i, classes)]! += 1;
+  const predicted = scores.argmax(-1).data; // the first largest score on ties
+  for (let i = 0; i < n; i++) m[target.data[i]!]![predicted[i]!]! += 1;
   return m;
 }
 

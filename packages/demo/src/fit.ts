@@ -1,6 +1,6 @@
 import { Rng, type Tensor } from "@tapegrad/core";
 import { mlp, type Sequential } from "@tapegrad/nn";
-import { train, type History, type Metric, type TrainData } from "@tapegrad/optim";
+import { train, type History, type Metric, type TrainData } from "@tapegrad/train";
 import type { Flags } from "./flags.js";
 import { progress, type Sink } from "./progress.js";
 import { defaultLr, makeOptimizer, makeScheduler } from "./setup.js";

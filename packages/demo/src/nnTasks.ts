@@ -1,7 +1,7 @@
 import { noGrad, Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { loadDigits } from "@tapegrad/datasets";
 import type { Module } from "@tapegrad/nn";
-import { accuracy, train } from "@tapegrad/optim";
+import { accuracy, train } from "@tapegrad/train";
 import { shiftedCopies } from "./augment.js";
 import type { Flags } from "./flags.js";
 import { drawHeatmaps, type Heatmap } from "./heatmaps.js";

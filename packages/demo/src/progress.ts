@@ -1,4 +1,4 @@
-import type { TrainCallbacks } from "@tapegrad/optim";
+import type { TrainCallbacks } from "@tapegrad/train";
 
 /** Where progress goes: a terminal (redrawn in place) or a log (one line now and then). */
 export interface Sink {

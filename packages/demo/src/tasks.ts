@@ -1,7 +1,7 @@
 import { noGrad, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { circles, loadDiabetes, loadDigits, moons, spirals, xor, blobs, type Split } from "@tapegrad/datasets";
 import { squaredError } from "@tapegrad/nn";
-import { accuracy, type History } from "@tapegrad/optim";
+import { accuracy, type History } from "@tapegrad/train";
 import { boundsOf, drawBoundary, grid } from "./boundary.js";
 import { confusion, formatConfusion } from "./confusion.js";
 import { fit } from "./fit.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { noGrad, Rng, tensor, type Tensor } from "@tapegrad/core";
-import { loadBreastCancer, loadDigits, type Dataset } from "@tapegrad/datasets";
+import { loadBreastCancer, loadDigits, type TrainTestSplit } from "@tapegrad/datasets";
 import { mlp, softmaxCrossEntropy, type Sequential } from "../src/index.js";
 
 /** Rows `indices` of a `[n, f]` matrix and of its `[n]` labels, as a mini-batch. */
@@ -19,7 +19,7 @@ function batch(x: Tensor, y: Tensor, indices: readonly number[]): [Tensor, Tenso
  * The lecture's SGD: each epoch draws mini-batches without replacement from a fresh permutation and
  * steps θ ← θ − α·(mean mini-batch gradient), written against `.data` as an optimizer would.
  */
-function trainSgd(model: Sequential, { train }: Dataset, epochs: number, lr: number, batchSize: number, seed: number): void {
+function trainSgd(model: Sequential, { train }: TrainTestSplit, epochs: number, lr: number, batchSize: number, seed: number): void {
   const rng = new Rng(seed);
   const n = train.y.size;
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -36,7 +36,7 @@ function trainSgd(model: Sequential, { train }: Dataset, epochs: number, lr: num
   }
 }
 
-function accuracy(model: Sequential, { test }: Dataset): number {
+function accuracy(model: Sequential, { test }: TrainTestSplit): number {
   const logits = noGrad(() => model.forward(test.x));
   const classes = logits.shape[1]!;
   let correct = 0;

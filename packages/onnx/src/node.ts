@@ -1,4 +1,4 @@
-import { writeFileAtomically } from "@tapegrad/core";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import { exportOnnx, type ExportableModule, type ExportOnnxOptions } from "./exportOnnx.js";
 import type { Tensor, Tree } from "@tapegrad/core";
 

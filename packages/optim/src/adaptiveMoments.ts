@@ -1,4 +1,5 @@
-import { fusedAdam, type Storage } from "@tapegrad/core";
+import type { Storage } from "@tapegrad/core";
+import { fusedAdam, type AdamBuffers, type AdamScalars } from "./fusedAdam.js";
 import { buffer, Optimizer, type BaseOptions, type ParamState, type Params } from "./optimizer.js";
 import { betaPair, epsilon, nonNegative } from "./validate.js";
 
@@ -62,15 +63,42 @@ export abstract class AdaptiveMoments<O extends MomentOptions> extends Optimizer
 
   protected update(param: Storage, grad: Storage, state: ParamState, o: Readonly<O>): void {
     const rules = this.rules(o);
-    const beta1 = o.betas[0];
-    const beta2 = o.betas[1];
-    const stepSize = o.lr / (1 - beta1 ** state.step);
-    const correction2 = Math.sqrt(1 - beta2 ** state.step);
-    const m = buffer(state, "expAvg", param);
-    const s = buffer(state, "expAvgSq", param);
-    const max = rules.amsgrad ? buffer(state, "maxExpAvgSq", param) : null;
-    fusedUpdate(param, grad, m, s, max, rules.statistic === "belief", rules.decoupled, o.lr, o.weightDecay, beta1, beta2, o.eps, stepSize, correction2);
+    const [beta1, beta2] = o.betas;
+    const decoupled = rules.decoupled && o.weightDecay !== 0;
+    const buffers: MomentBuffers = {
+      param,
+      grad,
+      m: buffer(state, "expAvg", param),
+      s: buffer(state, "expAvgSq", param),
+      max: rules.amsgrad ? buffer(state, "maxExpAvgSq", param) : null,
+    };
+    const step: MomentStep = {
+      beta1,
+      beta2,
+      eps: o.eps,
+      stepSize: o.lr / (1 - beta1 ** state.step),
+      correction2: Math.sqrt(1 - beta2 ** state.step),
+      decay: decoupled ? 1 - o.lr * o.weightDecay : 1,
+      l2: rules.decoupled ? 0 : o.weightDecay,
+      belief: rules.statistic === "belief",
+    };
+    // Adam and AdamW on float32 parameters: the SIMD kernel, where it runs; everything else, the loop.
+    if (step.l2 === 0 && buffers.max === null && !step.belief && fusedAdam(buffers, step)) return;
+    momentUpdate(buffers, step);
   }
+}
+
+/** The arrays of one parameter's update: Adam's, plus AMSGrad's running maximum (null without AMSGrad). */
+export interface MomentBuffers extends AdamBuffers {
+  readonly max: Storage | null;
+}
+
+/** The scalars of one parameter's update: Adam's, plus what AdaBelief and the L2 penalty add. */
+export interface MomentStep extends AdamScalars {
+  /** λ of the L2 penalty added to the gradient; 0 for none (and for decoupled decay, which is `decay`). */
+  readonly l2: number;
+  /** AdaBelief's statistic (g − m)² + ε in place of Adam's g². */
+  readonly belief: boolean;
 }
 
 /** One-element scratch arrays: storing a value and reading it back rounds it to the dtype, as a buffer would. */
@@ -78,56 +106,40 @@ const round32 = new Float32Array(1);
 const round64 = new Float64Array(1);
 
 /**
- * The whole update of one parameter in one pass: per element, decay, L2 gradient, first moment, statistic,
- * AMSGrad maximum and step, in torch.optim's order, with every intermediate that torch keeps in a tensor
- * of the parameter's dtype rounded to that dtype here too, so float32 runs follow torch's roundings.
+ * The reference statement of the whole family's update (the SIMD kernel in adamSimd.ts is the only other):
+ * one pass, per element, decay, L2 gradient, first moment, statistic, AMSGrad maximum and step, in
+ * torch.optim's order, with every intermediate that torch keeps in a tensor of the parameter's dtype
+ * rounded to that dtype here too, so float32 runs follow torch's roundings.
+ * @example
+ * ```ts
+ * const p = Float64Array.of(1);
+ * momentUpdate({ param: p, grad: Float64Array.of(0.5), m: new Float64Array(1), s: new Float64Array(1), max: null },
+ *   { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3 / 0.1, correction2: Math.sqrt(0.001), decay: 1, l2: 0, belief: false }); // p ≈ [0.999]
+ * ```
  */
-function fusedUpdate(
-  param: Storage, grad: Storage, m: Storage, s: Storage, max: Storage | null, belief: boolean, decoupled: boolean,
-  lr: number, weightDecay: number, beta1: number, beta2: number, eps: number, stepSize: number, correction2: number,
-): void {
-  const n = param.length;
-  const c1 = 1 - beta1;
-  const c2 = 1 - beta2;
-  const decay = decoupled && weightDecay !== 0;
-  const factor = 1 - lr * weightDecay;
-  const l2 = !decoupled && weightDecay !== 0;
+export function momentUpdate(buffers: MomentBuffers, h: MomentStep): void {
+  const { param, grad, m, s, max } = buffers;
+  const { beta1, beta2, eps, stepSize, correction2, decay, l2, belief } = h;
+  const [c1, c2] = [1 - beta1, 1 - beta2];
+  const decays = decay !== 1;
   const tmp = param instanceof Float64Array ? round64 : round32;
-  const add = belief ? eps : 0;
-  // Adam and AdamW on float32 parameters: core's SIMD kernel, when it runs here.
-  if (!l2 && max === null && !belief && fusedAdam(param, grad, m, s, { beta1, beta2, eps, stepSize, correction2, decay: decay ? factor : 1 })) return;
-  if (!decay && !l2 && max === null && !belief) {
-    // Adam without weight decay or AMSGrad: the common case, with no branches in the loop.
-    for (let i = 0; i < n; i++) {
-      const g = grad[i]!;
-      m[i] = beta1 * m[i]! + c1 * g;
-      s[i] = beta2 * s[i]! + c2 * g * g;
-      const denom = Math.sqrt(s[i]!) / correction2 + eps;
-      param[i] = param[i]! - stepSize * (m[i]! / denom);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    if (decay) param[i] = param[i]! * factor;
+  const add = belief ? eps : 0; // AdaBelief's ε inside the statistic; adding 0 changes nothing
+  for (let i = 0; i < param.length; i++) {
+    if (decays) param[i] = param[i]! * decay;
     let g = grad[i]!;
-    if (l2) {
-      tmp[0] = g + weightDecay * param[i]!;
+    if (l2 !== 0) {
+      tmp[0] = g + l2 * param[i]!;
       g = tmp[0]!;
     }
     m[i] = beta1 * m[i]! + c1 * g;
     const mi = m[i]!;
-    if (belief) {
-      const spread = g - mi;
-      s[i] = beta2 * s[i]! + c2 * spread * spread + add;
-    } else {
-      s[i] = beta2 * s[i]! + c2 * g * g;
-    }
+    const d = belief ? g - mi : g;
+    s[i] = beta2 * s[i]! + c2 * d * d + add;
     let si = s[i]!;
     if (max !== null) {
       si = Math.max(max[i]!, si);
       max[i] = si;
     }
-    const denom = Math.sqrt(si) / correction2 + eps;
-    param[i] = param[i]! - stepSize * (mi / denom);
+    param[i] = param[i]! - stepSize * (mi / (Math.sqrt(si) / correction2 + eps));
   }
 }

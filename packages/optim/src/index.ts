@@ -1,9 +1,9 @@
 /**
- * @tapegrad/optim: the lecture's training machinery (§3, §5, §6). Optimizers with torch.optim's names,
+ * @tapegrad/optim: optimizers and schedules, the lecture's §5 and §6. Optimizers with torch.optim's names,
  * defaults and update rules (SGD, RMSprop, AdaDelta, Adam, AdamW) plus AdaBelief from its paper;
- * learning-rate schedules as plain functions of the step, and a {@link Scheduler} that applies one;
- * a seeded {@link DataLoader} drawing mini-batches without replacement. Every piece has an exact
- * `stateDict()`, so a saved run resumes bit for bit.
+ * learning-rate schedules as plain functions of the step, and a {@link Scheduler} that applies one. Every
+ * piece has an exact `stateDict()`, so a saved run resumes bit for bit. `DataLoader` is re-exported from
+ * `@tapegrad/datasets`; the training loop, metrics and checkpoints are `@tapegrad/train`.
  *
  * @example
  * ```ts
@@ -34,11 +34,10 @@ export * as schedules from "./schedules.js";
 export type { Schedule } from "./schedules.js";
 export { Scheduler } from "./scheduler.js";
 export type { SchedulerStateDict } from "./scheduler.js";
-export { DataLoader } from "./dataLoader.js";
-export type { Dataset, Batch, DataLoaderOptions, DataLoaderStateDict } from "./dataLoader.js";
-export * from "./train.js";
-export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
-export type { CheckpointContents, CheckpointModel, CheckpointParts, JsonValue, LoadedCheckpoint, Stateful } from "./checkpoint.js";
+// The loader belongs to @tapegrad/datasets (it is about the data); it is re-exported here because the
+// lecture's training loop, and API.md, take it from the optimizers' package beside SGD and Adam.
+export { DataLoader } from "@tapegrad/datasets";
+export type { Batch, DataLoaderOptions, DataLoaderStateDict } from "@tapegrad/datasets";
 export { createOptimizer, optimizerClasses } from "./byName.js";
 export type { OptimizerName, OptimizerOptionsOf } from "./byName.js";
 export { torchOptimizerState, loadTorchOptimizerState } from "./torchState.js";

@@ -1,4 +1,5 @@
-import { decodeTorchSave, encodeTorchSave, writeFileAtomically } from "@tapegrad/core";
+import { decodeTorchSave, encodeTorchSave } from "@tapegrad/core";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import { restoreTorchCheckpoint, torchCheckpoint, type TorchCheckpointParts } from "./torchCheckpoint.js";
 
 /*

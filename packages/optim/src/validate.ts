@@ -1,7 +1,7 @@
 import { ValueError } from "@tapegrad/core";
 
 /**
- * Option checks shared by the optimizers, the schedules and the DataLoader. Each throws core's
+ * Option checks shared by the optimizers and the schedules. Each throws core's
  * `ValueError` naming the owner, the option and the value, so that `new Adam(ps, { lr: -1 })` says
  * `Adam: option lr must be >= 0 (got -1)` rather than diverging quietly a thousand steps later.
  */

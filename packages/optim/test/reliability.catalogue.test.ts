@@ -1,18 +1,17 @@
 import { ShapeError, tensor, ValueError, type Tensor } from "@tapegrad/core";
 import { describeCatalogue, type CatalogueRow } from "../../../test-support/catalogue.js";
-import { AdaBelief, AdaDelta, Adam, AdamW, DataLoader, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
+import { fusedAdam } from "../src/fusedAdam.js";
+import { AdaBelief, AdaDelta, Adam, AdamW, RMSprop, Scheduler, schedules, SGD, type OptimizerStateDict } from "../src/index.js";
 
 /**
- * optim's catalogue of bad inputs: hyperparameters, parameters, gradients, state dicts, data loaders and
+ * optim's catalogue of bad inputs: hyperparameters, parameters, gradients, state dicts and
  * schedules. Each row states the error class, the owner it names (`error.op`), the shapes carried (for
  * a ShapeError) and the option and value the message names.
  */
 
 
 const ps = (): Tensor[] => [tensor([1, 2], { requiresGrad: true })];
-const data = { x: tensor([[1], [2], [3]]), y: tensor([0, 1, 0]) };
 const adamState = (state: OptimizerStateDict["state"], options: Record<string, unknown> = {}): OptimizerStateDict => ({ kind: "Adam", state, paramGroups: [{ params: [0], options }] });
-const loaderState = { rng: [1, 2, 3, 4, null], epoch: 1, order: [0, 1, 2], cursor: 0 };
 
 const rows: readonly CatalogueRow[] = [
   // Hyperparameters.
@@ -35,6 +34,7 @@ const rows: readonly CatalogueRow[] = [
   { bad: "negative weight decay", call: () => new AdamW(ps(), { weightDecay: -0.1 }), error: ValueError, op: "AdamW", says: "option weightDecay must be >= 0 (got -0.1)" },
   { bad: "setLr to NaN", call: () => new SGD(ps(), { lr: 0.1 }).setLr(Number.NaN), error: ValueError, op: "SGD", says: "option lr must be >= 0 (got NaN)" },
   { bad: "setLr of a group that does not exist", call: () => new SGD(ps(), { lr: 0.1 }).setLr(0.1, 3), error: ValueError, op: "SGD", says: "no parameter group 3 (there are 1)" },
+  { bad: "fusedAdam with buffers of different lengths", call: () => fusedAdam({ param: new Float32Array(3), grad: new Float32Array(2), m: new Float32Array(3), s: new Float32Array(3) }, { beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: 1e-3, correction2: 1, decay: 1 }), error: ValueError, op: "fusedAdam", says: "must have one length, got 3, 2, 3, 3" },
   // Parameters and gradients.
   { bad: "params that are not iterable", call: () => new SGD(3 as never, { lr: 0.1 }), error: ValueError, op: "SGD", says: "params must be an iterable of tensors or an array of groups (got 3)" },
   { bad: "no parameters", call: () => new SGD([], { lr: 0.1 }), error: ValueError, op: "SGD", says: "parameter group 0 is empty" },
@@ -49,18 +49,6 @@ const rows: readonly CatalogueRow[] = [
   { bad: "state step NaN", call: () => new Adam(ps()).loadStateDict(adamState({ 0: { step: Number.NaN, buffers: {} } })), error: ValueError, op: "Adam", says: "state step of parameter 0 must be an integer >= 0 (got NaN)" },
   { bad: "state options with a negative rate", call: () => new Adam(ps()).loadStateDict(adamState({}, { lr: -5 })), error: ValueError, op: "Adam", says: "option lr must be >= 0 (got -5)" },
   { bad: "state dict that is not an object", call: () => new Adam(ps()).loadStateDict("{}" as never), error: ValueError, op: "Adam", says: 'state dict must be an object from stateDict() (got "{}")' },
-  // Data loaders.
-  { bad: "batch size 0", call: () => new DataLoader(data, { batchSize: 0 }), error: ValueError, op: "DataLoader", says: "option batchSize must be an integer >= 1 (got 0)" },
-  { bad: "batch size NaN", call: () => new DataLoader(data, { batchSize: Number.NaN }), error: ValueError, op: "DataLoader", says: "option batchSize must be an integer >= 1 (got NaN)" },
-  { bad: "seed NaN", call: () => new DataLoader(data, { batchSize: 1, seed: Number.NaN }), error: ValueError, op: "DataLoader", says: "option seed must be an integer (got NaN)" },
-  { bad: "no tensors", call: () => new DataLoader({}, { batchSize: 1 }), error: ValueError, op: "DataLoader", says: "option data must name at least one tensor" },
-  { bad: "tensors of different lengths", call: () => new DataLoader({ x: tensor([1, 2]), y: tensor([1]) }, { batchSize: 1 }), error: ShapeError, op: "DataLoader", shapes: [[2], [1]], says: "data.x has 2 items but data.y has 1" },
-  { bad: "a scalar as a dataset", call: () => new DataLoader({ x: tensor(1) }, { batchSize: 1 }), error: ValueError, op: "DataLoader", says: "data.x must be a tensor with an item axis first (got float32[])" },
-  { bad: "gather of an index past the items", call: () => new DataLoader(data, { batchSize: 1 }).gather([0, 5]), error: ValueError, op: "DataLoader", says: "gather: index 5 (at 1) is not an item in [0, 3)" },
-  { bad: "gather of a NaN index", call: () => new DataLoader(data, { batchSize: 1 }).gather([Number.NaN]), error: ValueError, op: "DataLoader", says: "gather: index NaN (at 0) is not an item" },
-  { bad: "loader state whose order is not a permutation", call: () => new DataLoader(data, { batchSize: 1 }).loadStateDict({ ...loaderState, order: [0, 1, 7] }), error: ValueError, op: "DataLoader", says: "state order must be a permutation of 0..2 (got [0,1,7])" },
-  { bad: "loader state with a NaN cursor", call: () => new DataLoader(data, { batchSize: 1 }).loadStateDict({ ...loaderState, cursor: Number.NaN }), error: ValueError, op: "DataLoader", says: "state cursor must be an integer inside the epoch's 3 items (got NaN)" },
-  { bad: "loader state with a short generator state", call: () => new DataLoader(data, { batchSize: 1 }).loadStateDict({ ...loaderState, rng: [1, 2, 3] }), error: ValueError, op: "DataLoader", says: "state rng must be four 32-bit words and a number or null (got [1,2,3])" },
   // Schedules.
   { bad: "negative constant rate", call: () => schedules.constant(-1), error: ValueError, op: "constant", says: "option lr must be >= 0 (got -1)" },
   { bad: "cosine over 0 steps", call: () => schedules.cosine(0.1, { steps: 0 }), error: ValueError, op: "cosine", says: "option steps must be an integer >= 1 (got 0)" },

@@ -3,10 +3,12 @@
  * to disk (fsync) and renamed over the target, and then the directory itself is flushed so that the
  * rename survives a power cut. A process killed at any moment leaves either the old file or the new one,
  * never a mix (at worst a stray `*.tmp` file beside them). Model files (`@tapegrad/nn`'s `save`) and
- * checkpoints (`@tapegrad/optim`'s `saveCheckpoint`) are written through it. Node only: `node:fs` is
- * loaded on first use, so importing the package in a browser still works.
+ * checkpoints (`@tapegrad/optim`'s `saveCheckpoint`) are written through it. Node only, so it is exported
+ * from `@tapegrad/core/node`, not the main entry; `node:fs` is still loaded on first use, so a package
+ * whose main entry re-exports a saver built on it (`@tapegrad/nn`) still loads in a browser.
  * @example
  * ```ts
+ * import { writeFileAtomically } from "@tapegrad/core/node";
  * await writeFileAtomically("run/notes.txt", "epoch 3 done");
  * ```
  */

@@ -29,8 +29,8 @@ export type KernelBackend = "fast" | "reference";
 const backends: Readonly<Record<KernelBackend, Kernels>> = { fast: fastKernels, reference: referenceKernels };
 
 /**
- * Chooses the kernels every op runs on: `"fast"` (the default: WebAssembly SIMD for matmul and Adam,
- * loops with no call per element for the rest) or `"reference"` (plain TypeScript loops, the semantics
+ * Chooses the kernels every op runs on: `"fast"` (the default: WebAssembly SIMD for matmul and for the
+ * kernels other packages register, such as optim's Adam update; loops with no call per element for the rest) or `"reference"` (plain TypeScript loops, the semantics
  * the fast kernels are tested against; slow). The two agree to rounding, not bit for bit, so a run
  * should keep one (docs/reliability.md). Returns the previous choice.
  * @example

@@ -1,4 +1,4 @@
-import { writeFileAtomically } from "@tapegrad/core";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import type { AnyModule } from "../module.js";
 import { decodeSafetensors } from "./decode.js";
 import { encodeSafetensors } from "./encode.js";

@@ -1,7 +1,7 @@
 import { noGrad } from "@tapegrad/core";
 import type { Sequential } from "@tapegrad/nn";
 import type { Split } from "@tapegrad/datasets";
-import { trainSteps, type BatchEnd, type History } from "@tapegrad/optim";
+import { trainSteps, type BatchEnd, type History } from "@tapegrad/train";
 import { classificationLoss, makeScheduledOptimizer } from "./network.js";
 import type { OptimizerName, Settings } from "./settings.js";
 

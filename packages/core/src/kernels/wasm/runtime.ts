@@ -1,6 +1,6 @@
-import { module, type Func } from "./assembler.js";
-import { adamFunc } from "./adam.js";
+import { module, type Func, type MemoryImport } from "./assembler.js";
 import { gemmFunc, matmulRangeFunc, packBFunc } from "./gemm.js";
+import { ValueError } from "../../errors.js";
 
 /**
  * The one WebAssembly instance behind the fast kernels, and the linear memory it works in. Tensor storage
@@ -37,7 +37,6 @@ export interface WasmExports {
   gemm(a: number, lda: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number): void;
   packB(src: number, ldb: number, dst: number, nPanels: number, kc: number): void;
   matmulRange(a: number, lda: number, b: number, ldb: number, bPack: number, c: number, ldc: number, mPad: number, k: number, j0: number, j1: number): void;
-  adam(p: number, g: number, m: number, s: number, groups: number, beta1: number, c1: number, beta2: number, c2: number, stepSize: number, correction2: number, eps: number, decay: number): void;
 }
 
 /** What a running instance offers: the memory, a float view of it, and the exports. */
@@ -91,11 +90,25 @@ function canShare(): boolean {
 }
 
 /** The functions every instance exports, in the order `GEMM` and `PACK_B` name. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), adamFunc()];
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc()];
+
+/** How every module run on the runtime declares its import of the memory (core's own and registered ones). */
+export const memoryImport = (shared: boolean): MemoryImport => ({ shared, minPages: 1, maxPages: MAX_PAGES });
 
 /** Compiles the kernels (synchronously: the module is under a kilobyte). */
 function compile(shared: boolean, fma: boolean): object {
-  return new wasmApi!.Module(module(kernelFuncs(fma), { shared, minPages: 1, maxPages: MAX_PAGES }));
+  return new wasmApi!.Module(module(kernelFuncs(fma), memoryImport(shared)));
+}
+
+/**
+ * Compiles and instantiates another module over the runtime's memory (see registered.ts); throws a
+ * `ValueError` naming the kernel when the bytes are not a module this engine accepts.
+ */
+export function instantiateOver(rt: WasmRuntime, name: string, bytes: Uint8Array<ArrayBuffer>): object {
+  if (!wasmApi!.validate(bytes)) {
+    throw new ValueError("defineWasmKernel", `kernel "${name}": its module does not validate (a module that imports env.memory with the limits it was given, using only the SIMD it was told is there)`);
+  }
+  return new wasmApi!.Instance(new wasmApi!.Module(bytes), { env: { memory: rt.memory } }).exports;
 }
 
 let runtime: WasmRuntime | null | undefined;

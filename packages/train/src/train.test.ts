@@ -1,9 +1,7 @@
 import { Rng, softmaxCrossEntropy, tensor, ValueError } from "@tapegrad/core";
 import { describe, expect, it } from "vitest";
-import { mlp, moons } from "../test/problems.js";
-import { Adam } from "./adam.js";
-import { Scheduler } from "./scheduler.js";
-import { SGD } from "./sgd.js";
+import { mlp, moons } from "../../optim/test/problems.js";
+import { Adam, Scheduler, SGD } from "@tapegrad/optim";
 import { accuracy, evaluate, train, trainSteps, type BatchEnd, type EpochEnd, type Trainable } from "./train.js";
 
 const data = moons(60, 0.1, new Rng(0)); // 120 points

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { Rng, softmaxCrossEntropy, tensor, ValueError, type Tensor } from "@tapegrad/core";
 import { mlp, StateDictError } from "@tapegrad/nn";
 import { afterAll, describe, expect, it } from "vitest";
-import { Adam, DataLoader, loadCheckpoint, saveCheckpoint, Scheduler, schedules, SGD } from "../src/index.js";
+import { DataLoader } from "@tapegrad/datasets";
+import { Adam, Scheduler, schedules, SGD } from "@tapegrad/optim";
+import { loadCheckpoint, saveCheckpoint } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tapegrad-ckpt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

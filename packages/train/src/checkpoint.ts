@@ -1,8 +1,7 @@
 import { tensor, ValueError, type Tensor } from "@tapegrad/core";
-import type { DataLoaderStateDict } from "./dataLoader.js";
-import type { OptimizerStateDict } from "./optimizer.js";
-import type { SchedulerStateDict } from "./scheduler.js";
-import { writeFileAtomically } from "@tapegrad/core";
+import type { DataLoaderStateDict } from "@tapegrad/datasets";
+import type { OptimizerStateDict, SchedulerStateDict } from "@tapegrad/optim";
+import { writeFileAtomically } from "@tapegrad/core/node";
 import { decodeTensor, encodeTensor, type EncodedTensor } from "./checkpointFormat.js";
 
 /** A value that survives `JSON.stringify` and `JSON.parse` unchanged. */

@@ -19,7 +19,9 @@ import { Rng, setKernels, setThreads, softmaxCrossEntropy, tensor, type Tensor }
 import { mlp } from "@tapegrad/nn";
 // How many threads worked is not public; the determinism test reads core's own counters.
 import { chunksRunByHelpers, readyThreads } from "../../core/src/kernels/threads.js";
-import { Adam, DataLoader, loadCheckpoint, saveCheckpoint } from "../src/index.js";
+import { DataLoader } from "@tapegrad/datasets";
+import { Adam } from "@tapegrad/optim";
+import { loadCheckpoint, saveCheckpoint } from "../src/index.js";
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => {

@@ -1,10 +1,17 @@
 import { Rng, Tensor, tensor, ShapeError, ValueError, zeros } from "@tapegrad/core";
-import { positiveInteger } from "./validate.js";
 
 /**
- * A dataset: named tensors whose first axis indexes the same items (`{ x, y }`). `D` is the dataset's own
- * type: a mapped type over its keys, rather than an index signature, so interfaces with tensor fields
- * (such as `Split` of `@tapegrad/datasets`) fit as they are; `Dataset` alone is any record of tensors.
+ * A dataset: named tensors whose first axis indexes the same items (`{ x, y }`), the one dataset type of
+ * tapegrad (each part of a loaded data set, a {@link Split}, is one). `D` is the dataset's own type: a
+ * mapped type over its keys, rather than an index signature, so interfaces with tensor fields (such as
+ * `Split`) fit as they are; `Dataset` alone is any record of tensors.
+ *
+ * Data loading lives here, with the data sets, rather than with the optimizers: a loader is about the
+ * data (its items, their order, batches of them), and `@tapegrad/optim` only re-exports it.
+ * @example
+ * ```ts
+ * const data: Dataset<{ x: Tensor; y: Tensor }> = { x: randn([10, 2]), y: zeros([10]) };
+ * ```
  */
 export type Dataset<D = Record<string, Tensor>> = { readonly [K in keyof D]: Tensor };
 
@@ -80,7 +87,9 @@ export class DataLoader<D extends Dataset<D>> {
     if (first === 0) throw new ValueError("DataLoader", `option data holds no items (data.${names[0]} has length 0)`);
     this.length = first;
     this.#columns = columns;
-    this.#batchSize = positiveInteger("DataLoader", "batchSize", options.batchSize);
+    const batchSize = options.batchSize;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError("DataLoader", `option batchSize must be an integer >= 1 (got ${String(batchSize)})`);
+    this.#batchSize = batchSize;
     this.#shuffle = options.shuffle ?? false;
     this.#dropLast = options.dropLast ?? false;
     const seed = options.seed ?? 0;

@@ -1,7 +1,7 @@
 import {
   add32, block, br, brIf, const32, end, f32, f32x4Add, f32x4Div, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub, geU32, get, i32, load128, loop, mul32, set,
   store128, v128, type Code, type Func,
-} from "./assembler.js";
+} from "@tapegrad/core/wasm";
 
 /**
  * `adam(p, g, m, s, groups, beta1, c1, beta2, c2, stepSize, correction2, eps, decay)`: the Adam update

@@ -1,6 +1,5 @@
 import { noGrad, ValueError, type Tensor } from "@tapegrad/core";
-import { DataLoader } from "./dataLoader.js";
-import { positiveInteger } from "./validate.js";
+import { DataLoader, type Dataset } from "@tapegrad/datasets";
 
 /**
  * What `train` needs of a model: a forward pass and its parameters. Any `Module` of `@tapegrad/nn` fits,
@@ -13,11 +12,11 @@ export interface Trainable {
   eval?(): void;
 }
 
-/** Inputs and targets whose first axis indexes the same items. */
-export interface TrainData {
-  readonly x: Tensor;
-  readonly y: Tensor;
-}
+/**
+ * Inputs and targets whose first axis indexes the same items: a `Dataset` of `@tapegrad/datasets` with
+ * the names `x` and `y` (each part of a loaded data set, a `Split`, is one).
+ */
+export type TrainData = Dataset<{ x: Tensor; y: Tensor }>;
 
 /** A number computed from predictions and targets after an epoch (accuracy, error, ...). */
 export type Metric = (prediction: Tensor, target: Tensor) => number;
@@ -108,8 +107,8 @@ export interface History {
  * ```
  */
 export function* trainSteps(model: Trainable, data: TrainData, options: TrainOptions): Generator<BatchEnd, History, void> {
-  const epochs = positiveInteger("train", "epochs", options.epochs);
-  const batchSize = positiveInteger("train", "batchSize", options.batchSize ?? 32);
+  const epochs = positiveInteger("epochs", options.epochs);
+  const batchSize = positiveInteger("batchSize", options.batchSize ?? 32);
   const { loss: lossFn, optimizer, scheduler, validation, callbacks = {} } = options;
   if (typeof lossFn !== "function") throw new ValueError("train", `option loss must be a function (got ${String(lossFn)})`);
   const loader = new DataLoader({ x: data.x, y: data.y }, { batchSize, shuffle: options.shuffle ?? true, seed: options.seed ?? 0 });
@@ -198,24 +197,18 @@ export function evaluate(
  * ```
  */
 export function accuracy(prediction: Tensor, target: Tensor): number {
-  const [rows, classes] = prediction.shape;
+  const [rows] = prediction.shape;
   if (prediction.shape.length !== 2 || target.shape.length !== 1 || target.shape[0] !== rows) {
     throw new ValueError("accuracy", `needs [batch, classes] predictions and [batch] targets (got ${prediction}, ${target})`);
   }
+  const predicted = prediction.argmax(-1).data; // the first largest output on ties
   let right = 0;
-  for (let r = 0; r < rows!; r++) if (argmaxRow(prediction.data, r, classes!) === target.data[r]) right++;
+  for (let r = 0; r < rows!; r++) if (predicted[r] === target.data[r]) right++;
   return right / rows!;
 }
 
-/**
- * Index of the largest entry of row `r` of a row-major `[rows, classes]` array (first one on ties).
- * @example
- * ```ts
- * argmaxRow([0, 5, 2, 9, 1, 1], 1, 3); // row 1 is [9, 1, 1]: 0
- * ```
- */
-export function argmaxRow(data: ArrayLike<number>, r: number, classes: number): number {
-  let best = 0;
-  for (let c = 1; c < classes; c++) if (data[r * classes + c]! > data[r * classes + best]!) best = c;
-  return best;
+/** An option of `train` that must be an integer >= 1 (epochs, batchSize). */
+function positiveInteger(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new ValueError("train", `option ${option} must be an integer >= 1 (got ${String(value)})`);
+  return value;
 }
