@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeTorchSave, encodeTorchSave, type Tensor, type TorchValue } from "@tapegrad/core";
-import { restoreTorchCheckpoint } from "@tapegrad/optim";
+import { restoreTorchCheckpoint } from "@tapegrad/train";
 import { cases, fingerprint, HALF, initFile, relativeError, RTOL, start, tapegradHalfway, tensorError, train, worstError, type Fingerprint } from "../test/torch/cases.js";
 import { checkpointTensors, FIXTURES, readVectors, type TorchVectors } from "../test/torch/vectors.js";
 

@@ -107,7 +107,11 @@ export function loadTorchOptimizerState(opt: Optimizer<BaseOptions>, value: Torc
 
 /**
  * The tapegrad form of a torch optimizer state dict, checked against `opt` but not applied (so that a
- * checkpoint can check every part before restoring any). @internal
+ * checkpoint can check every part before restoring any): `@tapegrad/train`'s PyTorch checkpoints use it.
+ * @example
+ * ```ts
+ * const dict = fromTorchOptimizerState(optimizer, torchOptimizerState(optimizer)); // then optimizer.loadStateDict(dict)
+ * ```
  */
 export function fromTorchOptimizerState(opt: Optimizer<BaseOptions>, value: TorchValue): OptimizerStateDict {
   const op = "loadTorchOptimizerState";

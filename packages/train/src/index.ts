@@ -19,3 +19,6 @@
 export * from "./train.js";
 export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
 export type { CheckpointContents, CheckpointModel, CheckpointParts, JsonValue, LoadedCheckpoint, Stateful } from "./checkpoint.js";
+export { torchCheckpoint, restoreTorchCheckpoint } from "./torchCheckpoint.js";
+export { saveTorchCheckpoint, loadTorchCheckpoint } from "./torchCheckpointFile.js";
+export type { TorchCheckpoint, TorchCheckpointParts } from "./torchCheckpoint.js";

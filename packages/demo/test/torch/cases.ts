@@ -1,7 +1,8 @@
 import { Rng, softmaxCrossEntropy, Tensor, tensor } from "@tapegrad/core";
 import { loadDigits } from "@tapegrad/datasets";
 import { mlp, type Module } from "@tapegrad/nn";
-import { Adam, SGD, torchCheckpoint } from "@tapegrad/optim";
+import { Adam, SGD } from "@tapegrad/optim";
+import { torchCheckpoint } from "@tapegrad/train";
 import { DigitsCnn } from "../../src/nnModels.js";
 
 /**

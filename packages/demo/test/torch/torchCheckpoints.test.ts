@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeTorchSave, encodeTorchSave, isPyTuple, Tensor, type TorchValue } from "@tapegrad/core";
-import { restoreTorchCheckpoint } from "@tapegrad/optim";
+import { restoreTorchCheckpoint } from "@tapegrad/train";
 import { cases, HALF, relativeError, RTOL, start, tapegradHalfway, train, worstError } from "./cases.js";
 import { checkpointTensors, readFixture, readVectors } from "./vectors.js";
 

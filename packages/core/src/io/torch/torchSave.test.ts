@@ -5,6 +5,7 @@ import { DTypeError, isPyTuple, pyTuple, Rng, Tensor, tensor, ValueError, type T
 import { decodeTorchSave, encodeTorchSave } from "./torchSave.js";
 import { readZip, writeZip } from "./zip.js";
 import { runs } from "../../../../../test-support/fuzz.js";
+import { byteDamage, damageBytes } from "../../../../../test-support/byteDamage.js";
 import { describeCatalogue, type CatalogueRow } from "../../../../../test-support/catalogue.js";
 
 /** Random tensors of the three dtypes, zero-size and scalar shapes included. */
@@ -136,19 +137,6 @@ describe("decodeTorchSave refuses bad files with a clear error", () => {
 });
 
 describe("fuzz: damaged files either load or fail cleanly", () => {
-  /** Overwrite, insert, delete or truncate bytes. */
-  const mutation = fc.record({ kind: fc.constantFrom("set", "insert", "delete", "truncate"), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) });
-  const mutate = (bytes: Uint8Array, ms: readonly { kind: string; at: number; value: number }[]): Uint8Array => {
-    let out = Array.from(bytes);
-    for (const { kind, at, value } of ms) {
-      const i = out.length === 0 ? 0 : at % out.length;
-      if (kind === "set") out[i] = value;
-      else if (kind === "truncate") out = out.slice(0, i);
-      else if (kind === "insert") out.splice(i, 0, value);
-      else out.splice(i, 1);
-    }
-    return Uint8Array.from(out);
-  };
   const clean = (bytes: Uint8Array): void => {
     try {
       decodeTorchSave(bytes);
@@ -157,16 +145,15 @@ describe("fuzz: damaged files either load or fail cleanly", () => {
       expect((e as Error).message).toMatch(/^decodeTorchSave: /);
     }
   };
-  const damage = fc.array(mutation, { minLength: 1, maxLength: 4 });
 
   it("in the archive (the CRC-32s and offsets catch them)", () => {
-    fc.assert(fc.property(values, damage, (v, ms) => clean(mutate(encodeTorchSave(v), ms))), runs(300));
+    fc.assert(fc.property(values, byteDamage, (v, ms) => clean(damageBytes(encodeTorchSave(v), ms))), runs(300));
   });
 
   it("in the pickle, rewrapped with valid checksums (the unpickler must catch them)", () => {
     fc.assert(
-      fc.property(values, damage, (v, ms) => {
-        const entries = [...readZip("test", encodeTorchSave(v))].map(([name, data]) => ({ name, data: name.endsWith("data.pkl") ? mutate(data, ms) : data }));
+      fc.property(values, byteDamage, (v, ms) => {
+        const entries = [...readZip("test", encodeTorchSave(v))].map(([name, data]) => ({ name, data: name.endsWith("data.pkl") ? damageBytes(data, ms) : data }));
         clean(writeZip(entries));
       }),
       runs(1000),

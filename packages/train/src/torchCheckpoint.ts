@@ -1,16 +1,11 @@
 import { DTypeError, Tensor, tensor, ValueError, type TorchObject, type TorchValue } from "@tapegrad/core";
-import type { BaseOptions, Optimizer } from "./optimizer.js";
-import { fromTorchOptimizerState, torchOptimizerState, type TorchOptimizerState } from "./torchState.js";
-
-/** A model as a PyTorch checkpoint sees it: its state dict, by PyTorch's names (any `@tapegrad/nn` `Module`). */
-export interface TorchCheckpointModel {
-  stateDict(): Readonly<Record<string, Tensor>>;
-  loadStateDict(state: Readonly<Record<string, Tensor>>): unknown;
-}
+import { fromTorchOptimizerState, torchOptimizerState, type BaseOptions, type Optimizer, type TorchOptimizerState } from "@tapegrad/optim";
+import type { CheckpointModel } from "./checkpoint.js";
 
 /** What a PyTorch checkpoint holds: the model and, optionally, its optimizer (Adam, AdamW or SGD). */
 export interface TorchCheckpointParts {
-  model: TorchCheckpointModel;
+  /** Its state dict goes under PyTorch's names (any `@tapegrad/nn` `Module`). */
+  model: CheckpointModel;
   optimizer?: Optimizer<BaseOptions>;
 }
 
