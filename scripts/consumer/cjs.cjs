@@ -7,8 +7,8 @@ const packages = {
   nn: require("@tapegrad/nn"),
   optim: require("@tapegrad/optim"),
   datasets: require("@tapegrad/datasets"),
-  train: require("@tapegrad/train"),
   onnx: require("@tapegrad/onnx"),
+  train: require("@tapegrad/train"),
 };
 check("CommonJS require", packages).catch((error) => {
   console.error(error);

@@ -3,11 +3,11 @@
 import core = require("@tapegrad/core");
 import optim = require("@tapegrad/optim");
 import datasets = require("@tapegrad/datasets");
-import training = require("@tapegrad/train");
 import onnx = require("@tapegrad/onnx");
+import training = require("@tapegrad/train");
 
 const t: core.Tensor = core.tensor([1, 2]);
 const loader = new optim.DataLoader(datasets.moons(), { batchSize: 8 });
-const right: number = training.accuracy(core.tensor([[0, 1]]), core.tensor([1]));
 const bytes: Uint8Array = onnx.exportOnnx((x: core.Tensor) => x.relu(), [t]);
-export = { t, loader, right, bytes };
+const right: number = training.accuracy(core.tensor([[0, 1]]), core.tensor([1]));
+export = { t, loader, bytes, right };

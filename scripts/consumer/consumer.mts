@@ -5,9 +5,9 @@ import { writeFileAtomically } from "@tapegrad/core/node";
 import { mlp, type Sequential } from "@tapegrad/nn";
 import { DataLoader, SGD, type Batch } from "@tapegrad/optim";
 import { DataLoader as LoaderOfDatasets, loadDigits, type Dataset, type Split } from "@tapegrad/datasets";
-import { accuracy, evaluate } from "@tapegrad/train";
 import { exportOnnx, importOnnx, type ImportedOnnx } from "@tapegrad/onnx";
 import { writeOnnx } from "@tapegrad/onnx/node";
+import { accuracy, evaluate } from "@tapegrad/train";
 
 const g: Tensor = grad((x: Tensor) => x.mul(x).sum())(tensor([1, 2, 3]));
 const model: Sequential = mlp([64, 32, 10]);
@@ -18,12 +18,12 @@ for (const { x, y } of loader satisfies Iterable<Batch<Split>>) {
   softmaxCrossEntropy(model.forward(x), y).backward();
   optimizer.step();
 }
-const split: Dataset<Split> = loadDigits().test;
-const same: typeof DataLoader = LoaderOfDatasets;
-const scores: Record<string, number> = evaluate(model, split, { accuracy });
-const saved: Promise<void> = writeFileAtomically("out.txt", "done");
 const bytes: Uint8Array = exportOnnx(model, [tensor([[1, 2]])], { opset: 17, dynamicAxes: { 0: [0] } });
 const imported: ImportedOnnx = importOnnx(bytes);
 const outputs: Tensor[] = imported.fn(imported.params, tensor([[1, 2]]));
 const written: Promise<number> = writeOnnx("model.onnx", model, [tensor([[1, 2]])]);
-export { g, saved, same, scores, outputs, written };
+const split: Dataset<Split> = loadDigits().test;
+const same: typeof DataLoader = LoaderOfDatasets;
+const scores: Record<string, number> = evaluate(model, split, { accuracy });
+const saved: Promise<void> = writeFileAtomically("out.txt", "done");
+export { g, outputs, written, saved, same, scores };

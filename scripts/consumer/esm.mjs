@@ -5,9 +5,9 @@ import * as coreNode from "@tapegrad/core/node";
 import * as nn from "@tapegrad/nn";
 import * as optim from "@tapegrad/optim";
 import * as datasets from "@tapegrad/datasets";
-import * as train from "@tapegrad/train";
 import * as onnx from "@tapegrad/onnx";
+import * as train from "@tapegrad/train";
 import check from "./checks.cjs";
 
 const how = ["ESM import", ...process.execArgv].join(" ");
-await check(how, { core, coreNode, nn, optim, datasets, train, onnx });
+await check(how, { core, coreNode, nn, optim, datasets, onnx, train });

@@ -15,7 +15,8 @@ import { nn, numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend, type TfjsBackend } from "../frameworks/tfjs.js";
 import { jaxVersion } from "../frameworks/jax.js";
-import { jaxTrainer, tapegradTrainer, tfjsTrainer } from "./training.js";
+import { BETA1, BETA2, EPS, jaxTrainer, LR, tapegradTrainer, tfjsTrainer } from "./training.js";
+import { pytorchRunner, torchVersion } from "../frameworks/pytorch.js";
 
 const SIZES = [784, 256, 128, 10] as const;
 const BATCH = 128;
@@ -63,10 +64,12 @@ const data = (): MlpData => (cached ??= makeData());
 
 // ---------------------------------------------------------------------------------------------- tapegrad
 
-function tapegrad(): FrameworkSetup {
+function tapegrad(compiled = false): FrameworkSetup {
   return {
-    framework: "tapegrad",
-    note: "@tapegrad/core from source with its default settings (fast kernels, one thread per core for large matmuls); tape autodiff; `Adam` from @tapegrad/optim",
+    framework: compiled ? "tapegrad (jit)" : "tapegrad",
+    note: compiled
+      ? "the same step (zeroGrad, forward, backward, Adam's step) under tapegrad's `jit`; its cold first step is the trace and compile"
+      : "@tapegrad/core from source with its default settings (fast kernels, one thread per core for large matmuls); tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
       const d = data();
       const params: Tensor[] = d.layers.flatMap((l) => [
@@ -78,7 +81,7 @@ function tapegrad(): FrameworkSetup {
       const y = tensor(Float32Array.from(d.labels)); // class indices as a float tensor
       return tapegradTrainer(params, () =>
         softmaxCrossEntropy(x.matmul(w1).add(b1).relu().matmul(w2).add(b2).relu().matmul(w3).add(b3), y),
-      );
+      compiled);
     },
   };
 }
@@ -144,6 +147,21 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
   };
 }
 
+// ----------------------------------------------------------------------------------------------- PyTorch
+
+function pytorch(): FrameworkSetup {
+  const torch = torchVersion();
+  return {
+    framework: `PyTorch ${"version" in torch ? torch.version : "(missing)"} (CPU)`,
+    note: "Debian's python3-torch in a child process (benchmarks/python/train_step_mlp.py), `torch.optim.Adam`, every core; each step includes a pipe round trip to read the loss (tens of µs)",
+    async setup(): Promise<Runner> {
+      const d = data();
+      const arrays = [...d.layers.flatMap((l) => [l.w, l.b]), d.x, Float32Array.from(d.labels)];
+      return pytorchRunner("train_step_mlp.py", arrays, { sizes: SIZES, batch: BATCH, lr: LR, betas: [BETA1, BETA2], eps: EPS });
+    },
+  };
+}
+
 export const trainStepMlp: BenchCase = {
   name: "train-step-mlp",
   description:
@@ -151,5 +169,5 @@ export const trainStepMlp: BenchCase = {
     "softmax cross-entropy, batch 128, lr 1e-3, float32, same initial weights and batch in every framework",
   rtol: 1e-4,
   checkSteps: 3,
-  frameworks: [tapegrad(), tfjs("cpu"), tfjs("wasm"), jaxjs("eager"), jaxjs("jit")],
+  frameworks: [tapegrad(), tapegrad(true), tfjs("cpu"), tfjs("wasm"), jaxjs("eager"), jaxjs("jit"), pytorch()],
 };

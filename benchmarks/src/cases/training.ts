@@ -4,7 +4,7 @@
  * loss back to JavaScript, so no framework can leave work pending outside the timed region. Adam is
  * torch's form everywhere (@tapegrad/optim, `tf.train.adam`, and `jaxAdam` below).
  */
-import type { Tensor } from "@tapegrad/core";
+import { jit as tapegradJit, type Tensor } from "@tapegrad/core";
 import { Adam } from "@tapegrad/optim";
 import { blockUntilReady, jit, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
 import type { Runner } from "../types.js";
@@ -15,15 +15,20 @@ export const LR = 1e-3;
 export const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
 
 /** tapegrad: `loss()` builds the forward pass on the tape from `params`; `Adam` from @tapegrad/optim updates them. */
-export function tapegradTrainer(params: Tensor[], loss: () => Tensor): Runner {
+export function tapegradTrainer(params: Tensor[], loss: () => Tensor, compiled = false): Runner {
   const optimizer = new Adam(params, { lr: LR, betas: [BETA1, BETA2], eps: EPS });
+  const body = (): Tensor => {
+    optimizer.zeroGrad();
+    const l = loss();
+    l.backward();
+    optimizer.step();
+    return l;
+  };
+  // Under jit the whole step (forward, backward, Adam) is one traced program; the loss is read outside it.
+  const step = compiled ? tapegradJit(body) : body;
   return {
     async step() {
-      optimizer.zeroGrad();
-      const l = loss();
-      l.backward();
-      optimizer.step();
-      return l.item();
+      return step().item();
     },
     dispose: () => undefined,
   };

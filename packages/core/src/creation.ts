@@ -3,6 +3,7 @@ import { describeValue, DTypeError, ValueError } from "./errors.js";
 import { checkShape, sizeOf, type Shape } from "./shape.js";
 import { defaultRng, Rng } from "./rng.js";
 import { Tensor, type NestedArray } from "./tensor.js";
+import { hooks, reportEffect } from "./autodiff/hooks.js";
 
 /** Options shared by the creation functions. */
 export interface CreateOptions {
@@ -194,7 +195,13 @@ function random(op: string, shape: readonly number[], options: RandomOptions | u
   if (!isFloat(dtype)) throw new DTypeError(op, `draws floating-point samples; dtype ${dtype} cannot hold them`);
   const rng = options?.rng ?? defaultRng;
   if (!(rng instanceof Rng)) throw new ValueError(op, `option rng must be an Rng, got ${describeValue(rng)}`);
+  const fill = (into: Storage): void => {
+    for (let i = 0; i < into.length; i++) into[i] = draw(rng);
+  };
   const storage = allocate(dtype, sizeOf(s));
-  for (let i = 0; i < storage.length; i++) storage[i] = draw(rng);
-  return make(storage, s, options);
+  fill(storage);
+  const out = make(storage, s, options);
+  // jit replays the draw from the same generator, which moves on as it would in eager mode.
+  if (hooks.effect.length > 0) reportEffect({ kind: "random", out, fill });
+  return out;
 }

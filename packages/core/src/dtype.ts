@@ -11,9 +11,24 @@ export type Storage = Float32Array | Float64Array | Int32Array;
 
 /** Allocates zeroed storage for `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): Storage {
+  if (planned.next !== null) {
+    const out = planned.next;
+    const kind = dtype === "float64" ? Float64Array : dtype === "int32" ? Int32Array : Float32Array;
+    if (out.length === size && out instanceof kind) {
+      planned.next = null;
+      return out.fill(0);
+    }
+  }
   if (dtype === "float64") return new Float64Array(size);
   return dtype === "int32" ? new Int32Array(size) : new Float32Array(size);
 }
+
+/**
+ * The array a compiled program (`jit`) has planned for the output of the kernel it is about to run: the
+ * first `allocate` of that size and dtype returns it (zeroed, as a new array would be) instead of a new
+ * array, so kernels write into the program's buffers without knowing about them. @internal
+ */
+export const planned = { next: null as Storage | null };
 
 /** One-element storage of `dtype` holding `value` (an int32 truncates it toward zero, as a cast does). */
 export function scalarStorage(dtype: DType, value: number): Storage {

@@ -7,6 +7,7 @@ import type * as CompositeFunctions from "./composites/index.js";
 import type { BackwardOptions, backward as backwardFunction } from "./autodiff/backward.js";
 import type { stopGradient as stopGradientFunction } from "./autodiff/stopGradient.js";
 import { formatTensor, type FormatOptions } from "./format.js";
+import { hooks, reportEffect, valueReads } from "./autodiff/hooks.js";
 
 /**
  * What the Tensor's methods delegate to: the op functions, the composites, backward. Tensor imports
@@ -137,6 +138,7 @@ export class Tensor {
    * place is reserved for leaves (optimizers update parameters this way, as PyTorch's `.data` does).
    */
   get data(): Storage {
+    if (valueReads.check !== null && valueReads.depth === 0) valueReads.check(this);
     if (this.#storage !== null) return this.#storage;
     if (this.dual !== null) return this.dual.primal.data;
     throw new ValueError("vmap", `the values of a ${this} tensor batched by vmap cannot be read inside the mapped function (item, toArray, data): return it from the function instead`);
@@ -175,11 +177,13 @@ export class Tensor {
    */
   get grad(): Tensor | null {
     if (this.#grad === null && this.node !== null && !this.#retainsGrad) warnNonLeafGrad(this);
+    if (hooks.effect.length > 0) reportEffect({ kind: "readGrad", target: this, value: this.#grad });
     return this.#grad;
   }
   set grad(value: Tensor | null) {
     if (value !== null && !(value instanceof Tensor)) throw new GradError("grad", `a gradient must be a Tensor or null, got ${describeValue(value)}`);
     this.#grad = value;
+    if (hooks.effect.length > 0) reportEffect({ kind: "setGrad", target: this, value });
   }
 
   /**
@@ -284,6 +288,15 @@ export class Tensor {
   /** Clears the accumulated gradient. */
   zeroGrad(): void {
     this.#grad = null;
+    if (hooks.effect.length > 0) reportEffect({ kind: "setGrad", target: this, value: null });
+  }
+
+  /**
+   * Points this tensor at other values of its size and dtype: a compiled program (`jit`) keeps one tensor
+   * per value of its plan and moves it between calls, so that a call allocates no tensors. @internal
+   */
+  rebind(storage: Storage): void {
+    this.#storage = storage;
   }
 
   // Methods are one-line delegations to the free functions of the same name.

@@ -1,4 +1,4 @@
-import { noGrad, ones, ShapeError, zeros, type Tensor } from "@tapegrad/core";
+import { ones, ShapeError, updateInPlace, zeros, type Tensor } from "@tapegrad/core";
 import { checkDim, checkInput, checkRange, checkSizes, layerDType, type LayerOptions } from "./layerSupport.js";
 import { Module } from "./module.js";
 
@@ -64,7 +64,7 @@ export abstract class BatchNorm extends Module {
     const useBatch = this.training || !this.trackRunningStats;
     let mean: Tensor, variance: Tensor;
     if (useBatch) {
-      const count = x.data.length / this.numFeatures;
+      const count = x.size / this.numFeatures;
       // As PyTorch, which refuses this whenever it normalises by the batch (in eval() too without running statistics).
       if (count < 2) throw new ShapeError(this.layer, `normalising by the batch (${this.training ? "train()" : "eval() with trackRunningStats: false"}) needs more than one value per channel to estimate a variance`, [x.shape]);
       mean = x.mean(axes, { keepDims: true });
@@ -79,17 +79,18 @@ export abstract class BatchNorm extends Module {
   }
 
   /** Moves the running statistics towards this batch's, in place (buffers are never recorded on the tape). */
+  // One recorded in-place update (updateInPlace), so that a jitted training step moves them as eager does.
   #track(mean: Tensor, variance: Tensor, count: number): void {
-    const counter = this.buffer("num_batches_tracked");
-    counter.data[0]! += 1;
-    const m = this.momentum ?? 1 / counter.data[0]!;
-    noGrad(() => {
-      const runMean = this.buffer("running_mean");
-      const runVar = this.buffer("running_var");
+    updateInPlace(`${this.layer}.track`, (batchMean, batchVar) => {
+      const counter = this.buffer("num_batches_tracked");
+      counter.data[0]! += 1;
+      const m = this.momentum ?? 1 / counter.data[0]!;
+      const runMean = this.buffer("running_mean").data;
+      const runVar = this.buffer("running_var").data;
       for (let c = 0; c < this.numFeatures; c++) {
-        runMean.data[c] = (1 - m) * runMean.data[c]! + m * mean.data[c]!;
-        runVar.data[c] = (1 - m) * runVar.data[c]! + m * variance.data[c]! * (count / (count - 1));
+        runMean[c] = (1 - m) * runMean[c]! + m * batchMean![c]!;
+        runVar[c] = (1 - m) * runVar[c]! + m * batchVar![c]! * (count / (count - 1));
       }
-    });
+    }, [mean, variance]);
   }
 }

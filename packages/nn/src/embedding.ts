@@ -1,4 +1,4 @@
-import { DTypeError, stopGradient, ValueError, where, type Tensor } from "@tapegrad/core";
+import { DTypeError, stopGradient, valueCheck, ValueError, where, type Tensor } from "@tapegrad/core";
 import { normal } from "./init.js";
 import { checkSizes, checkTensor, layerDType, parameter, type LayerOptions } from "./layerSupport.js";
 import { Module } from "./module.js";
@@ -38,9 +38,10 @@ export class Embedding extends Module {
 
   forward(ids: Tensor): Tensor {
     if (checkTensor("Embedding", "ids", ids).dtype !== "int32") throw new DTypeError("Embedding", `ids must be int32, got ${ids.dtype}`);
-    const bad = ids.data.findIndex((id) => !(id >= 0 && id < this.numEmbeddings));
-    if (bad >= 0) throw new ValueError("Embedding", `ids[${bad}] = ${ids.data[bad]} is out of range [0, ${this.numEmbeddings})`);
-    const flat = ids.reshape([ids.data.length]);
+    // A check of the ids, not a computation from them: under jit it runs on the traced call.
+    const bad = valueCheck(() => ids.data.findIndex((id) => !(id >= 0 && id < this.numEmbeddings)));
+    if (bad >= 0) throw new ValueError("Embedding", `ids[${bad}] = ${valueCheck(() => ids.data[bad])} is out of range [0, ${this.numEmbeddings})`);
+    const flat = ids.reshape([ids.size]);
     let rows = this.weight.indexSelect(0, flat);
     if (this.paddingIdx !== null) {
       // The padding row's value is used but its gradient is dropped, as in PyTorch.

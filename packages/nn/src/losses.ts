@@ -1,4 +1,4 @@
-import { arange, eq, maximum, ShapeError, Tensor, ValueError } from "@tapegrad/core";
+import { arange, eq, maximum, ShapeError, Tensor, valueCheck, ValueError } from "@tapegrad/core";
 
 /**
  * The smallest probability whose log the probability losses take: e^−100, so log never returns −∞ and
@@ -64,8 +64,9 @@ function targetRows(op: string, probabilities: Tensor, target: Tensor): Tensor {
   if (t.length === 2 && t[0] === p[0] && t[1] === p[1]) return target;
   if (t.length !== 1 || t[0] !== p[0]) throw new ShapeError(op, `target must be [batch] class indices or [batch, classes] probabilities`, [p, t]);
   const classes = p[1]!;
-  const bad = target.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes);
-  if (bad >= 0) throw new ValueError(op, `target[${bad}] = ${target.data[bad]} is not a class index in [0, ${classes})`);
+  // A check of the labels, not a computation from them: under jit it runs on the traced call.
+  const bad = valueCheck(() => target.data.findIndex((v) => !Number.isInteger(v) || v < 0 || v >= classes));
+  if (bad >= 0) throw new ValueError(op, `target[${bad}] = ${valueCheck(() => target.data[bad])} is not a class index in [0, ${classes})`);
   return eq(target.reshape([p[0]!, 1]), arange(classes, undefined, 1, { dtype: probabilities.dtype }));
 }
 

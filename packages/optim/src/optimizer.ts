@@ -1,4 +1,4 @@
-import { ShapeError, Tensor, ValueError, type Storage } from "@tapegrad/core";
+import { ShapeError, Tensor, updateInPlace, ValueError, type Storage } from "@tapegrad/core";
 import { nonNegative } from "./validate.js";
 
 /** Options every optimizer has: the learning rate α. */
@@ -130,6 +130,11 @@ export abstract class Optimizer<O extends BaseOptions> {
    * torch). Gradients are read from `param.grad`; call `zeroGrad()` before the next backward pass.
    */
   step(): void {
+    // One recorded in-place update: under jit the compiled step calls it again on the current state.
+    updateInPlace(`${this.#kind}.step`, () => this.#updateAll());
+  }
+
+  #updateAll(): void {
     for (const { params, options } of this.paramGroups) {
       for (const p of params) {
         if (p.grad === null) continue;

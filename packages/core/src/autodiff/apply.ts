@@ -5,7 +5,7 @@ import { MAX_ELEMENTS, sameShape, sizeOf } from "../shape.js";
 import type { AnyOpRule, Inputs, OpRule, PerInput } from "../ops/rule.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { isGradEnabled, isLevelOpen } from "./mode.js";
-import { hooks, runRule } from "./hooks.js";
+import { asEngine, hooks, runRule, valueReads } from "./hooks.js";
 import { engineOps } from "./engineOps.js";
 import { applyBatched, isBatchLevel } from "./batchedApply.js";
 
@@ -31,6 +31,12 @@ export function lastSequence(): number {
  *    carry no derivative, as in PyTorch, where argmax's result does not require grad).
  */
 export function apply<I extends Inputs, P>(op: OpRule<I, P>, args: PerInput<I, TensorLike>, params: P): Tensor {
+  // Under a tracer's guard (jit), the kernels' and shape rules' reads of values are the engine's own.
+  if (valueReads.check !== null && valueReads.depth === 0) return asEngine(() => applyChecked(op, args, params));
+  return applyChecked(op, args, params);
+}
+
+function applyChecked<I extends Inputs, P>(op: OpRule<I, P>, args: PerInput<I, TensorLike>, params: P): Tensor {
   // Each rule is typed over its own inputs and params; from here on the engine holds it as any rule.
   const rule = op as unknown as AnyOpRule;
   checkArity(rule, args);

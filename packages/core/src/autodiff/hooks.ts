@@ -1,6 +1,7 @@
 import type { Shape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { AnyOpRule } from "../ops/rule.js";
+import type { Storage } from "../dtype.js";
 
 /** What a hook learns each time a primitive's kernel runs on concrete values. */
 export interface KernelEvent {
@@ -10,6 +11,25 @@ export interface KernelEvent {
   readonly params: unknown;
   readonly outShape: Shape;
 }
+
+/**
+ * A change of state that is not a primitive's output, as the engine reports it to the `effect` hook:
+ * `jit` records these in its program, in order with the primitives, so that a compiled step updates
+ * parameters, gradients and optimizer state exactly as the eager step does.
+ *
+ * - `setGrad`: a tensor's `.grad` was assigned (`backward()` accumulating, `zeroGrad()` clearing it);
+ * - `readGrad`: a tensor's `.grad` was read (`null` when it had none);
+ * - `update`: `updateInPlace(name, run, reads)` ran `run` on the values of `reads`, writing tensors'
+ *   storage in place (an optimizer's step); replaying the effect calls `run` again on the values `reads`
+ *   have then;
+ * - `random`: a random tensor was drawn; `fill` draws the same way (from the same generator, which moves
+ *   on) into another array of its size.
+ */
+export type StateEffect =
+  | { readonly kind: "setGrad"; readonly target: Tensor; readonly value: Tensor | null }
+  | { readonly kind: "readGrad"; readonly target: Tensor; readonly value: Tensor | null }
+  | { readonly kind: "update"; readonly name: string; readonly run: (...reads: Storage[]) => void; readonly reads: readonly Tensor[] }
+  | { readonly kind: "random"; readonly out: Tensor; readonly fill: (into: Storage) => void };
 
 /**
  * The one way debugging and measuring aids plug into the engine (anomaly detection, the kernel observers
@@ -28,6 +48,8 @@ export interface EngineHooks {
    * null (a JVP's, whose output does not exist yet), so that what the rule does is blamed on it.
    */
   readonly rule?: <T>(kind: "jvp" | "vjp", op: string, out: Tensor | null, run: () => T) => T;
+  /** A change of state that is not a primitive's output (see `StateEffect`). */
+  readonly effect?: (effect: StateEffect) => void;
 }
 
 const installed: EngineHooks[] = [];
@@ -37,13 +59,55 @@ export const hooks = {
   recorded: [] as ((out: Tensor) => void)[],
   released: [] as ((out: Tensor) => void)[],
   rule: [] as NonNullable<EngineHooks["rule"]>[],
+  effect: [] as ((effect: StateEffect) => void)[],
 };
+
+/**
+ * The guard on reading values (`Tensor.data`): `check` is installed by a tracer (`jit`) to refuse reads of
+ * traced values by the user's code, and `depth` counts the engine's own frames (inside `apply`, an
+ * in-place update), whose reads are the kernels' and always allowed. @internal
+ */
+export const valueReads = { depth: 0, check: null as ((t: Tensor) => void) | null };
+
+/** Runs `fn` as engine code: its reads of values pass the tracer's guard. @internal */
+export function asEngine<T>(fn: () => T): T {
+  valueReads.depth++;
+  try {
+    return fn();
+  } finally {
+    valueReads.depth--;
+  }
+}
 
 function rebuild(): void {
   hooks.kernel = installed.flatMap((h) => (h.kernel ? [h.kernel] : []));
   hooks.recorded = installed.flatMap((h) => (h.recorded ? [h.recorded] : []));
   hooks.released = installed.flatMap((h) => (h.released ? [h.released] : []));
   hooks.rule = installed.flatMap((h) => (h.rule ? [h.rule] : []));
+  hooks.effect = installed.flatMap((h) => (h.effect ? [h.effect] : []));
+}
+
+/** Reports `effect` to the installed `effect` hooks. @internal */
+export function reportEffect(effect: StateEffect): void {
+  for (const hook of hooks.effect) hook(effect);
+}
+
+/**
+ * Runs `fn` with no hook installed and its value reads allowed: what an in-place update does is the update
+ * itself, not primitives for an observer to record. @internal
+ */
+export function unobserved<T>(fn: () => T): T {
+  const saved = { ...hooks };
+  hooks.kernel = [];
+  hooks.recorded = [];
+  hooks.released = [];
+  hooks.rule = [];
+  hooks.effect = [];
+  try {
+    return asEngine(fn);
+  } finally {
+    Object.assign(hooks, saved);
+  }
 }
 
 /**

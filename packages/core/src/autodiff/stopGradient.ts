@@ -1,4 +1,5 @@
 import { Tensor, type TensorLike } from "../tensor.js";
+import { asEngine } from "./hooks.js";
 
 /**
  * The same values with no derivative in either mode: cut off from the tape and from every forward-mode
@@ -14,5 +15,5 @@ export function stopGradient(x: TensorLike): Tensor {
   // Under vmap the examples stay batched; only the derivatives are cut.
   if (x.batch !== null) return new Tensor(null, x.shape, x.dtype, null, { level: x.batch.level, value: stopGradient(x.batch.value) });
   if (x.dual !== null) return stopGradient(x.dual.primal);
-  return new Tensor(x.data, x.shape, x.dtype);
+  return new Tensor(asEngine(() => x.data), x.shape, x.dtype); // the same values, not a read of them
 }

@@ -1,6 +1,7 @@
 import { describeValue, GradError, ShapeError, ValueError } from "../errors.js";
 import { sameShape } from "../shape.js";
 import { isFloat } from "../dtype.js";
+import { asEngine } from "./hooks.js";
 import { Tensor, type TensorLike } from "../tensor.js";
 import { zerosLike } from "../creation.js";
 import { reshape } from "../ops/reshape.js";
@@ -58,7 +59,7 @@ export type GradResult<A> = A extends readonly number[] ? Tensor[] : Tensor;
 function variable(arg: Tensor, linked: boolean): Tensor {
   if (!isFloat(arg.dtype)) return arg; // integers (labels, indices) carry no derivative: their gradient is zeros
   if (linked && arg.requiresGrad) return reshape(arg, arg.shape);
-  const v = new Tensor(arg.dual || arg.batch ? null : arg.data, arg.shape, arg.dtype, arg.dual, arg.batch);
+  const v = new Tensor(arg.dual || arg.batch ? null : asEngine(() => arg.data), arg.shape, arg.dtype, arg.dual, arg.batch);
   v.requiresGrad = true;
   return v;
 }

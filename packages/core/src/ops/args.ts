@@ -1,5 +1,6 @@
 import { describeValue, notATensor, ValueError } from "../errors.js";
 import { Tensor, type TensorLike } from "../tensor.js";
+import { valueCheck } from "../autodiff/effects.js";
 
 /**
  * Checks of the plain arguments that ops take besides tensors (axes, shapes, offsets), made before they are
@@ -32,7 +33,8 @@ export function tensorList(op: string, xs: unknown): readonly TensorLike[] {
  * the indexing ops, before any kernel reads through an index.
  */
 export function checkIndices(op: string, index: Tensor, bound: number, axis: number): void {
-  const data = index.data;
+  const data = valueCheck(() => index.data); // a check of the indices: under jit, run on the traced call
+
   for (let p = 0; p < data.length; p++) {
     const v = data[p]!;
     if (v < 0 || v >= bound) {

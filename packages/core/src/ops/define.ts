@@ -88,7 +88,7 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
 }
 
 /** The fields of an elementwise op besides its rules and test spec. */
-type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching">;
+type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar">;
 
 /**
  * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
@@ -106,6 +106,7 @@ export function elementwiseUnary(name: string, f: (v: number) => number, loop?: 
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
     forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
+    scalar: f as (...values: number[]) => number,
   };
 }
 
@@ -120,6 +121,7 @@ export function elementwiseBinary(name: string, f: (x: number, y: number) => num
     forward: ({ inputs: [x, y], outShape, dtype }: ForwardContext<[Tensor, Tensor], undefined>) =>
       kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, (fast ??= binarySpan(f))),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
+    scalar: f as (...values: number[]) => number,
   };
 }
 

@@ -128,6 +128,12 @@ export interface OpCommon<I extends Inputs, P> {
   cost(ctx: CostContext<I, P>): number;
   /** How the generic property suite draws cases for this op. */
   readonly test: OpTestSpec<P, I>;
+  /**
+   * For an elementwise op (NumPy broadcasting, output of the inputs' dtype): its formula on one element of
+   * each input, the one statement its kernel maps (`elementwiseUnary`/`elementwiseBinary` set it from
+   * the function they are given). `jit` fuses chains of such ops into one generated loop from it.
+   */
+  readonly scalar?: (...values: number[]) => number;
 }
 
 /**

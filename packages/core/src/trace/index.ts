@@ -1,3 +1,3 @@
 export { trace } from "./trace.js";
 export type { TraceOptions } from "./trace.js";
-export type { TraceGraph, TraceNode, TraceSource, TraceValue } from "./graph.js";
+export type { TraceEffect, TraceGraph, TraceNode, TraceSource, TraceValue } from "./graph.js";

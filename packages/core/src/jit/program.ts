@@ -1,0 +1,245 @@
+import { allocate, planned, type DType, type Storage } from "../dtype.js";
+import { GradError } from "../errors.js";
+import { Tensor } from "../tensor.js";
+import type { TraceGraph } from "../trace/graph.js";
+import { fusionGroups, type FusedGroup } from "./fuse.js";
+import { planBuffers, type BufferPlan } from "./plan.js";
+
+/** What a compiled program is made of, for tests and the docs. */
+export interface ProgramSummary {
+  /** Primitive applications. */
+  readonly nodes: number;
+  /** Changes of state (`.grad` assignments and reads, in-place updates, random draws). */
+  readonly effects: number;
+  /** Tensors read by reference (parameters, optimizer state, constants). */
+  readonly state: number;
+  /** Bytes of the one arena holding every intermediate. */
+  readonly arenaBytes: number;
+  /** Bytes the intermediates would take without sharing by liveness. */
+  readonly unsharedBytes: number;
+  /** Elementwise loops generated from the op records, and how many primitives they run in all. */
+  readonly fusedLoops: number;
+  readonly fusedNodes: number;
+}
+
+/** A traced function compiled to a fixed sequence of steps over planned buffers. */
+export interface Program {
+  /** Runs the program on the call's tensor arguments; returns the output tensors. */
+  run(args: readonly Tensor[]): Tensor[];
+  readonly summary: ProgramSummary;
+}
+
+type Step = () => void;
+
+/**
+ * Compiles a jit recording: every value the program computes gets a buffer in one arena, assigned by
+ * liveness (plan.ts), and a tensor over it made once; every primitive becomes a step that calls the op's
+ * own forward kernel with a context object made once, writing into its planned buffer; every effect
+ * becomes a step at its place in the order. A run then rebinds the argument tensors, runs the steps and
+ * copies the outputs out: no shape rules, dtype promotion, tape or hooks run again, and no buffer or
+ * tensor is allocated besides the outputs (and what kernels allocate for their own scratch).
+ */
+export function compile(graph: TraceGraph): Program {
+  const effects = graph.effects ?? [];
+  const groups = fuse(graph);
+  const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph, groups);
+  const plan = planBuffers(graph, writtenAt, lastUse, pinned);
+  const arena = new ArrayBuffer(Math.max(plan.bytes, 16));
+  const tensors: Tensor[] = graph.values.map((v) => {
+    if (v.source.kind === "state") return v.source.tensor;
+    const offset = plan.offsets[v.id]!;
+    const size = v.shape.reduce((a, b) => a * b, 1);
+    // Values inside a fused loop live in its temporaries: their tensors are never read.
+    const storage = offset >= 0 ? view(arena, offset, size, v.dtype) : v.source.kind === "node" && writtenAt[v.id]! < 0 ? null : allocate(v.dtype, size);
+    return new Tensor(storage, v.shape, v.dtype);
+  });
+  const steps: Step[] = [];
+  let nextEffect = 0;
+  const effectsUpTo = (n: number): void => {
+    while (nextEffect < effects.length && effects[nextEffect]!.after <= n) steps.push(effectStep(graph, nextEffect++, tensors));
+  };
+  for (const group of groups) {
+    effectsUpTo(group.nodes[0]!);
+    steps.push(group.generated ? fusedStep(graph, group, tensors) : kernelStep(graph, group.nodes[0]!, tensors));
+  }
+  effectsUpTo(graph.nodes.length);
+  if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
+  const inputs = graph.inputs.map((id) => tensors[id]!);
+  const outputs = graph.outputs.map((id) => ({ tensor: tensors[id]!, kind: graph.values[id]!.source.kind, index: graph.values[id]!.source.kind === "input" ? graph.inputs.indexOf(id) : -1 }));
+  const generated = groups.filter((g) => g.generated);
+  const summary: ProgramSummary = {
+    nodes: graph.nodes.length,
+    effects: effects.length,
+    state: graph.state?.length ?? 0,
+    arenaBytes: plan.bytes,
+    unsharedBytes: plan.unsharedBytes,
+    fusedLoops: generated.length,
+    fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
+  };
+  return {
+    summary,
+    run(args) {
+      for (let i = 0; i < inputs.length; i++) inputs[i]!.rebind(args[i]!.data);
+      for (let i = 0; i < steps.length; i++) steps[i]!();
+      return outputs.map(({ tensor, kind, index }) => {
+        if (kind === "input") return args[index]!;
+        if (kind === "state") return tensor;
+        // The buffer is the next call's; the caller keeps its own copy, as an eager call would give it.
+        return new Tensor(tensor.data.slice(), tensor.shape, tensor.dtype);
+      });
+    },
+  };
+}
+
+/** A unit of the program: a fused elementwise loop, or one primitive run by its own kernel. */
+type Unit = Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly generated: boolean; readonly run?: FusedGroup["run"] };
+
+/** The program's nodes as units, in order: the fusible runs (fuse.ts) and every other node alone. */
+function fuse(graph: TraceGraph): Unit[] {
+  const effects = graph.effects ?? [];
+  const useCount = graph.values.map(() => 0);
+  for (const node of graph.nodes) for (const id of node.inputs) useCount[id]!++;
+  const external = new Set<number>(graph.outputs);
+  const effectBefore = graph.nodes.map(() => false);
+  for (const e of effects) {
+    if (e.kind === "setGrad" && e.value !== null) external.add(e.value);
+    if (e.kind === "update") for (const id of e.reads) external.add(id);
+    if (e.after < effectBefore.length) effectBefore[e.after] = true;
+  }
+  const groups = fusionGroups(graph, external, useCount, effectBefore);
+  const byFirst = new Map(groups.map((g) => [g.nodes[0]!, g]));
+  const units: Unit[] = [];
+  for (let i = 0; i < graph.nodes.length; ) {
+    const group = byFirst.get(i);
+    if (group !== undefined) {
+      units.push({ ...group, generated: true });
+      i += group.nodes.length;
+    } else {
+      const node = graph.nodes[i]!;
+      units.push({ nodes: [i], inputs: node.inputs, output: node.output, generated: false });
+      i++;
+    }
+  }
+  return units;
+}
+
+/** A generated loop writing its group's output buffer from its inputs' current arrays. */
+function fusedStep(graph: TraceGraph, group: Unit, tensors: readonly Tensor[]): Step {
+  const out = tensors[group.output]!.data;
+  const arrays: Storage[] = group.inputs.map((id) => tensors[id]!.data);
+  const run = group.run!;
+  // Arena buffers and state keep their arrays; only the arguments' tensors are rebound at each call.
+  const moving = group.inputs.flatMap((id, k) => (graph.values[id]!.source.kind === "input" ? [k] : []));
+  if (moving.length === 0) return () => run(out, arrays);
+  const sources = group.inputs.map((id) => tensors[id]!);
+  return () => {
+    for (const k of moving) arrays[k] = sources[k]!.data;
+    run(out, arrays);
+  };
+}
+
+/** A primitive run by its own forward kernel, on a context made once, into its planned buffer. */
+function kernelStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]): Step {
+  const node = graph.nodes[index]!;
+  const out = tensors[node.output]!;
+  const buffer = out.data;
+  const context = { inputs: node.inputs.map((id) => tensors[id]!), params: node.params, outShape: out.shape, dtype: out.dtype };
+  const forward = node.rule.forward.bind(node.rule);
+  return () => {
+    planned.next = buffer;
+    let result: Storage;
+    try {
+      result = forward(context);
+    } finally {
+      planned.next = null; // never left for an unrelated allocation to take, even if the kernel threw
+    }
+    if (result !== buffer) buffer.set(result);
+  };
+}
+
+/** The step of effect `index`. */
+function effectStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]): Step {
+  const effect = graph.effects![index]!;
+  switch (effect.kind) {
+    case "setGrad": {
+      const { target, value } = effect;
+      const grad = value === null ? null : tensors[value]!;
+      return () => {
+        target.grad = grad;
+      };
+    }
+    case "readGrad": {
+      const { target, value } = effect;
+      const into = value === null ? null : tensors[value]!.data;
+      return () => {
+        const grad = target.grad;
+        if ((grad === null) !== (into === null)) {
+          throw new GradError(
+            "jit",
+            `a ${target} tensor's .grad was ${into === null ? "null" : "set"} when f was traced and is ${grad === null ? "null" : "set"} now: ` +
+              `the compiled program ${into === null ? "would overwrite it instead of accumulating into it" : "has no gradient to read"}. ` +
+              `Clear gradients inside f (optimizer.zeroGrad() first), or call the jitted function with the gradients in the state they were traced in.`,
+          );
+        }
+        if (grad !== null && into !== null) into.set(grad.data);
+      };
+    }
+    case "update": {
+      const run = effect.run;
+      if (effect.reads.length === 0) return () => run();
+      const reads = effect.reads.map((id) => tensors[id]!);
+      const storages: Storage[] = reads.map((t) => t.data); // the same arrays every call (planned, or state)
+      return () => {
+        for (let i = 0; i < reads.length; i++) storages[i] = reads[i]!.data; // inputs and state may move
+        run(...storages);
+      };
+    }
+    case "draw": {
+      const into = tensors[effect.value]!.data;
+      const fill = effect.fill;
+      return () => fill(into);
+    }
+  }
+}
+
+/**
+ * Numbers the steps (each effect and each unit, in program order) and finds, for each value the program
+ * writes, the step that writes it (-1 for inputs, state and values inside a fused loop) and the last step
+ * that reads it; values that outlive the call (outputs, gradients left in `.grad`) are pinned.
+ */
+function lifetimes(graph: TraceGraph, units: readonly Unit[]): { writtenAt: number[]; lastUse: number[]; pinned: Set<number>; stepCount: number } {
+  const effects = graph.effects ?? [];
+  const writtenAt = graph.values.map(() => -1);
+  const lastUse = graph.values.map(() => -1);
+  const pinned = new Set<number>(graph.outputs);
+  let step = 0;
+  let nextEffect = 0;
+  const use = (id: number): void => {
+    lastUse[id] = Math.max(lastUse[id]!, step);
+  };
+  const effectsUpTo = (n: number): void => {
+    while (nextEffect < effects.length && effects[nextEffect]!.after <= n) {
+      const e = effects[nextEffect++]!;
+      if (e.kind === "setGrad" && e.value !== null) pinned.add(e.value);
+      if (e.kind === "update") for (const id of e.reads) use(id);
+      if ((e.kind === "readGrad" && e.value !== null) || e.kind === "draw") writtenAt[e.value!] = step;
+      step++;
+    }
+  };
+  for (const unit of units) {
+    effectsUpTo(unit.nodes[0]!);
+    for (const id of unit.inputs) use(id);
+    writtenAt[unit.output] = step;
+    step++;
+  }
+  effectsUpTo(graph.nodes.length);
+  // An in-place update may read any gradient (through .grad): gradients stay pinned, so that is safe.
+  return { writtenAt, lastUse, pinned, stepCount: step };
+}
+
+function view(arena: ArrayBuffer, offset: number, size: number, dtype: DType): Storage {
+  if (dtype === "float64") return new Float64Array(arena, offset, size);
+  return dtype === "int32" ? new Int32Array(arena, offset, size) : new Float32Array(arena, offset, size);
+}
+
+export type { BufferPlan };

@@ -1,0 +1,202 @@
+import { describe, expect, it, vi } from "vitest";
+import { checkpoint, ConcretizationError, customJvp, customVjp, grad, GradError, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
+
+const values = (t: Tensor): number[] => Array.from(t.data);
+
+describe("jit", () => {
+  it("traces once per signature and runs the program on later calls, with the eager values", () => {
+    const w = tensor([[1, -2], [3, 4]]);
+    const signatures: string[] = [];
+    const f = jit((x: Tensor) => x.matmul(w).relu().sum(1), { onTrace: ({ signature }) => signatures.push(signature) });
+    const x = tensor([[1, 2], [-3, 0.5]]);
+    const eager = x.matmul(w).relu().sum(1);
+    expect(values(f(x))).toEqual(values(eager));
+    expect(values(f(x))).toEqual(values(eager));
+    expect(f.traces).toBe(1);
+    f(ones([3, 2])); // a new shape: a new signature
+    expect(f.traces).toBe(2);
+    expect(signatures).toHaveLength(2);
+    expect(values(f(tensor([[0, 1], [1, 0]])))).toEqual(values(tensor([[0, 1], [1, 0]]).matmul(w).relu().sum(1)));
+    expect(f.traces).toBe(2);
+  });
+
+  it("keeps at most maxPrograms programs, retracing a signature that was dropped", () => {
+    const f = jit((x: Tensor) => x.mul(2), { maxPrograms: 1 });
+    f(ones([1]));
+    f(ones([2]));
+    f(ones([1]));
+    expect(f.traces).toBe(3);
+    expect(f.signatures).toHaveLength(1);
+  });
+
+  it("reads captured tensors by reference: in-place changes between calls are seen", () => {
+    const w = tensor([1, 2]);
+    const f = jit((x: Tensor) => x.mul(w));
+    f(ones([2]));
+    updateInPlace("test", () => w.data.set([5, 7]));
+    expect(values(f(ones([2])))).toEqual([5, 7]);
+  });
+
+  it("refuses to read a traced value, naming what was read and how to restructure", () => {
+    const f = jit((x: Tensor) => (x.sum().item() > 0 ? x : x.neg()));
+    expect(() => f(tensor([1, 2]))).toThrow(ConcretizationError);
+    expect(() => f(tensor([1, 2]))).toThrow(/item\(\), toArray\(\).*where\(cond, a, b\)/);
+    const g = jit((x: Tensor) => x.exp().toArray());
+    expect(() => g(tensor([1]))).toThrow(/argument|computed from its arguments/);
+  });
+
+  it("records backward and an in-place update as effects: parameters and .grad match the eager step", () => {
+    const make = (): { w: Tensor; step: (x: Tensor) => Tensor } => {
+      const w = tensor([0.5, -1, 2], { requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        w.zeroGrad();
+        const loss = x.mul(w).tanh().square().sum();
+        loss.backward();
+        updateInPlace("sgd", () => {
+          const [p, g] = [w.data, w.grad!.data];
+          for (let i = 0; i < p.length; i++) p[i] = p[i]! - 0.1 * g[i]!;
+        });
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const jitted = jit(compiled.step);
+    const x = tensor([1, 2, 3]);
+    for (let i = 0; i < 5; i++) {
+      expect(values(jitted(x))).toEqual(values(eager.step(x)));
+      expect(values(compiled.w)).toEqual(values(eager.w));
+      expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    }
+    expect(jitted.traces).toBe(1);
+    expect(jitted.program(jitted.signatures[0]!)).toMatchObject({ effects: 4 }) // zeroGrad, backward reading and setting .grad, the update;
+  });
+
+  it("refuses a call whose .grad state differs from the traced one, rather than silently overwrite", () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    const f = jit((x: Tensor) => {
+      const loss = x.mul(w).sum();
+      loss.backward(); // accumulates: the first call found w.grad null
+      return loss;
+    });
+    f(ones([2]));
+    expect(() => f(ones([2]))).toThrow(GradError);
+  });
+
+  it("replays random draws from the generator the function drew from, as eager calls would", () => {
+    const run = (useJit: boolean): number[][] => {
+      const rng = new Rng(7);
+      const body = (x: Tensor): Tensor => x.mul(rand([3], { rng }).gt(0.5));
+      const f = useJit ? jit(body) : body;
+      return [0, 1, 2].map(() => values(f(ones([3]))));
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
+  it("refuses an output still on the tape, which the program could not differentiate later", () => {
+    const w = tensor([1, 2], { requiresGrad: true });
+    expect(() => jit((x: Tensor) => x.mul(w))(ones([2]))).toThrow(/on the tape.*backward\(\) inside f/);
+    expect(values(jit((x: Tensor) => noGrad(() => x.mul(w)))(ones([2])))).toEqual([1, 2]);
+  });
+
+  it("composes with grad and vmap: under them f runs inline, inside it they are traced", () => {
+    const f = (x: Tensor): Tensor => x.sin().mul(x).sum();
+    const x = tensor([0.5, 1.5]);
+    expect(values(grad(jit(f))(x))).toEqual(values(grad(f)(x)));
+    const g = jit(grad(f));
+    g(x);
+    expect(values(g(x))).toEqual(values(grad(f)(x)));
+    expect(g.traces).toBe(1);
+    const v = jit(vmap((r: Tensor) => r.exp().sum()));
+    const rows = tensor([[1, 2], [3, 4]]);
+    v(rows);
+    expect(values(v(rows))).toEqual(values(rows.exp().sum(1)));
+    expect(values(vmap(jit((r: Tensor) => r.exp().sum()))(rows))).toEqual(values(rows.exp().sum(1)));
+  });
+
+  it("shares buffers by liveness: a long chain needs far less than one buffer per value", () => {
+    let summary = { arenaBytes: 0, unsharedBytes: 0 };
+    const f = jit(
+      (x: Tensor) => {
+        let y = x;
+        for (let i = 0; i < 50; i++) y = y.exp().reshape([10, 100]).neg().reshape([1000]); // reshape ends each fused loop
+        return y;
+      },
+      { onTrace: ({ program }) => (summary = program) },
+    );
+    f(zeros([1000]));
+    expect(summary.arenaBytes).toBeLessThanOrEqual(3 * 4000);
+    expect(summary.unsharedBytes).toBeGreaterThan(190 * 4000);
+  });
+
+  it("fuses a chain of elementwise ops into one generated loop, bit for bit", () => {
+    let summary = { fusedLoops: 0, fusedNodes: 0, arenaBytes: 0 };
+    const bias = tensor([0.25, -0.5, 1]);
+    const body = (x: Tensor): Tensor => x.mul(1.01).add(bias).relu().exp().neg();
+    const f = jit(body, { onTrace: ({ program }) => (summary = program) });
+    const x = tensor([[0.1, -0.2, 0.3], [1.5, -2.5, 0.7]]);
+    f(x);
+    expect(summary).toMatchObject({ fusedLoops: 1, fusedNodes: 5, arenaBytes: 32 }); // one buffer, the output
+    const y = tensor([[0.4, 0.2, -0.3], [-1.5, 2.5, 0.1]]);
+    expect(values(f(y))).toEqual(values(body(y)));
+  });
+
+  it("composes with customVjp, customJvp and checkpoint: their rules are traced like any ops", () => {
+    const clip = customVjp((x: Tensor) => x.mul(2), { fwd: (x) => [x.mul(2), null], bwd: (_, ct) => [ct.clamp(-1, 1)] });
+    const softplus = customJvp((x: Tensor) => x.exp().add(1).log(), { jvp: ([x], [dx]) => x.sigmoid().mul(dx!) });
+    const block = checkpoint((x: Tensor) => x.tanh().mul(x));
+    const f = (x: Tensor): Tensor => block(softplus(clip(x))).mul(tensor([5, -0.5, 3])).sum();
+    const g = jit(grad(f));
+    const x = tensor([0.3, -1.2, 2]);
+    g(x);
+    expect(values(g(x))).toEqual(values(grad(f)(x)));
+    const t = jit((x: Tensor) => jvp(f, [x], [ones([3])])[1]);
+    t(x);
+    expect(values(t(x))).toEqual(values(jvp(f, [x], [ones([3])])[1]));
+    expect([g.traces, t.traces]).toEqual([1, 1]);
+  });
+
+  it("runs each op by its own kernel where the page refuses new Function (a Content-Security-Policy)", () => {
+    let summary = { fusedLoops: -1 };
+    const body = (x: Tensor): Tensor => x.mul(3).add(1).tanh().sum();
+    vi.stubGlobal("Function", function refused(): never {
+      throw new EvalError("Refused to evaluate a string as JavaScript");
+    });
+    try {
+      const f = jit(body, { onTrace: ({ program }) => (summary = program) });
+      f(tensor([0.5, -1, 2]));
+      expect(values(f(tensor([1, 2, 3])))).toEqual(values(body(tensor([1, 2, 3]))));
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(summary.fusedLoops).toBe(0);
+  });
+
+  it("returns pytrees with numbers, inputs and state as eager does, and retraces after f threw", () => {
+    const w = tensor([1, 2]);
+    const f = jit((a: { x: Tensor; k: number }, ids: Tensor) => ({ y: a.x.mul(a.k).add(w), same: a.x, w, k: a.k, n: ids.add(1) }));
+    const ids = tensor([3, 4], { dtype: "int32" });
+    f({ x: tensor([1, 1]), k: 2 }, ids);
+    const x = tensor([5, 6]);
+    const out = f({ x, k: 2 }, ids);
+    expect(values(out.y)).toEqual([11, 14]);
+    expect(out.same).toBe(x);
+    expect(out.w).toBe(w);
+    expect(out.k).toBe(2);
+    expect(values(out.n)).toEqual([4, 5]);
+    expect(out.n.dtype).toBe("int32");
+    f({ x, k: 3 }, ids); // a number leaf is static: a new value is a new signature
+    expect(f.traces).toBe(2);
+
+    let fail = true;
+    const g = jit((x: Tensor) => {
+      if (fail) throw new Error("not yet");
+      return x.exp();
+    });
+    expect(() => g(tensor([0]))).toThrow("not yet");
+    fail = false;
+    expect(values(g(tensor([0])))).toEqual([1]);
+    expect(g.traces).toBe(1);
+  });
+});
