@@ -18,16 +18,18 @@ import { tf, tfjsVersion, useTfjsBackend, type TfjsBackend } from "../frameworks
 import { registerWasmConv2dFilterGrad } from "../frameworks/tfjsWasmConvFilterGrad.js";
 import { jaxVersion } from "../frameworks/jax.js";
 import { BATCH, CLASSES, cnnData, FLAT, hwioFromOihw, IMAGE, nhwcFromNchw, POOLED, rowsHwcFromChw, type ConvLayer } from "./cnnData.js";
-import { jaxTrainer, tapegradTrainer, tfjsTrainer } from "./training.js";
+import { jaxTrainer, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer } from "./training.js";
 
 const POOL = 2;
 
 // ---------------------------------------------------------------------------------------------- tapegrad
 
-function tapegrad(): FrameworkSetup {
+function tapegrad(compiled = false): FrameworkSetup {
   return {
-    framework: "tapegrad",
-    note:
+    framework: tapegradRowName(compiled),
+    note: compiled
+      ? TAPEGRAD_JIT_NOTE
+      :
       "@tapegrad/core from source with its default settings: `conv2d` (im2col + the WebAssembly SIMD matmul), `relu`, `maxPool2d`, " +
       "`reshape`, `matmul`, `softmaxCrossEntropy`; tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
@@ -41,7 +43,7 @@ function tapegrad(): FrameworkSetup {
       const x = tensor(d.x, { shape: [BATCH, 1, IMAGE, IMAGE] });
       const y = tensor(Float32Array.from(d.labels)); // class indices as a float tensor
       const block = (h: Tensor, w: Tensor, b: Tensor): Tensor => h.conv2d(w, b, { padding: 1 }).relu().maxPool2d({ kernelSize: POOL });
-      return tapegradTrainer(params, () => softmaxCrossEntropy(block(block(x, w1, b1), w2, b2).reshape([BATCH, FLAT]).matmul(w3).add(b3), y));
+      return tapegradTrainer(params, () => softmaxCrossEntropy(block(block(x, w1, b1), w2, b2).reshape([BATCH, FLAT]).matmul(w3).add(b3), y), compiled);
     },
   };
 }
@@ -134,5 +136,5 @@ export const trainStepCnn: BenchCase = {
     "same initial weights and batch in every framework",
   rtol: 1e-4,
   checkSteps: 3,
-  frameworks: [tapegrad(), tfjs("wasm"), jaxjs("eager"), jaxjs("jit")],
+  frameworks: [tapegrad(), tapegrad(true), tfjs("wasm"), jaxjs("eager"), jaxjs("jit")],
 };

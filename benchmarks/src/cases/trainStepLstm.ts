@@ -16,7 +16,7 @@ import { nn, numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend } from "../frameworks/tfjs.js";
 import { jaxVersion } from "../frameworks/jax.js";
-import { jaxTrainer, tapegradTrainer, tfjsTrainer, type JaxParams } from "./training.js";
+import { jaxTrainer, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer, type JaxParams } from "./training.js";
 
 const [T, B, IN, H] = [32, 64, 32, 128] as const;
 const G = 4 * H;
@@ -55,10 +55,10 @@ function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
-function tapegrad(): FrameworkSetup {
+function tapegrad(compiled = false): FrameworkSetup {
   return {
-    framework: "tapegrad",
-    note: "`LSTM` from @tapegrad/nn (per step: the input and hidden products, the summed biases, the gates) from source with core's default settings; tape autodiff; `Adam` from @tapegrad/optim",
+    framework: tapegradRowName(compiled),
+    note: compiled ? TAPEGRAD_JIT_NOTE : "`LSTM` from @tapegrad/nn (per step: the input and hidden products, the summed biases, the gates) from source with core's default settings; tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
       const d = data();
       const lstm = new LSTM(IN, H);
@@ -71,7 +71,7 @@ function tapegrad(): FrameworkSetup {
       return tapegradTrainer(lstm.parameters(), () => {
         const [, [hN]] = lstm.forward(x);
         return hN.sub(target).square().mean();
-      });
+      }, compiled);
     },
   };
 }
@@ -149,5 +149,5 @@ export const trainStepLstm: BenchCase = {
     "input 32, hidden 128, batch 64, loss the mean squared error of the last hidden state, lr 1e-3, float32, same weights and data everywhere",
   rtol: 1e-4,
   checkSteps: 3,
-  frameworks: [tapegrad(), tfjsWasm(), jaxjsJit()],
+  frameworks: [tapegrad(), tapegrad(true), tfjsWasm(), jaxjsJit()],
 };

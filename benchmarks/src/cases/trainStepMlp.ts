@@ -15,7 +15,7 @@ import { nn, numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend, type TfjsBackend } from "../frameworks/tfjs.js";
 import { jaxVersion } from "../frameworks/jax.js";
-import { BETA1, BETA2, EPS, jaxTrainer, LR, tapegradTrainer, tfjsTrainer } from "./training.js";
+import { BETA1, BETA2, EPS, jaxTrainer, LR, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer } from "./training.js";
 import { pytorchRunner, torchVersion } from "../frameworks/pytorch.js";
 
 const SIZES = [784, 256, 128, 10] as const;
@@ -66,9 +66,9 @@ const data = (): MlpData => (cached ??= makeData());
 
 function tapegrad(compiled = false): FrameworkSetup {
   return {
-    framework: compiled ? "tapegrad (jit)" : "tapegrad",
+    framework: tapegradRowName(compiled),
     note: compiled
-      ? "the same step (zeroGrad, forward, backward, Adam's step) under tapegrad's `jit`; its cold first step is the trace and compile"
+      ? TAPEGRAD_JIT_NOTE
       : "@tapegrad/core from source with its default settings (fast kernels, one thread per core for large matmuls); tape autodiff; `Adam` from @tapegrad/optim",
     async setup(): Promise<Runner> {
       const d = data();

@@ -14,6 +14,12 @@ import { initJax } from "../frameworks/jax.js";
 export const LR = 1e-3;
 export const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
 
+/** The note of a "tapegrad (jit)" row: the eager row's step, traced once and run as a program. */
+export const TAPEGRAD_JIT_NOTE = "the same step (zeroGrad, forward, backward, Adam's step) under tapegrad's `jit`; its cold first step is the trace and compile";
+
+/** The framework name of a tapegrad row, eager or under `jit`. */
+export const tapegradRowName = (compiled: boolean): string => (compiled ? "tapegrad (jit)" : "tapegrad");
+
 /** tapegrad: `loss()` builds the forward pass on the tape from `params`; `Adam` from @tapegrad/optim updates them. */
 export function tapegradTrainer(params: Tensor[], loss: () => Tensor, compiled = false): Runner {
   const optimizer = new Adam(params, { lr: LR, betas: [BETA1, BETA2], eps: EPS });
