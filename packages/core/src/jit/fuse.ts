@@ -1,4 +1,5 @@
 import type { Storage } from "../dtype.js";
+import { generatedFunction } from "../kernels/generatedCode.js";
 import type { TraceGraph } from "../trace/graph.js";
 
 /**
@@ -145,13 +146,8 @@ const shared = new Map<string, Factory>();
  * program runs those ops by their own kernels: slower, same results.
  */
 function factoryFor(body: string, formulas: number, size: number): Factory | null {
-  const make = (): Factory | null => {
-    try {
-      return new Function("fround", ...Array.from({ length: formulas }, (_, s) => `f${s}`), `"use strict";\nreturn function fused(out, inputs) {\n${body}\n};`) as Factory;
-    } catch {
-      return null;
-    }
-  };
+  const make = (): Factory | null =>
+    generatedFunction<Factory>(["fround", ...Array.from({ length: formulas }, (_, s) => `f${s}`)], `"use strict";\nreturn function fused(out, inputs) {\n${body}\n};`);
   if (size >= SHARED_BELOW) return make();
   let factory = shared.get(body);
   if (factory === undefined) {

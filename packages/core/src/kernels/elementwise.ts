@@ -3,6 +3,7 @@ import { allocate } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
 import { collapse } from "./collapse.js";
+import { generatedFunction } from "./generatedCode.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
 
 /**
@@ -15,11 +16,9 @@ import { broadcastStrides, forEachStrided2 } from "./strided.js";
  * computed in double precision and rounded once on store). An op whose fastest loop is not a call of its
  * scalar function (relu's sign-bit mask) passes that loop itself, from its own file.
  *
- * How a loop is compiled: `new Function` over a fixed template, into which nothing but a counter is
- * written (never an op's name or any text a user supplies), so nothing user-written is ever evaluated;
- * the counter makes each op's source distinct, so V8 keeps a separate copy of the loop, with its own type
- * feedback, per op. Where `new Function` is refused (a page whose Content-Security-Policy forbids eval),
- * the loop falls back to a closure: slower, same results.
+ * How a loop is compiled: `generatedFunction` over a fixed template, into which nothing but a counter is
+ * written; the counter makes each op's source distinct, so V8 keeps a separate copy of the loop, with its
+ * own type feedback, per op. Where generated code is refused, the loop falls back to a closure.
  */
 
 /** `out[o + k] = a[ia + k·sa] ∘ b[ib + k·sb]` for k < n: one row of a broadcast binary op. */
@@ -34,12 +33,8 @@ let compiled = 0;
 
 /** A loop of its own for `make`'s template, or null where the page refuses `new Function`. */
 function compile<L>(template: string, f: unknown): L | null {
-  try {
-    const make = new Function("f", `"use strict"; // elementwise loop ${++compiled}\nreturn ${template};`) as (f: unknown) => L;
-    return make(f);
-  } catch {
-    return null;
-  }
+  const make = generatedFunction<(f: unknown) => L>(["f"], `"use strict"; // elementwise loop ${++compiled}\nreturn ${template};`);
+  return make === null ? null : make(f);
 }
 
 /** The compiled loop of a unary scalar function (compiled on first use, then kept with the function). */
