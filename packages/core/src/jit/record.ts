@@ -1,12 +1,10 @@
 import { treeFlatten, type Tree } from "../autodiff/tree.js";
 import { installHooks, valueReads, type StateEffect } from "../autodiff/hooks.js";
-import type { Storage } from "../dtype.js";
-import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import type { TraceEffect, TraceGraph, TraceNode, TraceSource, TraceValue } from "../trace/graph.js";
+import type { TraceEffect, TraceGraph, TraceNode, TraceSource } from "../trace/graph.js";
+import { ValueTable } from "../trace/valueTable.js";
 import { ConcretizationError } from "./errors.js";
 
-type Value = TraceValue & { source: TraceSource };
 
 /** A traced call: the eager result of the call itself and the program it recorded. */
 export interface Recording {
@@ -24,35 +22,22 @@ export interface Recording {
  * `ConcretizationError`: their result would be frozen into the program.
  */
 export function record(f: (...args: never[]) => unknown, args: readonly unknown[], tensorArgs: readonly Tensor[]): Recording {
-  const values: Value[] = [];
-  const ids = new Map<Tensor, number>();
-  const byStorage = new Map<Storage, number>();
+  const table = new ValueTable();
+  const { values } = table;
   const nodes: TraceNode[] = [];
   const effects: TraceEffect[] = [];
   const traced = new Set<number>(); // values computed by the program (not state): their reads are refused
   const add = (t: Tensor, source: TraceSource, isTraced: boolean): number => {
-    const id = values.length;
-    values.push({ id, shape: t.shape, dtype: t.dtype, source });
-    ids.set(t, id);
-    // A detached copy shares its tensor's storage; a tensor whose storage is some value's is that value.
-    const storage = storageOf(t);
-    if (storage !== null && !byStorage.has(storage)) byStorage.set(storage, id);
+    const id = table.add(t, source);
     if (isTraced) traced.add(id);
     return id;
   };
-  const known = (t: Tensor): number | undefined => {
-    const id = ids.get(t);
-    if (id !== undefined) return id;
-    const storage = storageOf(t);
-    const shared = storage === null ? undefined : byStorage.get(storage);
-    // The same storage with the same dtype and shape is the same value (a reshape that shares storage is not).
-    return shared !== undefined && values[shared]!.dtype === t.dtype && sameShape(values[shared]!.shape, t.shape) ? shared : undefined;
-  };
+  const known = (t: Tensor): number | undefined => table.known(t);
   const idOf = (t: Tensor): number => known(t) ?? add(t, { kind: "state", tensor: t }, false);
   tensorArgs.forEach((t, index) => {
-    if (!ids.has(t)) add(t, { kind: "input", index }, true);
+    if (table.idOfTensor(t) === undefined) add(t, { kind: "input", index }, true);
   });
-  const inputs = tensorArgs.map((t) => ids.get(t)!);
+  const inputs = tensorArgs.map((t) => table.idOfTensor(t)!);
 
   const onEffect = (e: StateEffect): void => {
     const after = nodes.length;
@@ -99,16 +84,4 @@ export function record(f: (...args: never[]) => unknown, args: readonly unknown[
   const ofKind = (kind: TraceSource["kind"]): number[] => values.filter((v) => v.source.kind === kind).map((v) => v.id);
   const graph: TraceGraph = { values, inputs, params: [], constants: [], nodes, outputs, state: ofKind("state"), effects };
   return { result, graph };
-}
-
-/** A tensor's storage without reading its values (a vmap-batched tensor has none). */
-function storageOf(t: Tensor): Storage | null {
-  if (t.batch !== null) return null;
-  const saved = valueReads.check;
-  valueReads.check = null;
-  try {
-    return t.data;
-  } finally {
-    valueReads.check = saved;
-  }
 }

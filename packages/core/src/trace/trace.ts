@@ -2,9 +2,9 @@ import { noGrad } from "../autodiff/mode.js";
 import { treeFlatten, type Tree } from "../autodiff/tree.js";
 import { describeValue, ValueError } from "../errors.js";
 import type { Storage } from "../dtype.js";
-import { sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import type { TraceGraph, TraceNode, TraceSource, TraceValue } from "./graph.js";
+import type { TraceGraph, TraceNode, TraceSource } from "./graph.js";
+import { sameLayout, ValueTable, type TracedValue } from "./valueTable.js";
 import { recordKernels } from "./kernelEvents.js";
 
 /** Options of `trace`. */
@@ -22,7 +22,6 @@ export interface TraceOptions {
   readonly tape?: boolean;
 }
 
-type Value = TraceValue & { source: TraceSource };
 
 /**
  * Runs `f` once on `exampleArgs` and records the primitives it applies, as a graph: the arguments are
@@ -43,26 +42,18 @@ export function trace(f: (...args: Tensor[]) => Tree, exampleArgs: readonly Tens
   exampleArgs.forEach((a, i) => {
     if (!(a instanceof Tensor)) throw new ValueError("trace", `exampleArgs[${i}] must be a Tensor, got ${describeValue(a)}`);
   });
-  // Tensors are found by identity, or else by their storage: a detached copy (a state dict's entries,
-  // stopGradient's result) shares its tensor's storage and stands for the same value.
+  // Tensors are found as ValueTable finds them; a named parameter likewise by its storage, so a state
+  // dict's detached copies are the parameters they copy.
   const names = new Map<Storage, { name: string; tensor: Tensor }[]>();
   for (const [name, t] of Object.entries(options.params ?? {})) {
     if (!(t instanceof Tensor)) throw new ValueError("trace", `params.${name} must be a Tensor, got ${describeValue(t)}`);
     names.set(t.data, [...(names.get(t.data) ?? []), { name, tensor: t }]);
   }
-  const values: Value[] = [];
-  const ids = new Map<Tensor, number>();
-  const byStorage = new Map<Storage, number[]>();
+  const table = new ValueTable();
+  const { values } = table;
   const nodes: TraceNode[] = [];
-  const add = (t: Tensor, source: TraceSource): number => {
-    const id = values.length;
-    values.push({ id, shape: t.shape, dtype: t.dtype, source });
-    ids.set(t, id);
-    byStorage.set(t.data, [...(byStorage.get(t.data) ?? []), id]);
-    return id;
-  };
-  const sameLayout = (t: Tensor, v: { shape: readonly number[]; dtype: string }): boolean => t.dtype === v.dtype && sameShape(t.shape, v.shape);
-  const known = (t: Tensor): number | undefined => ids.get(t) ?? byStorage.get(t.data)?.find((id) => sameLayout(t, values[id]!));
+  const add = (t: Tensor, source: TraceSource): number => table.add(t, source);
+  const known = (t: Tensor): number | undefined => table.known(t);
   const paramOf = (t: Tensor): { name: string; tensor: Tensor } | undefined => names.get(t.data)?.find((p) => sameLayout(t, p.tensor));
   const idOf = (t: Tensor): number => {
     const id = known(t);
@@ -70,7 +61,7 @@ export function trace(f: (...args: Tensor[]) => Tree, exampleArgs: readonly Tens
     const param = paramOf(t);
     return add(t, param === undefined ? { kind: "constant", tensor: t } : { kind: "param", name: param.name, tensor: param.tensor });
   };
-  const inputs = exampleArgs.map((t, index) => ids.get(t) ?? add(t, { kind: "input", index }));
+  const inputs = exampleArgs.map((t, index) => table.idOfTensor(t) ?? add(t, { kind: "input", index }));
   const live = (t: Tensor): boolean => {
     const id = known(t);
     return id === undefined ? paramOf(t) !== undefined : values[id]!.source.kind !== "constant";
@@ -92,13 +83,13 @@ export function trace(f: (...args: Tensor[]) => Tree, exampleArgs: readonly Tens
 }
 
 /** The graph with only the values and nodes the outputs need (inputs always kept), renumbered in order. */
-function pruned(values: readonly Value[], inputs: readonly number[], nodes: readonly TraceNode[], outputs: readonly number[]): TraceGraph {
+function pruned(values: readonly TracedValue[], inputs: readonly number[], nodes: readonly TraceNode[], outputs: readonly number[]): TraceGraph {
   const needed = new Set<number>([...inputs, ...outputs]);
   for (let i = nodes.length - 1; i >= 0; i--) {
     if (needed.has(nodes[i]!.output)) for (const id of nodes[i]!.inputs) needed.add(id);
   }
   const renumber = new Map<number, number>();
-  const kept: Value[] = [];
+  const kept: TracedValue[] = [];
   const keptNodes: TraceNode[] = [];
   for (const v of values) {
     if (!needed.has(v.id)) continue;
