@@ -18,3 +18,4 @@
 export { defineWasmKernel, runInBlocks } from "./kernels/wasm/registered.js";
 export type { BlockStaging, WasmBuildContext, WasmKernel, WasmKernelDefinition, WasmKernelInstance } from "./kernels/wasm/registered.js";
 export * from "./kernels/wasm/assembler.js";
+export { isResident, residentCopy, residentZeros } from "./kernels/wasm/residentArrays.js";

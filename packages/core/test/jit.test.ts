@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { isResident } from "../src/wasm.js";
 import { checkpoint, ConcretizationError, customJvp, customVjp, grad, GradError, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
 
 const values = (t: Tensor): number[] => Array.from(t.data);
@@ -18,6 +19,34 @@ describe("jit", () => {
     expect(signatures).toHaveLength(2);
     expect(values(f(tensor([[0, 1], [1, 0]])))).toEqual(values(tensor([[0, 1], [1, 0]]).matmul(w).relu().sum(1)));
     expect(f.traces).toBe(2);
+  });
+
+  it("keeps the parameters it updates and its buffers in WebAssembly memory, taking back a parameter whose storage was replaced", () => {
+    const w = tensor([[0.5, -1], [2, 0.25]], { requiresGrad: true });
+    const constant = tensor([1, 2]);
+    let resident = false;
+    const f = jit(
+      (x: Tensor) => {
+        w.grad = null;
+        const loss = x.matmul(w).add(constant).relu().sum();
+        loss.backward();
+        updateInPlace("sgd", () => w.data.forEach((v, i) => (w.data[i] = v - 0.1 * w.grad!.data[i]!)));
+        return loss;
+      },
+      { onTrace: ({ program }) => (resident = program.resident) },
+    );
+    const x = tensor([[1, 2], [3, -1]]);
+    f(x); // traced: the eager call
+    expect([resident, isResident(w.data), isResident(constant.data)]).toEqual([true, true, false]);
+    const after1 = values(w);
+    f(x); // the program: .grad is its own buffer
+    expect(isResident(w.grad!.data)).toBe(true);
+    expect(values(w)).not.toEqual(after1);
+    w.rebind(Float32Array.of(1, 1, 1, 1)); // as a loader that replaces storage would
+    f(x);
+    expect(isResident(w.data)).toBe(true);
+    // From w = ones: the gradient of sum(relu(x·w + c)) is xᵀ·1 over the rows where x·w + c > 0 (all of them).
+    expect(values(w)).toEqual([1 - 0.4, 1 - 0.4, 1 - 0.1, 1 - 0.1].map(Math.fround));
   });
 
   it("keeps at most maxPrograms programs, retracing a signature that was dropped", () => {
@@ -137,7 +166,7 @@ describe("jit", () => {
     const f = jit(body, { onTrace: ({ program }) => (summary = program) });
     const x = tensor([[0.1, -0.2, 0.3], [1.5, -2.5, 0.7]]);
     f(x);
-    expect(summary).toMatchObject({ fusedLoops: 1, fusedNodes: 5, arenaBytes: 32 }); // one buffer, the output
+    expect(summary).toMatchObject({ fusedLoops: 1, fusedNodes: 5, arenaBytes: 0 }); // no intermediate buffer: the output has its own
     const y = tensor([[0.4, 0.2, -0.3], [-1.5, 2.5, 0.1]]);
     expect(values(f(y))).toEqual(values(body(y)));
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { setKernels } from "@tapegrad/core";
 import {
-  add32, block, br, brIf, const32, defineWasmKernel, end, f32x4Add, geU32, get, i32, load128, loop, mul32, runInBlocks, set, store128,
-  module, type Func, type WasmBuildContext,
+  add32, block, br, brIf, const32, defineWasmKernel, end, f32x4Add, geU32, get, i32, isResident, load128, loop, mul32, residentCopy, residentZeros,
+  runInBlocks, set, store128, module, type Func, type WasmBuildContext,
 } from "@tapegrad/core/wasm";
 
 /**
@@ -64,7 +64,40 @@ describe("defineWasmKernel and runInBlocks", () => {
     expect(seen).toHaveLength(1); // built once
     const mem = k.scratch(8);
     mem.set([1, 2, 3, 4, 10, 20, 30, 40]);
-    k.exports.addGroups(0, 16, 1);
+    k.exports.addGroups(mem.byteOffset, mem.byteOffset + 16, 1);
     expect([...k.scratch(4).subarray(0, 4)]).toEqual([11, 22, 33, 44]);
   });
+
+  it.each([1, 7, 29])("runs in place, with no staging, on %i resident elements; staged if one operand is not resident", (n) => {
+    const k = kernel.acquire()!;
+    const p = residentCopy(Float32Array.from({ length: n }, (_, i) => i))!;
+    const g = residentCopy(Float32Array.from({ length: n }, (_, i) => 100 * i + 0.5))!;
+    expect([isResident(p), isResident(g), isResident(new Float32Array(n))]).toEqual([true, true, false]);
+    const expected = p.map((v, i) => Math.fround(v + g[i]!));
+    const addresses: number[] = [];
+    runInBlocks(k, { operands: [p, g], updated: [0] }, (at, groups) => (addresses.push(...at), k.exports.addGroups(at[0]!, at[1]!, groups)));
+    expect([...p]).toEqual([...expected]);
+    // In place: the kernel was handed the arrays' own addresses (their byte offsets in the memory).
+    expect(addresses).toEqual([p.byteOffset, g.byteOffset]);
+    const plain = Float32Array.from(g);
+    runInBlocks(k, { operands: [p, plain], updated: [0] }, (at, groups) => k.exports.addGroups(at[0]!, at[1]!, groups));
+    expect([...p]).toEqual([...expected.map((v, i) => Math.fround(v + g[i]!))]);
+  });
+
+  it("gives zeroed resident arrays that scratch space never overlaps, and none under the reference kernels", () => {
+    const k = kernel.acquire()!;
+    const a = residentZeros(10)!;
+    a.fill(7);
+    const mem = k.scratch(64);
+    mem.fill(-1);
+    expect(mem.byteOffset).toBeGreaterThanOrEqual(a.byteOffset + 40);
+    expect([...a]).toEqual(new Array(10).fill(7));
+    setKernels("reference");
+    try {
+      expect(residentZeros(4)).toBeNull();
+    } finally {
+      setKernels("fast");
+    }
+  });
 });
+

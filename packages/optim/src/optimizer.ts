@@ -1,4 +1,5 @@
 import { ShapeError, Tensor, updateInPlace, ValueError, type Storage } from "@tapegrad/core";
+import { isResident, residentZeros } from "@tapegrad/core/wasm";
 import { nonNegative } from "./validate.js";
 
 /** Options every optimizer has: the learning rate α. */
@@ -248,7 +249,14 @@ function toGroupSpecs<O>(kind: string, params: Params<O>): GroupSpec<O>[] {
  * ```
  */
 export function buffer(state: ParamState, name: string, like: Storage): Storage {
-  return (state.buffers[name] ??= like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length));
+  const existing = state.buffers[name];
+  const resident = isResident(like);
+  if (existing !== undefined && (!resident || isResident(existing))) return existing;
+  // A parameter in WebAssembly memory (a jit program moved it there) gets its moments there too, moved
+  // once with their values, so that the update's kernel runs on all of them in place.
+  const made = (resident ? residentZeros(like.length) : null) ?? (like instanceof Float64Array ? new Float64Array(like.length) : new Float32Array(like.length));
+  if (existing !== undefined) made.set(existing);
+  return (state.buffers[name] = made);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

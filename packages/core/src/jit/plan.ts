@@ -7,6 +7,8 @@ export interface BufferPlan {
   readonly offsets: readonly number[];
   /** The arena's size in bytes. */
   readonly bytes: number;
+  /** The values that get arrays of their own (pinned, and written by the program). */
+  readonly pinned: readonly number[];
   /** The bytes the values would take with one buffer each: what sharing saved. */
   readonly unsharedBytes: number;
 }
@@ -19,7 +21,8 @@ const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
  * Assigns the program's buffers by liveness: each value computed by the program (a node's output, a
  * gradient read, a random draw) is live from the step that writes it to the last step that reads it,
  * and values whose lives do not overlap share bytes of the arena (first fit, lowest offset). `pinned`
- * values (the outputs and the gradients left in `.grad`) outlive the call and get bytes of their own.
+ * values (the outputs and the gradients left in `.grad`) outlive the call and the program itself: they
+ * are not in the arena (offset -1) but listed in `pinned`, for the program to give each an array of its own.
  * `order` gives each value's writing step and `lastUse` its last reading step.
  * @example
  * ```ts
@@ -34,8 +37,7 @@ export function planBuffers(graph: TraceGraph, writtenAt: readonly number[], las
     const n = v.shape.reduce((a, b) => a * b, 1) * bytesPer(v.dtype);
     return Math.ceil(n / ALIGN) * ALIGN;
   };
-  // Live allocations, kept sorted by offset: [offset, size, end step]. Pinned values go after the shared
-  // region, each in bytes of its own, so they never lengthen the scan.
+  // Live allocations, kept sorted by offset: [offset, size, end step].
   let live: [number, number, number][] = [];
   let bytes = 0;
   let unsharedBytes = 0;
@@ -61,9 +63,5 @@ export function planBuffers(graph: TraceGraph, writtenAt: readonly number[], las
     offsets[v.id] = offset;
     bytes = Math.max(bytes, offset + size);
   }
-  for (const id of pinnedValues) {
-    offsets[id] = bytes;
-    bytes += sizeOf(id);
-  }
-  return { offsets, bytes, unsharedBytes };
+  return { offsets, bytes, unsharedBytes, pinned: pinnedValues };
 }

@@ -1,4 +1,6 @@
 import { allocate, planned, type DType, type Storage } from "../dtype.js";
+import { residentAddress, residentView } from "../kernels/wasm/resident.js";
+import { residentCopy, residentZeros } from "../kernels/wasm/residentArrays.js";
 import { GradError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
@@ -15,6 +17,8 @@ export interface ProgramSummary {
   readonly state: number;
   /** Bytes of the one arena holding every intermediate. */
   readonly arenaBytes: number;
+  /** Whether the arena and the parameters live in WebAssembly memory, where kernels work on them in place. */
+  readonly resident: boolean;
   /** Bytes the intermediates would take without sharing by liveness. */
   readonly unsharedBytes: number;
   /** Elementwise loops generated from the op records, and how many primitives they run in all. */
@@ -27,6 +31,8 @@ export interface Program {
   /** Runs the program on the call's tensor arguments; returns the output tensors. */
   run(args: readonly Tensor[]): Tensor[];
   readonly summary: ProgramSummary;
+  /** The arena's own array, which the program holds so that its bytes stay its own. */
+  readonly arena: Storage | null;
 }
 
 type Step = () => void;
@@ -44,14 +50,14 @@ export function compile(graph: TraceGraph): Program {
   const groups = fuse(graph);
   const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph, groups);
   const plan = planBuffers(graph, writtenAt, lastUse, pinned);
-  const arena = new ArrayBuffer(Math.max(plan.bytes, 16));
+  const memory = arenaOf(plan);
+  const homes = moveParameters(graph);
   const tensors: Tensor[] = graph.values.map((v) => {
     if (v.source.kind === "state") return v.source.tensor;
-    const offset = plan.offsets[v.id]!;
     const size = v.shape.reduce((a, b) => a * b, 1);
     // Values inside a fused loop live in its temporaries: their tensors are never read.
-    const storage = offset >= 0 ? view(arena, offset, size, v.dtype) : v.source.kind === "node" && writtenAt[v.id]! < 0 ? null : allocate(v.dtype, size);
-    return new Tensor(storage, v.shape, v.dtype);
+    const inLoop = v.source.kind === "node" && writtenAt[v.id]! < 0;
+    return new Tensor(inLoop ? null : memory.storage(v.id, size, v.dtype), v.shape, v.dtype);
   });
   const steps: Step[] = [];
   let nextEffect = 0;
@@ -72,13 +78,16 @@ export function compile(graph: TraceGraph): Program {
     effects: effects.length,
     state: graph.state?.length ?? 0,
     arenaBytes: plan.bytes,
+    resident: memory.root !== null && residentAddress(memory.root) !== undefined,
     unsharedBytes: plan.unsharedBytes,
     fusedLoops: generated.length,
     fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
   };
   return {
     summary,
+    arena: memory.root,
     run(args) {
+      homes.readopt();
       for (let i = 0; i < inputs.length; i++) inputs[i]!.rebind(args[i]!.data);
       for (let i = 0; i < steps.length; i++) steps[i]!();
       return outputs.map(({ tensor, kind, index }) => {
@@ -237,9 +246,72 @@ function lifetimes(graph: TraceGraph, units: readonly Unit[]): { writtenAt: numb
   return { writtenAt, lastUse, pinned, stepCount: step };
 }
 
-function view(arena: ArrayBuffer, offset: number, size: number, dtype: DType): Storage {
-  if (dtype === "float64") return new Float64Array(arena, offset, size);
-  return dtype === "int32" ? new Int32Array(arena, offset, size) : new Float32Array(arena, offset, size);
+/** Where a program's values get their arrays: the arena, or arrays of their own for pinned values. */
+interface ProgramMemory {
+  /** The arena's root array (kept by the program: its views' bytes are reused once it is collected). */
+  readonly root: Float32Array | null;
+  /** The array of value `id` (`size` elements of `dtype`). */
+  storage(id: number, size: number, dtype: DType): Storage;
+}
+
+/**
+ * The program's memory. The arena is one resident array in the WebAssembly memory where that memory is
+ * shared (kernels then read and write the intermediates in place; resident.ts), else an ArrayBuffer;
+ * every planned value is a view of it. Pinned values (outputs, gradients left in `.grad`) outlive the
+ * program, so each gets an array of its own, resident where it can be.
+ */
+function arenaOf(plan: BufferPlan): ProgramMemory {
+  const root = residentZeros(Math.max(plan.bytes, 16) / 4);
+  const bytes = root?.buffer ?? new ArrayBuffer(Math.max(plan.bytes, 16));
+  const base = root?.byteOffset ?? 0;
+  const pinned = new Set(plan.pinned);
+  return {
+    root,
+    storage(id, size, dtype) {
+      if (pinned.has(id)) return (dtype === "float32" ? residentZeros(size) : null) ?? allocate(dtype, size);
+      const offset = plan.offsets[id]!;
+      if (offset < 0) return allocate(dtype, size); // an argument's tensor: rebound to the argument at each call
+      if (dtype === "float32") return root !== null ? residentView(root, offset, size) : new Float32Array(bytes, base + offset, size);
+      return dtype === "int32" ? new Int32Array(bytes, base + offset, size) : new Float64Array(bytes, base + offset, size);
+    },
+  };
+}
+
+/** The parameters a program moved into WebAssembly memory, and how to keep them there. */
+interface Homes {
+  /** Takes back into its resident array any moved parameter whose storage eager code replaced since. */
+  readopt(): void;
+}
+
+/**
+ * Moves the float32 tensors that require grad among the program's state (the parameters an optimizer
+ * updates) into resident arrays, so that products, fused loops and the optimizer's kernel read and
+ * write them in place; their values are unchanged and eager code sees them as before. Other state
+ * (inputs' neighbours, constants a caller may refill) stays where it is. A parameter whose storage is
+ * replaced between calls (`loadStateDict` into a fresh array) has its new values copied back home
+ * before the next run, as the program's steps hold the resident arrays.
+ */
+function moveParameters(graph: TraceGraph): Homes {
+  const moved: { tensor: Tensor; home: Float32Array }[] = [];
+  for (const id of graph.state ?? []) {
+    const source = graph.values[id]!.source;
+    if (source.kind !== "state") continue;
+    const t = source.tensor;
+    if (!t.requiresGrad || !(t.data instanceof Float32Array)) continue;
+    const home = residentAddress(t.data) !== undefined ? t.data : residentCopy(t.data);
+    if (home === null) return { readopt: () => undefined };
+    t.rebind(home);
+    moved.push({ tensor: t, home });
+  }
+  return {
+    readopt() {
+      for (const { tensor, home } of moved) {
+        if (tensor.data === home) continue;
+        home.set(tensor.data);
+        tensor.rebind(home);
+      }
+    },
+  };
 }
 
 export type { BufferPlan };

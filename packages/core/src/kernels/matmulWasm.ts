@@ -2,6 +2,7 @@ import type { Storage } from "../dtype.js";
 import { KC, TILE_M, TILE_N } from "./wasm/gemm.js";
 import { runPanels } from "./threads.js";
 import { reserve, type WasmRuntime } from "./wasm/runtime.js";
+import { scratchBase } from "./wasm/resident.js";
 import { transposeMatrixInto } from "./layoutFast.js";
 
 /**
@@ -28,9 +29,10 @@ interface Layout {
   end: number;
 }
 
-function layout(m: number, n: number, k: number): Layout {
+/** The operands' places in the scratch space, which starts at float `base` (above the resident arrays). */
+function layout(m: number, n: number, k: number, base: number): Layout {
   const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
-  const c = 0;
+  const c = base;
   const a = c + mPad * nPad;
   const b = a + mPad * k;
   const bPack = b + k * nPad;
@@ -75,7 +77,7 @@ export function matmulWasm(
   rt: WasmRuntime, operands: MatmulOperands, aOffset: number, bOffset: number, m: number, n: number, k: number, out: Float32Array, outOffset: number,
 ): void {
   const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
-  const at = layout(m, n, k);
+  const at = layout(m, n, k, scratchBase() / 4);
   reserve(rt, at.end * 4);
   const mem = rt.f32;
   copyA(mem, at.a, operands.a, aOffset, m, k, operands.transposeA);

@@ -2,6 +2,7 @@ import { ValueError } from "../../errors.js";
 import { kernels } from "../active.js";
 import { module as assemble, type Func, type MemoryImport } from "./assembler.js";
 import { instantiateOver, memoryImport, reserve, wasmRuntime, type WasmRuntime } from "./runtime.js";
+import { residentAddress, scratchBase } from "./resident.js";
 
 /**
  * WebAssembly kernels that other packages bring (optim's Adam update is one). A kernel is a module of its
@@ -40,9 +41,10 @@ export interface WasmKernelInstance<E> {
   /** The module's exported functions; addresses are byte offsets into the shared memory. */
   readonly exports: E;
   /**
-   * A float32 view of the shared memory, grown first (never shrunk) to hold at least `floats` floats from
-   * address 0. Take it again after anything that may grow the memory (another kernel's call): a view of
-   * the old buffer goes stale.
+   * `floats` floats of the shared memory to stage operands in, growing the memory first (it never
+   * shrinks). The view's `byteOffset` is its byte address for the kernel: element i is at
+   * `byteOffset + 4·i`. Take it again after anything that may grow the memory or make resident arrays
+   * (another kernel's call, a jit compile): the scratch space moves above them.
    */
   scratch(floats: number): Float32Array;
 }
@@ -65,7 +67,7 @@ export interface WasmKernel<E> {
  *   body: [...get(0), ...get(0), ...load128(), ...get(1), ...load128(), ...f32x4Add, ...store128()] };
  * const kernel = defineWasmKernel<{ add4(a: number, b: number): void }>({ name: "add4", build: () => [add4] });
  * const k = kernel.acquire(); // null under setKernels("reference")
- * if (k !== null) { const mem = k.scratch(8); mem.set([1, 2, 3, 4, 10, 20, 30, 40]); k.exports.add4(0, 16); } // mem[0..4] = 11, 22, 33, 44
+ * if (k !== null) { const mem = k.scratch(8); mem.set([1, 2, 3, 4, 10, 20, 30, 40]); k.exports.add4(mem.byteOffset, mem.byteOffset + 16); } // mem[0..4] = 11, 22, 33, 44
  * ```
  */
 export function defineWasmKernel<E>(definition: WasmKernelDefinition): WasmKernel<E> {
@@ -93,8 +95,9 @@ function instantiate<E>(rt: WasmRuntime, definition: WasmKernelDefinition): Wasm
   return {
     exports,
     scratch(floats: number): Float32Array {
-      reserve(rt, floats * 4);
-      return rt.f32;
+      const base = scratchBase();
+      reserve(rt, base + floats * 4);
+      return rt.f32.subarray(base / 4, base / 4 + floats);
     },
   };
 }
@@ -112,7 +115,9 @@ export interface BlockStaging {
 }
 
 /**
- * Runs an elementwise kernel over long float32 arrays a block at a time: copies each operand's block
+ * Runs an elementwise kernel over long float32 arrays. Where every operand is resident in the memory
+ * (resident.ts: a jit program's buffers and state, an optimizer's moments) it runs once, in place, over
+ * whole groups (the arrays' padding is theirs, so the spare lanes are harmless). Otherwise a block at a time: copies each operand's block
  * into its slot of the shared memory (zeros in the last group's spare lanes, so they stay finite), calls
  * `run(addresses, groups)` with the slots' byte addresses (in operand order) and the number of whole
  * groups, then copies the updated operands' blocks back. Main memory sees each array once, as in a plain loop.
@@ -128,9 +133,15 @@ export function runInBlocks<E>(kernel: WasmKernelInstance<E>, staging: BlockStag
   const lengths = operands.map((x) => x.length);
   if (lengths.some((len) => len !== n)) throw new ValueError("runInBlocks", `the operands must have one length, got ${lengths.join(", ")}`);
   if (block % lanes !== 0) throw new ValueError("runInBlocks", `option block (${block}) must be a multiple of option lanes (${lanes})`);
+  const inPlace = operands.map(residentAddress);
+  if (inPlace.every((at) => at !== undefined)) {
+    // Every operand already lives in the memory (see resident.ts), padded to whole vectors: run in place.
+    if (n > 0) run(inPlace as number[], Math.ceil(n / lanes));
+    return;
+  }
   const mem = kernel.scratch(operands.length * block);
   const slots = operands.map((_, k) => k * block);
-  const addresses = slots.map((at) => at * 4);
+  const addresses = slots.map((at) => mem.byteOffset + at * 4);
   for (let start = 0; start < n; start += block) {
     const len = Math.min(block, n - start);
     const padded = Math.ceil(len / lanes) * lanes;
