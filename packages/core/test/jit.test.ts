@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { isResident } from "../src/wasm.js";
-import { checkpoint, ConcretizationError, customJvp, customVjp, grad, GradError, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
+import { checkpoint, ConcretizationError, customJvp, customVjp, grad, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
 
 const values = (t: Tensor): number[] => Array.from(t.data);
 
@@ -102,15 +102,47 @@ describe("jit", () => {
     expect(jitted.program(jitted.signatures[0]!)).toMatchObject({ effects: 4 }) // zeroGrad, backward reading and setting .grad, the update;
   });
 
-  it("refuses a call whose .grad state differs from the traced one, rather than silently overwrite", () => {
-    const w = tensor([1, 2], { requiresGrad: true });
+  it("traces again when a .grad it reads before assigning is set where it was null, with eager's values", () => {
+    const make = () => {
+      const w = tensor([1, 2], { requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        const loss = x.mul(w).square().sum();
+        loss.backward(); // accumulates over calls: the first finds w.grad null, the later ones set
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const traced: string[] = [];
+    const f = jit(compiled.step, { onTrace: ({ signature }) => traced.push(signature) });
+    const x = tensor([0.5, -3]);
+    for (let i = 0; i < 4; i++) {
+      expect(values(f(x))).toEqual(values(eager.step(x)));
+      expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    }
+    expect(traced).toEqual(["(float32[2]) with .grad null", "(float32[2]) with .grad set"]);
+    expect(f.traces).toBe(2);
+    compiled.w.zeroGrad(); // the first state again: its program, not a third trace
+    eager.w.zeroGrad();
+    expect(values(f(x))).toEqual(values(eager.step(x)));
+    expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    expect(f.traces).toBe(2);
+  });
+
+  it("keys a program by the .grad state of each tensor it reads, so a mixed state gets its own", () => {
+    const [a, b] = [tensor([1, 2], { requiresGrad: true }), tensor([3], { requiresGrad: true })];
     const f = jit((x: Tensor) => {
-      const loss = x.mul(w).sum();
-      loss.backward(); // accumulates: the first call found w.grad null
+      const loss = x.mul(a).sum().mul(b).sum();
+      loss.backward();
       return loss;
     });
+    f(ones([2])); // both null
+    b.zeroGrad(); // a set, b null
     f(ones([2]));
-    expect(() => f(ones([2]))).toThrow(GradError);
+    expect(f.signatures).toEqual(["(float32[2]) with .grad null (2 tensors)", "(float32[2]) with .grad set/null 01"]); // backward reads b first
+    expect(values(a.grad!)).toEqual([6, 6]);
+    expect(values(b.grad!)).toEqual([3]);
   });
 
   it("replays random draws from the generator the function drew from, as eager calls would", () => {

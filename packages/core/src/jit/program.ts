@@ -182,14 +182,8 @@ function effectStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]
       const into = value === null ? null : tensors[value]!.data;
       return () => {
         const grad = target.grad;
-        if ((grad === null) !== (into === null)) {
-          throw new GradError(
-            "jit",
-            `a ${target} tensor's .grad was ${into === null ? "null" : "set"} when f was traced and is ${grad === null ? "null" : "set"} now: ` +
-              `the compiled program ${into === null ? "would overwrite it instead of accumulating into it" : "has no gradient to read"}. ` +
-              `Clear gradients inside f (optimizer.zeroGrad() first), or call the jitted function with the gradients in the state they were traced in.`,
-          );
-        }
+        // jit keys programs by this state (record.ts's GradState), so a mismatch here is a bug, not a misuse.
+        if ((grad === null) !== (into === null)) throw new GradError("jit", `internal error: a ${target} tensor's .grad was ${into === null ? "null" : "set"} when f was traced and is ${grad === null ? "null" : "set"} now`);
         if (grad !== null && into !== null) into.set(grad.data);
       };
     }
