@@ -6,6 +6,8 @@ import { Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
 import { fusionGroups, type FusedGroup } from "./fuse.js";
 import { planBuffers, type BufferPlan } from "./plan.js";
+import { prune } from "./prune.js";
+import { pieceSums, piecesStep, withoutFusion, type PieceSum } from "./pieces.js";
 
 /** What a compiled program is made of, for tests and the docs. */
 export interface ProgramSummary {
@@ -24,6 +26,10 @@ export interface ProgramSummary {
   /** Elementwise loops generated from the op records, and how many primitives they run in all. */
   readonly fusedLoops: number;
   readonly fusedNodes: number;
+  /** Sums of zero-padded pieces (the gradient of a split tensor) written in one pass each (pieces.ts). */
+  readonly pieceSums: number;
+  /** Steps a call runs (loops, kernels and effects), after dropping what cannot change the result (prune.ts). */
+  readonly steps: number;
 }
 
 /** A traced function compiled to a fixed sequence of steps over planned buffers. */
@@ -38,14 +44,16 @@ export interface Program {
 type Step = () => void;
 
 /**
- * Compiles a jit recording: every value the program computes gets a buffer in one arena, assigned by
- * liveness (plan.ts), and a tensor over it made once; every primitive becomes a step that calls the op's
- * own forward kernel with a context object made once, writing into its planned buffer; every effect
- * becomes a step at its place in the order. A run then rebinds the argument tensors, runs the steps and
- * copies the outputs out: no shape rules, dtype promotion, tape or hooks run again, and no buffer or
- * tensor is allocated besides the outputs (and what kernels allocate for their own scratch).
+ * Compiles a jit recording, less what cannot change its result (prune.ts): every value the program
+ * computes gets a buffer in one arena, assigned by liveness (plan.ts), and a tensor over it made once;
+ * every primitive becomes a step that calls the op's own forward kernel with a context object made once,
+ * writing into its planned buffer; every effect becomes a step at its place in the order. A run then
+ * rebinds the argument tensors, runs the steps and copies the outputs out: no shape rules, dtype
+ * promotion, tape or hooks run again, and no buffer or tensor is allocated besides the outputs (and what
+ * kernels allocate for their own scratch).
  */
-export function compile(graph: TraceGraph): Program {
+export function compile(recorded: TraceGraph): Program {
+  const graph = prune(recorded);
   const effects = graph.effects ?? [];
   const groups = fuse(graph);
   const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph, groups);
@@ -65,8 +73,8 @@ export function compile(graph: TraceGraph): Program {
     while (nextEffect < effects.length && effects[nextEffect]!.after <= n) steps.push(effectStep(graph, nextEffect++, tensors));
   };
   for (const group of groups) {
-    effectsUpTo(group.nodes[0]!);
-    steps.push(group.generated ? fusedStep(graph, group, tensors) : kernelStep(graph, group.nodes[0]!, tensors));
+    effectsUpTo(group.at);
+    steps.push(group.generated ? fusedStep(graph, group, tensors) : group.pieces ? piecesStep(graph, group.pieces, tensors) : kernelStep(graph, group.at, tensors));
   }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
@@ -74,14 +82,16 @@ export function compile(graph: TraceGraph): Program {
   const outputs = graph.outputs.map((id) => ({ tensor: tensors[id]!, kind: graph.values[id]!.source.kind, index: graph.values[id]!.source.kind === "input" ? graph.inputs.indexOf(id) : -1 }));
   const generated = groups.filter((g) => g.generated);
   const summary: ProgramSummary = {
-    nodes: graph.nodes.length,
-    effects: effects.length,
+    nodes: recorded.nodes.length,
+    effects: recorded.effects?.length ?? 0,
     state: graph.state?.length ?? 0,
     arenaBytes: plan.bytes,
     resident: memory.root !== null && residentAddress(memory.root) !== undefined,
     unsharedBytes: plan.unsharedBytes,
     fusedLoops: generated.length,
     fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
+    pieceSums: groups.filter((g) => g.pieces !== undefined).length,
+    steps: steps.length,
   };
   return {
     summary,
@@ -101,9 +111,15 @@ export function compile(graph: TraceGraph): Program {
 }
 
 /** A unit of the program: a fused elementwise loop, or one primitive run by its own kernel. */
-type Unit = Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly generated: boolean; readonly run?: FusedGroup["run"] };
+type Unit = Pick<FusedGroup, "nodes" | "inputs" | "output"> & {
+  /** The node where the unit runs (its first; a sum of pieces runs at its last, the final add). */
+  readonly at: number;
+  readonly generated: boolean;
+  readonly run?: FusedGroup["run"];
+  readonly pieces?: PieceSum;
+};
 
-/** The program's nodes as units, in order: the fusible runs (fuse.ts) and every other node alone. */
+/** The program's nodes as units, in order: the fusible runs (fuse.ts), the sums of pieces (pieces.ts) and every other node alone. */
 function fuse(graph: TraceGraph): Unit[] {
   const effects = graph.effects ?? [];
   const useCount = graph.values.map(() => 0);
@@ -115,17 +131,26 @@ function fuse(graph: TraceGraph): Unit[] {
     if (e.kind === "update") for (const id of e.reads) external.add(id);
     if (e.after < effectBefore.length) effectBefore[e.after] = true;
   }
-  const groups = fusionGroups(graph, external, useCount, effectBefore);
+  const sums = pieceSums(graph, external, useCount);
+  const inSum = new Set(sums.flatMap((s) => s.nodes));
+  const sumAt = new Map(sums.map((s) => [s.nodes[s.nodes.length - 1]!, s]));
+  const groups = fusionGroups(withoutFusion(graph, inSum), external, useCount, effectBefore);
   const byFirst = new Map(groups.map((g) => [g.nodes[0]!, g]));
   const units: Unit[] = [];
   for (let i = 0; i < graph.nodes.length; ) {
     const group = byFirst.get(i);
+    const sum = sumAt.get(i);
     if (group !== undefined) {
-      units.push({ ...group, generated: true });
+      units.push({ ...group, at: i, generated: true });
       i += group.nodes.length;
+    } else if (sum !== undefined) {
+      units.push({ nodes: sum.nodes, at: i, inputs: sum.pieces.map((p) => p.value), output: sum.output, generated: false, pieces: sum });
+      i++;
+    } else if (inSum.has(i)) {
+      i++; // a pad or an inner add of a sum of pieces, which the sum's own step does
     } else {
       const node = graph.nodes[i]!;
-      units.push({ nodes: [i], inputs: node.inputs, output: node.output, generated: false });
+      units.push({ nodes: [i], at: i, inputs: node.inputs, output: node.output, generated: false });
       i++;
     }
   }
@@ -230,7 +255,7 @@ function lifetimes(graph: TraceGraph, units: readonly Unit[]): { writtenAt: numb
     }
   };
   for (const unit of units) {
-    effectsUpTo(unit.nodes[0]!);
+    effectsUpTo(unit.at);
     for (const id of unit.inputs) use(id);
     writtenAt[unit.output] = step;
     step++;
