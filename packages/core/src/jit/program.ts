@@ -2,7 +2,7 @@ import { allocate, planned, type DType, type Storage } from "../dtype.js";
 import { residentAddress, residentView } from "../kernels/wasm/resident.js";
 import { residentCopy, residentZeros } from "../kernels/wasm/residentArrays.js";
 import { GradError } from "../errors.js";
-import { Tensor } from "../tensor.js";
+import { storageMoves, Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
 import { fusionGroups, type FusedGroup } from "./fuse.js";
 import { planBuffers, type BufferPlan } from "./plan.js";
@@ -100,6 +100,7 @@ export function compile(recorded: TraceGraph): Program {
       homes.readopt();
       for (let i = 0; i < inputs.length; i++) inputs[i]!.rebind(args[i]!.data);
       for (let i = 0; i < steps.length; i++) steps[i]!();
+      homes.settled();
       return outputs.map(({ tensor, kind, index }) => {
         if (kind === "input") return args[index]!;
         if (kind === "state") return tensor;
@@ -300,6 +301,8 @@ function arenaOf(plan: BufferPlan): ProgramMemory {
 interface Homes {
   /** Takes back into its resident array any moved parameter whose storage eager code replaced since. */
   readopt(): void;
+  /** Notes that a call ended: until a tensor's storage is replaced again, `readopt` has nothing to do. */
+  settled(): void;
 }
 
 /**
@@ -318,17 +321,22 @@ function moveParameters(graph: TraceGraph): Homes {
     const t = source.tensor;
     if (!t.requiresGrad || !(t.data instanceof Float32Array)) continue;
     const home = residentAddress(t.data) !== undefined ? t.data : residentCopy(t.data);
-    if (home === null) return { readopt: () => undefined };
+    if (home === null) return { readopt: () => undefined, settled: () => undefined };
     t.rebind(home);
     moved.push({ tensor: t, home });
   }
+  let seen = -1; // storageMoves.count when the last call ended
   return {
     readopt() {
+      if (storageMoves.count === seen) return;
       for (const { tensor, home } of moved) {
         if (tensor.data === home) continue;
         home.set(tensor.data);
         tensor.rebind(home);
       }
+    },
+    settled() {
+      seen = storageMoves.count;
     },
   };
 }
