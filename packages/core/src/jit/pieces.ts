@@ -35,8 +35,9 @@ export function pieceSums(graph: TraceGraph, external: ReadonlySet<number>, useC
   const sums = new Map<number, PieceSum>(); // by output value
   const absorbed = new Set<number>(); // outputs of sums that a larger one took in
   const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-  const partOf = (id: number, shape: Shape): PieceSum | null => {
-    if (useCount[id] !== 1 || external.has(id) || !sameShape(graph.values[id]!.shape, shape)) return null;
+  const partOf = (id: number, out: number): PieceSum | null => {
+    const [v, o] = [graph.values[id]!, graph.values[out]!];
+    if (useCount[id] !== 1 || external.has(id) || v.dtype !== o.dtype || !sameShape(v.shape, o.shape)) return null;
     const inner = sums.get(id);
     if (inner !== undefined) return inner;
     const index = producer.get(id);
@@ -46,8 +47,7 @@ export function pieceSums(graph: TraceGraph, external: ReadonlySet<number>, useC
   };
   graph.nodes.forEach((node, i) => {
     if (node.op !== "add") return;
-    const shape = graph.values[node.output]!.shape;
-    const [a, b] = node.inputs.map((id) => partOf(id, shape));
+    const [a, b] = node.inputs.map((id) => partOf(id, node.output));
     if (!a || !b) return;
     const pieces = [...a.pieces, ...b.pieces];
     if (!disjoint(graph, pieces)) return;
