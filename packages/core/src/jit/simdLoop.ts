@@ -1,0 +1,170 @@
+import { kernels } from "../kernels/active.js";
+import { add32, brIf, const32, end, eq32, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
+import { residentAddress } from "../kernels/wasm/resident.js";
+import { instantiateOver, memoryImport, wasmRuntime } from "../kernels/wasm/runtime.js";
+import type { Tensor } from "../tensor.js";
+import type { TraceGraph } from "../trace/graph.js";
+import type { FusedGroup } from "./fuse.js";
+
+/**
+ * Fused float32 loops as WebAssembly SIMD, written from the op records: where every op of a fused group
+ * (fuse.ts) states its formula on four float32 lanes (`rule.simd`: add, mul, relu, reluGrad, ...), the
+ * group becomes one WebAssembly function that reads its inputs in place by their byte addresses in the
+ * shared memory (a jit program's arena, its pinned outputs and its parameters are resident arrays),
+ * applies each op's lane formula in turn, and stores four results at a time. Each formula's instructions
+ * give exactly the float32 value of the op's scalar formula, so the loop's results are the JavaScript
+ * loop's (and eager's) bit for bit; and a ReLU or its mask is one instruction, not a branch on the sign.
+ *
+ * Buffers are padded to 16 bytes (resident.ts), so the loop runs over whole vectors: the last one reads
+ * and writes its array's own padding, and no scalar tail is needed. Inputs are read by the patterns
+ * fuse.ts finds: element by element, one element splatted to every lane (passed as an f32 argument, so it
+ * may live anywhere), or a row repeated (a bias), whose length must then be a multiple of 4 so that
+ * vectors never straddle two rows.
+ *
+ * A program's loops are one module, compiled once with the program; groups with the same code share a
+ * function (a chain of thousands of scalar ops compiles a handful), the addresses being arguments.
+ */
+
+/** A step of a compiled program. */
+export type Step = () => void;
+
+/** How one input reaches the loop at each call. */
+type Operand =
+  | { readonly kind: "address"; readonly at: number; readonly array: Float32Array } // arena and pinned buffers: fixed
+  | { readonly kind: "resident"; readonly tensor: Tensor } // arguments and state: whatever array they hold at the call
+  | { readonly kind: "value"; readonly tensor: Tensor }; // one element splatted: its value
+
+/** What a group's SIMD loop needs: its function's code and how its arguments are found. */
+interface LoopPlan {
+  readonly func: Omit<Func, "name">;
+  readonly out: { readonly at: number; readonly array: Float32Array };
+  readonly operands: readonly Operand[];
+  readonly bytes: number;
+}
+
+/**
+ * The SIMD step of each of `groups`, or null for a group that cannot have one (an op without a lane
+ * formula, float64, a row length not a multiple of 4, an output or input outside the shared memory, or
+ * no WebAssembly SIMD here). `fallback(i)` is the step group i runs instead at a call where an argument
+ * or a state tensor is not resident. Returns one entry per group.
+ */
+export function simdSteps(graph: TraceGraph, groups: readonly FusedGroup[], tensors: readonly Tensor[], traced: readonly Tensor[], fallback: (index: number) => Step): (Step | null)[] {
+  const rt = kernels.name === "fast" ? wasmRuntime() : null;
+  if (rt === null) return groups.map(() => null);
+  const plans = groups.map((g) => planOf(graph, g, tensors, traced));
+  // One function per distinct code, exported by its position.
+  const codes = new Map<string, number>();
+  const funcs: Func[] = [];
+  const index = plans.map((plan) => {
+    if (plan === null) return -1;
+    const key = `${plan.func.params.join(",")}|${plan.func.body.join(",")}`;
+    let k = codes.get(key);
+    if (k === undefined) {
+      k = funcs.push({ name: `loop${funcs.length}`, ...plan.func }) - 1;
+      codes.set(key, k);
+    }
+    return k;
+  });
+  if (funcs.length === 0) return groups.map(() => null);
+  const exports = instantiateOver(rt, "jit's fused loops", module(funcs, memoryImport(rt.shared))) as Record<string, (...args: number[]) => void>;
+  return plans.map((plan, i) => (plan === null ? null : stepOf(plan, exports[`loop${index[i]!}`]!, fallback(i))));
+}
+
+/** The step calling a loop with its arguments: `(out, ...inputs, bytes)`, the inputs' found at each call where they may move. */
+function stepOf(plan: LoopPlan, run: (...args: number[]) => void, fallback: Step): Step {
+  const { operands, bytes } = plan;
+  if (bytes === 0) return () => undefined;
+  const args = [plan.out.at, ...operands.map((o) => (o.kind === "address" ? o.at : 0)), bytes];
+  // The arrays behind fixed addresses, held so that their bytes are not given to other arrays while the step lives.
+  const held = [plan.out.array, ...operands.flatMap((o) => (o.kind === "address" ? [o.array] : []))];
+  const moving = operands.flatMap((o, k) => (o.kind === "address" ? [] : [{ k: k + 1, value: o.kind === "value", tensor: o.tensor }]));
+  // `held` is passed as `this` (which the export ignores) only to keep it reachable from the step.
+  if (moving.length === 0) return () => void Reflect.apply(run, held, args);
+  return () => {
+    for (const { k, value, tensor } of moving) {
+      const data = tensor.data;
+      if (value) args[k] = data[0]!;
+      else {
+        const at = residentAddress(data);
+        if (at === undefined) return fallback(); // an argument in ordinary memory this call: the JavaScript loop
+        args[k] = at;
+      }
+    }
+    Reflect.apply(run, held, args);
+  };
+}
+
+/** The loop of `group` and how to call it, or null where it cannot be one (see `simdSteps`). */
+function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[], traced: readonly Tensor[]): LoopPlan | null {
+  const outValue = graph.values[group.output]!;
+  if (outValue.dtype !== "float32") return null;
+  if (group.nodes.some((i) => graph.nodes[i]!.rule.simd === undefined)) return null;
+  if (group.reads.some((r) => r.access === "row" && r.row % 4 !== 0)) return null;
+  const out = tensors[group.output]!.data as Float32Array;
+  const outAt = residentAddress(out);
+  if (outAt === undefined) return null;
+  const operands: Operand[] = [];
+  for (const [k, id] of group.inputs.entries()) {
+    const tensor = tensors[id]!;
+    const source = graph.values[id]!.source;
+    if (group.reads[k]!.access === "scalar") operands.push({ kind: "value", tensor });
+    else if (source.kind === "input" || source.kind === "state") {
+      // An argument or state tensor is looked up at each call. Where it was not in the memory when traced
+      // it most likely never is (a batch made by the caller), and the JavaScript loop is the better plan.
+      if (residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) === undefined) return null;
+      operands.push({ kind: "resident", tensor });
+    } else {
+      const at = residentAddress(tensor.data);
+      if (at === undefined) return null;
+      operands.push({ kind: "address", at, array: tensor.data as Float32Array });
+    }
+  }
+  const bytes = Math.ceil((out.length * 4) / 16) * 16;
+  return { func: loopFunc(graph, group), out: { at: outAt, array: out }, operands, bytes };
+}
+
+/**
+ * The loop's function: parameters (out, one per input: an i32 address or, for a splatted input, its f32
+ * value, bytes); locals o (the byte offset into the output and full inputs), j (the offset into a row),
+ * one v128 per input and one per op's result.
+ */
+function loopFunc(graph: TraceGraph, group: FusedGroup): Omit<Func, "name"> {
+  const m = group.inputs.length;
+  const [outParam, bytesParam] = [0, m + 1];
+  const inParam = (k: number): number => 1 + k;
+  const [o, j] = [m + 2, m + 3];
+  const inLane = (k: number): number => m + 4 + k;
+  const result = (s: number): number => m + 4 + m + s;
+  const rowBytes = 4 * (group.reads.find((r) => r.access === "row")?.row ?? 0);
+  const body: Code = [];
+  group.reads.forEach((r, k) => {
+    if (r.access === "scalar") body.push(...get(inParam(k)), ...f32x4Splat, ...set(inLane(k)));
+  });
+  body.push(...loop);
+  group.reads.forEach((r, k) => {
+    if (r.access !== "scalar") body.push(...get(inParam(k)), ...get(r.access === "row" ? j : o), ...add32, ...load128(), ...set(inLane(k)));
+  });
+  const produced = new Map<number, number>(); // value id -> the op whose result local holds it
+  const last = group.nodes.length - 1;
+  group.nodes.forEach((index, s) => {
+    const node = graph.nodes[index]!;
+    const operands = node.inputs.map((id) => get(produced.has(id) ? result(produced.get(id)!) : inLane(group.inputs.indexOf(id))));
+    const formula = node.rule.simd!(...operands);
+    if (s === last) body.push(...get(outParam), ...get(o), ...add32, ...formula, ...store128());
+    else body.push(...formula, ...set(result(s)));
+    produced.set(node.output, s);
+  });
+  body.push(...get(o), ...const32(16), ...add32, ...set(o));
+  if (rowBytes > 0) {
+    // j += 16, back to 0 at the end of the row
+    body.push(...get(j), ...const32(16), ...add32, ...set(j));
+    body.push(...const32(0), ...get(j), ...get(j), ...const32(rowBytes), ...eq32, ...select, ...set(j));
+  }
+  body.push(...get(o), ...get(bytesParam), ...ltU32, ...brIf(0), ...end);
+  return {
+    params: [i32, ...group.reads.map((r) => (r.access === "scalar" ? f32 : i32)), i32],
+    results: [],
+    locals: [i32, i32, ...new Array<number>(m + group.nodes.length).fill(v128)],
+    body,
+  };
+}
