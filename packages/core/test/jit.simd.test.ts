@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { apply, jit, primitives, tensor, type AnyOpRule, type ProgramSummary } from "../src/index.js";
 import { Tensor } from "../src/tensor.js";
 import { residentCopy } from "../src/wasm.js";
+import { SIMD_FROM } from "../src/jit/simdLoop.js";
 
 /**
  * jit's WebAssembly SIMD loops (jit/simdLoop.ts): a fused float32 chain whose ops all state a lane
@@ -43,9 +44,9 @@ describe("jit's SIMD loops", () => {
   });
 
   it.each(withSimd.map((r) => [r.name, r] as const))("%s: its lane formula gives eager's float32 results on edge values", (_, rule) => {
-    // Every pair of edge values (169 elements: not a multiple of 4), or every edge value for a unary op.
+    // Every pair of edge values (169 elements: not a multiple of 4), or every edge value and more (26) for a unary op.
     const unary = rule.arity === 1;
-    const xs = unary ? edges : edges.flatMap((x) => edges.map(() => x));
+    const xs = unary ? [...edges, ...edges.map((v) => v * 0.5 - 1)] : edges.flatMap((x) => edges.map(() => x));
     const ys = edges.flatMap(() => edges);
     const args = unary ? [resident(xs)] : [resident(xs), resident(ys)];
     const summary = compiledMatchesEager((...a) => apply(rule, a, undefined), args);
@@ -65,27 +66,30 @@ describe("jit's SIMD loops", () => {
     const x = resident(edges.concat(edges).slice(0, 2 * 3 * 4), [2, 3, 4]);
     const row = resident([0.5, -0, NaN, 2, 1, -3, 0.25, 4, -1, 1e-45, 7, -Infinity], [1, 3, 4]);
     expect(compiledMatchesEager((x, r) => x.add(r!).relu(), [x, row]).simdLoops).toBe(1);
-    const odd = resident(edges.slice(0, 7));
+    const odd = resident([...edges, ...edges].slice(0, 23));
     expect(compiledMatchesEager((x) => x.mul(x).add(1).sqrt(), [odd]).simdLoops).toBe(1);
   });
 
-  it("keeps the JavaScript loop for a row whose length is not a multiple of 4, and for float64", () => {
+  it("keeps the JavaScript loop for a row whose length is not a multiple of 4, for float64, and for a few elements", () => {
     const x = resident(Array.from({ length: 4 * 10 }, (_, i) => i - 20), [4, 10]);
     const bias = resident(Array.from({ length: 10 }, (_, i) => i / 3), [10]);
     expect(compiledMatchesEager((x, b) => x.add(b!).relu(), [x, bias])).toMatchObject({ fusedLoops: 1, simdLoops: 0 });
     const wide = tensor([[1, -2, 3, -4]], { dtype: "float64" });
     expect(compiledMatchesEager((x) => x.add(x).relu(), [wide])).toMatchObject({ fusedLoops: 1, simdLoops: 0 });
+    const few = resident(edges.slice(0, SIMD_FROM - 1));
+    expect(compiledMatchesEager((x) => x.add(x).relu(), [few])).toMatchObject({ fusedLoops: 1, simdLoops: 0 });
   });
 
   it("runs the JavaScript loop at a call whose argument is not in WebAssembly memory", () => {
     let summary: ProgramSummary | undefined;
     const f = (x: Tensor): Tensor => x.mul(2).add(1).relu();
     const g = jit(f, { onTrace: ({ program }) => (summary = program) });
-    g(resident([1, -2, 3, -4, 5]));
+    const values = (k: number): number[] => [...edges, ...edges].slice(0, 21).map((v) => v * k);
+    g(resident(values(1)));
     expect(summary!.simdLoops).toBe(1);
-    const ordinary = tensor([-1, 2, -0, NaN, 4]);
+    const ordinary = tensor(values(-1));
     expectSameValues(g(ordinary), f(ordinary));
-    const inMemory = resident([6, -7, 8, -9, 10]);
+    const inMemory = resident(values(3));
     expectSameValues(g(inMemory), f(inMemory));
   });
 
@@ -115,7 +119,7 @@ describe("jit's SIMD loops", () => {
       return loss;
     };
     const g = jit(step, { onTrace: ({ program }) => (summary = program) });
-    const x = tensor([[1, 2], [-3, 0.5], [0.25, -1]]);
+    const x = tensor([[1, 2], [-3, 0.5], [0.25, -1], [2, -2], [-0.5, 1.5]]); // [5, 4] after the product: 20 elements
     g(x);
     const compiled = [g(x).item(), ...w.grad!.data, ...b.grad!.data];
     const eager = [step(x).item(), ...w.grad!.data, ...b.grad!.data];

@@ -25,6 +25,12 @@ import type { FusedGroup } from "./fuse.js";
  * function (a chain of thousands of scalar ops compiles a handful), the addresses being arguments.
  */
 
+/**
+ * Outputs of fewer elements stay JavaScript loops: calling into WebAssembly costs about as much as a
+ * JavaScript loop over a dozen elements (a chain of scalar ops measured 2.5× slower per op in SIMD).
+ */
+export const SIMD_FROM = 16;
+
 /** A step of a compiled program. */
 export type Step = () => void;
 
@@ -44,8 +50,8 @@ interface LoopPlan {
 
 /**
  * The SIMD step of each of `groups`, or null for a group that cannot have one (an op without a lane
- * formula, float64, a row length not a multiple of 4, an output or input outside the shared memory, or
- * no WebAssembly SIMD here). `fallback(i)` is the step group i runs instead at a call where an argument
+ * formula, float64, a row length not a multiple of 4, an output or input outside the shared memory, an
+ * output under `SIMD_FROM` elements, or no WebAssembly SIMD here). `fallback(i)` is the step group i runs instead at a call where an argument
  * or a state tensor is not resident. Returns one entry per group.
  */
 export function simdSteps(graph: TraceGraph, groups: readonly FusedGroup[], tensors: readonly Tensor[], traced: readonly Tensor[], fallback: (index: number) => Step): (Step | null)[] {
@@ -66,32 +72,56 @@ export function simdSteps(graph: TraceGraph, groups: readonly FusedGroup[], tens
     return k;
   });
   if (funcs.length === 0) return groups.map(() => null);
-  const exports = instantiateOver(rt, "jit's fused loops", module(funcs, memoryImport(rt.shared))) as Record<string, (...args: number[]) => void>;
+  const exports = instantiateOver(rt, "jit's fused loops", module(funcs, memoryImport(rt.shared))) as Record<string, Loop>;
   return plans.map((plan, i) => (plan === null ? null : stepOf(plan, exports[`loop${index[i]!}`]!, fallback(i))));
 }
 
 /** The step calling a loop with its arguments: `(out, ...inputs, bytes)`, the inputs' found at each call where they may move. */
-function stepOf(plan: LoopPlan, run: (...args: number[]) => void, fallback: Step): Step {
+function stepOf(plan: LoopPlan, run: Loop, fallback: Step): Step {
   const { operands, bytes } = plan;
   if (bytes === 0) return () => undefined;
   const args = [plan.out.at, ...operands.map((o) => (o.kind === "address" ? o.at : 0)), bytes];
   // The arrays behind fixed addresses, held so that their bytes are not given to other arrays while the step lives.
   const held = [plan.out.array, ...operands.flatMap((o) => (o.kind === "address" ? [o.array] : []))];
-  const moving = operands.flatMap((o, k) => (o.kind === "address" ? [] : [{ k: k + 1, value: o.kind === "value", tensor: o.tensor }]));
-  // `held` is passed as `this` (which the export ignores) only to keep it reachable from the step.
-  if (moving.length === 0) return () => void Reflect.apply(run, held, args);
+  const call = caller(run, held, args);
+  const slots = operands.flatMap((o, k) => (o.kind === "address" ? [] : [k + 1]));
+  if (slots.length === 0) return call;
+  const sources = slots.map((k) => (operands[k - 1] as Exclude<Operand, { kind: "address" }>).tensor);
+  const byValue = slots.map((k) => operands[k - 1]!.kind === "value");
   return () => {
-    for (const { k, value, tensor } of moving) {
-      const data = tensor.data;
-      if (value) args[k] = data[0]!;
+    for (let i = 0; i < slots.length; i++) {
+      const data = sources[i]!.data;
+      if (byValue[i]) args[slots[i]!] = data[0]!;
       else {
         const at = residentAddress(data);
         if (at === undefined) return fallback(); // an argument in ordinary memory this call: the JavaScript loop
-        args[k] = at;
+        args[slots[i]!] = at;
       }
     }
-    Reflect.apply(run, held, args);
+    call();
   };
+}
+
+type Loop = (this: unknown, ...args: number[]) => void;
+
+/**
+ * A call of `run` on the current contents of `a`, spelled out for the usual arities: a call V8 sees
+ * directly (not through `Reflect.apply`) costs a fraction as much, which matters for small loops.
+ * `held` goes in as `this`, which the export ignores, only to keep it reachable from the step.
+ */
+function caller(run: Loop, held: unknown, a: number[]): Step {
+  switch (a.length) {
+    case 3:
+      return () => run.call(held, a[0]!, a[1]!, a[2]!);
+    case 4:
+      return () => run.call(held, a[0]!, a[1]!, a[2]!, a[3]!);
+    case 5:
+      return () => run.call(held, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 6:
+      return () => run.call(held, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    default:
+      return () => void Reflect.apply(run, held, a);
+  }
 }
 
 /** The loop of `group` and how to call it, or null where it cannot be one (see `simdSteps`). */
@@ -102,7 +132,7 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
   if (group.reads.some((r) => r.access === "row" && r.row % 4 !== 0)) return null;
   const out = tensors[group.output]!.data as Float32Array;
   const outAt = residentAddress(out);
-  if (outAt === undefined) return null;
+  if (outAt === undefined || out.length < SIMD_FROM) return null;
   const operands: Operand[] = [];
   for (const [k, id] of group.inputs.entries()) {
     const tensor = tensors[id]!;
