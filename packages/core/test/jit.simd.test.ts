@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { apply, jit, primitives, tensor, type AnyOpRule, type ProgramSummary } from "../src/index.js";
+import { apply, jit, primitives, tensor, unary, ValueError, type AnyOpRule, type ProgramSummary } from "../src/index.js";
 import { Tensor } from "../src/tensor.js";
 import { residentCopy } from "../src/wasm.js";
 import { SIMD_FROM } from "../src/jit/simdLoop.js";
@@ -91,6 +91,14 @@ describe("jit's SIMD loops", () => {
     expectSameValues(g(ordinary), f(ordinary));
     const inMemory = resident(values(3));
     expectSameValues(g(inMemory), f(inMemory));
+  });
+
+  it("names the op whose lane formula does not assemble", () => {
+    // Two vectors left on the stack where the formula must leave one.
+    const twiceOp = unary({ name: "twice", f: (v) => 2 * v, df: ({ x }) => x.mul(0).add(2), simd: (x) => [...x, ...x] });
+    const f = jit((x: Tensor) => apply(twiceOp, [x], undefined));
+    expect(() => f(resident(edges.concat(edges)))).toThrow(ValueError);
+    expect(() => jit((x: Tensor) => apply(twiceOp, [x], undefined))(resident(edges.concat(edges)))).toThrow(/SIMD formula \(rule\.simd\) of twice does not make valid WebAssembly/);
   });
 
   it("runs a lone ReLU outside WebAssembly memory by its own branch-free kernel, not a loop of Math.max", () => {

@@ -1,3 +1,4 @@
+import { ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { add32, brIf, const32, end, eq32, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
 import { residentAddress } from "../kernels/wasm/resident.js";
@@ -51,8 +52,9 @@ interface LoopPlan {
 /**
  * The SIMD step of each of `groups`, or null for a group that cannot have one (an op without a lane
  * formula, float64, a row length not a multiple of 4, an output or input outside the shared memory, an
- * output under `SIMD_FROM` elements, or no WebAssembly SIMD here). `fallback(i)` is the step group i runs instead at a call where an argument
- * or a state tensor is not resident. Returns one entry per group.
+ * output under `SIMD_FROM` elements, or no WebAssembly SIMD here). `fallback(i)` is the step group i
+ * runs instead at a call where an argument or a state tensor is not resident. Returns one entry per
+ * group; throws a ValueError naming the op whose formula does not assemble.
  */
 export function simdSteps(graph: TraceGraph, groups: readonly FusedGroup[], tensors: readonly Tensor[], traced: readonly Tensor[], fallback: (index: number) => Step): (Step | null)[] {
   const rt = kernels.name === "fast" ? wasmRuntime() : null;
@@ -72,8 +74,27 @@ export function simdSteps(graph: TraceGraph, groups: readonly FusedGroup[], tens
     return k;
   });
   if (funcs.length === 0) return groups.map(() => null);
-  const exports = instantiateOver(rt, "jit's fused loops", module(funcs, memoryImport(rt.shared))) as Record<string, Loop>;
+  const memory = memoryImport(rt.shared);
+  let exports: Record<string, Loop>;
+  try {
+    exports = instantiateOver(rt, "jit's fused loops", module(funcs, memory)) as Record<string, Loop>;
+  } catch {
+    // Core's formulas are tested; a formula that does not assemble is an op of the user's: name it.
+    const bad = funcs.findIndex((f) => !validates(() => instantiateOver(rt, f.name, module([f], memory))));
+    const ops = bad < 0 ? [] : [...new Set(groups.flatMap((g, i) => (index[i] === bad ? g.nodes.map((n) => graph.nodes[n]!.op) : [])))];
+    throw new ValueError("jit", `the SIMD formula (rule.simd) of ${ops.length > 0 ? ops.join(" or ") : "an op"} does not make valid WebAssembly: it must leave one v128 on the stack from its operands' code`);
+  }
   return plans.map((plan, i) => (plan === null ? null : stepOf(plan, exports[`loop${index[i]!}`]!, fallback(i))));
+}
+
+/** Whether `instantiate` runs without throwing. */
+function validates(instantiate: () => unknown): boolean {
+  try {
+    instantiate();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The step calling a loop with its arguments: `(out, ...inputs, bytes)`, the inputs' found at each call where they may move. */
