@@ -1,6 +1,6 @@
 import { ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
-import { add32, brIf, const32, end, eq32, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
+import { add32, brIf, const32, end, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, ne32, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
 import { residentAddress } from "../kernels/wasm/resident.js";
 import { instantiateOver, memoryImport, wasmRuntime } from "../kernels/wasm/runtime.js";
 import type { Tensor } from "../tensor.js";
@@ -209,7 +209,7 @@ function loopFunc(graph: TraceGraph, group: FusedGroup): Omit<Func, "name"> {
   if (rowBytes > 0) {
     // j += 16, back to 0 at the end of the row
     body.push(...get(j), ...const32(16), ...add32, ...set(j));
-    body.push(...const32(0), ...get(j), ...get(j), ...const32(rowBytes), ...eq32, ...select, ...set(j));
+    body.push(...get(j), ...const32(0), ...get(j), ...const32(rowBytes), ...ne32, ...select, ...set(j));
   }
   body.push(...get(o), ...get(bytesParam), ...ltU32, ...brIf(0), ...end);
   return {

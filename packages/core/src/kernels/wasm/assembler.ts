@@ -55,7 +55,6 @@ export const select: Code = [0x1b];
 /** Calls function `index` of the module (its position in the list given to `module`). */
 export const call = (index: number): Code => [0x10, ...uleb(index)];
 export const ne32: Code = [0x47];
-export const eq32: Code = [0x46];
 /** `block`/`loop` with no result; `br n` exits the n-th enclosing block or repeats the n-th loop. */
 export const block: Code = [0x02, 0x40];
 export const loop: Code = [0x03, 0x40];
