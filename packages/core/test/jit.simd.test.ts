@@ -70,7 +70,20 @@ describe("jit's SIMD loops", () => {
     expect(compiledMatchesEager((x) => x.mul(x).add(1).sqrt(), [odd]).simdLoops).toBe(1);
   });
 
-  it("keeps the JavaScript loop for a row whose length is not a multiple of 4, for float64, and for a few elements", () => {
+  it.each([[13, 10], [9, 6], [20, 3], [17, 5]])("reads a row of a length not a multiple of 4 from a tile of whole vectors ([%i, %i])", (rows, cols) => {
+    const values = (k: number): number[] => Array.from({ length: rows * cols }, (_, i) => edges[(i * k) % edges.length]! + i / 8);
+    const x = resident(values(1), [rows, cols]);
+    const bias = tensor(edges.slice(0, cols).map((v) => v / 2)); // ordinary memory: the tile is a copy
+    const summary = compiledMatchesEager((x, b) => x.add(b!).relu().mul(b!), [x, bias]);
+    expect(summary.simdLoops).toBe(1);
+    // The tile is copied at each call: a new bias is seen.
+    const f = jit((x: Tensor, b: Tensor) => x.add(b).neg());
+    f(x, bias);
+    const other = tensor(edges.slice(0, cols).map((v, i) => -v + i));
+    expectSameValues(f(x, other), x.add(other).neg());
+  });
+
+  it("keeps the JavaScript loop for a tile as large as the output, for float64, and for a few elements", () => {
     const x = resident(Array.from({ length: 4 * 10 }, (_, i) => i - 20), [4, 10]);
     const bias = resident(Array.from({ length: 10 }, (_, i) => i / 3), [10]);
     expect(compiledMatchesEager((x, b) => x.add(b!).relu(), [x, bias])).toMatchObject({ fusedLoops: 1, simdLoops: 0 });

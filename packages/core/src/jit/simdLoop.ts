@@ -2,6 +2,7 @@ import { ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
 import { add32, brIf, const32, end, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, ne32, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
 import { residentAddress } from "../kernels/wasm/resident.js";
+import { residentZeros } from "../kernels/wasm/residentArrays.js";
 import { instantiateOver, memoryImport, wasmRuntime } from "../kernels/wasm/runtime.js";
 import type { Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
@@ -19,8 +20,9 @@ import type { FusedGroup } from "./fuse.js";
  * Buffers are padded to 16 bytes (resident.ts), so the loop runs over whole vectors: the last one reads
  * and writes its array's own padding, and no scalar tail is needed. Inputs are read by the patterns
  * fuse.ts finds: element by element, one element splatted to every lane (passed as an f32 argument, so it
- * may live anywhere), or a row repeated (a bias), whose length must then be a multiple of 4 so that
- * vectors never straddle two rows.
+ * may live anywhere), or a row repeated (a bias). Vectors never straddle the end of a row: a row whose
+ * length is not a multiple of 4 (a bias of 10 classes) is copied at each call into a tile of whole
+ * vectors (lcm(row, 4) elements), which the loop reads instead.
  *
  * A program's loops are one module, compiled once with the program; groups with the same code share a
  * function (a chain of thousands of scalar ops compiles a handful), the addresses being arguments.
@@ -39,7 +41,9 @@ export type Step = () => void;
 type Operand =
   | { readonly kind: "address"; readonly at: number; readonly array: Float32Array } // arena and pinned buffers: fixed
   | { readonly kind: "resident"; readonly tensor: Tensor } // arguments and state: whatever array they hold at the call
-  | { readonly kind: "value"; readonly tensor: Tensor }; // one element splatted: its value
+  | { readonly kind: "value"; readonly tensor: Tensor } // one element splatted: its value
+  // a row whose length is not a multiple of 4, copied at each call into `tile` as many times as make whole vectors
+  | { readonly kind: "tiled"; readonly tensor: Tensor; readonly tile: Float32Array; readonly at: number };
 
 /** What a group's SIMD loop needs: its function's code and how its arguments are found. */
 interface LoopPlan {
@@ -101,15 +105,22 @@ function validates(instantiate: () => unknown): boolean {
 function stepOf(plan: LoopPlan, run: Loop, fallback: Step): Step {
   const { operands, bytes } = plan;
   if (bytes === 0) return () => undefined;
-  const args = [plan.out.at, ...operands.map((o) => (o.kind === "address" ? o.at : 0)), bytes];
+  const fixed = (o: Operand): o is Extract<Operand, { at: number }> => o.kind === "address" || o.kind === "tiled";
+  const args = [plan.out.at, ...operands.map((o) => (fixed(o) ? o.at : 0)), bytes];
   // The arrays behind fixed addresses, held so that their bytes are not given to other arrays while the step lives.
-  const held = [plan.out.array, ...operands.flatMap((o) => (o.kind === "address" ? [o.array] : []))];
+  const held = [plan.out.array, ...operands.flatMap((o) => (o.kind === "address" ? [o.array] : o.kind === "tiled" ? [o.tile] : []))];
   const call = caller(run, held, args);
-  const slots = operands.flatMap((o, k) => (o.kind === "address" ? [] : [k + 1]));
-  if (slots.length === 0) return call;
+  const tiles = operands.flatMap((o) => (o.kind === "tiled" ? [o] : []));
+  const slots = operands.flatMap((o, k) => (fixed(o) ? [] : [k + 1]));
+  if (slots.length === 0 && tiles.length === 0) return call;
   const sources = slots.map((k) => (operands[k - 1] as Exclude<Operand, { kind: "address" }>).tensor);
   const byValue = slots.map((k) => operands[k - 1]!.kind === "value");
   return () => {
+    for (let i = 0; i < tiles.length; i++) {
+      const { tensor, tile } = tiles[i]!;
+      const row = tensor.data;
+      for (let at = 0; at < tile.length; at += row.length) tile.set(row, at);
+    }
     for (let i = 0; i < slots.length; i++) {
       const data = sources[i]!.data;
       if (byValue[i]) args[slots[i]!] = data[0]!;
@@ -150,16 +161,27 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
   const outValue = graph.values[group.output]!;
   if (outValue.dtype !== "float32") return null;
   if (group.nodes.some((i) => graph.nodes[i]!.rule.simd === undefined)) return null;
-  if (group.reads.some((r) => r.access === "row" && r.row % 4 !== 0)) return null;
   const out = tensors[group.output]!.data as Float32Array;
   const outAt = residentAddress(out);
   if (outAt === undefined || out.length < SIMD_FROM) return null;
+  // Rows are read a vector at a time, so a row whose length is not a multiple of 4 is read from a tile of
+  // whole rows that is: lcm(row, 4) elements (20 for a bias of 10 classes), copied at each call. Worth it
+  // where the tile is small beside the output.
+  const row = group.reads.find((r) => r.access === "row")?.row ?? 0;
+  const period = row % 4 === 0 ? row : row % 2 === 0 ? 2 * row : 4 * row;
+  const tile = period !== row ? (period * 4 <= out.length ? residentZeros(period) : null) : undefined;
+  if (tile === null) return null;
   const operands: Operand[] = [];
   for (const [k, id] of group.inputs.entries()) {
     const tensor = tensors[id]!;
     const source = graph.values[id]!.source;
     if (group.reads[k]!.access === "scalar") operands.push({ kind: "value", tensor });
-    else if (source.kind === "input" || source.kind === "state") {
+    else if (group.reads[k]!.access === "row" && tile !== undefined) {
+      // Each row input gets its own tile (one row length per loop); the first is the one made above.
+      const own = operands.some((o) => o.kind === "tiled") ? residentZeros(period) : tile;
+      if (own === null) return null;
+      operands.push({ kind: "tiled", tensor, tile: own, at: residentAddress(own)! });
+    } else if (source.kind === "input" || source.kind === "state") {
       // An argument or state tensor is looked up at each call. Where it was not in the memory when traced
       // it most likely never is (a batch made by the caller), and the JavaScript loop is the better plan.
       if (residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) === undefined) return null;
@@ -171,22 +193,23 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
     }
   }
   const bytes = Math.ceil((out.length * 4) / 16) * 16;
-  return { func: loopFunc(graph, group), out: { at: outAt, array: out }, operands, bytes };
+  return { func: loopFunc(graph, group, period), out: { at: outAt, array: out }, operands, bytes };
 }
 
 /**
  * The loop's function: parameters (out, one per input: an i32 address or, for a splatted input, its f32
- * value, bytes); locals o (the byte offset into the output and full inputs), j (the offset into a row),
+ * value, bytes); locals o (the byte offset into the output and full inputs), j (the offset into a row
+ * or its tile of `period` elements),
  * one v128 per input and one per op's result.
  */
-function loopFunc(graph: TraceGraph, group: FusedGroup): Omit<Func, "name"> {
+function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Func, "name"> {
   const m = group.inputs.length;
   const [outParam, bytesParam] = [0, m + 1];
   const inParam = (k: number): number => 1 + k;
   const [o, j] = [m + 2, m + 3];
   const inLane = (k: number): number => m + 4 + k;
   const result = (s: number): number => m + 4 + m + s;
-  const rowBytes = 4 * (group.reads.find((r) => r.access === "row")?.row ?? 0);
+  const rowBytes = 4 * period; // a row, or its tile
   const body: Code = [];
   group.reads.forEach((r, k) => {
     if (r.access === "scalar") body.push(...get(inParam(k)), ...f32x4Splat, ...set(inLane(k)));
