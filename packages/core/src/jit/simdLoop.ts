@@ -55,8 +55,8 @@ interface LoopPlan {
 
 /**
  * The SIMD step of each of `groups`, or null for a group that cannot have one (an op without a lane
- * formula, float64, a row length not a multiple of 4, an output or input outside the shared memory, an
- * output under `SIMD_FROM` elements, or no WebAssembly SIMD here). `fallback(i)` is the step group i
+ * formula, float64, an output or input outside the shared memory, an output under `SIMD_FROM` elements,
+ * a row's tile more than a quarter of the output, or no WebAssembly SIMD here). `fallback(i)` is the step group i
  * runs instead at a call where an argument or a state tensor is not resident. Returns one entry per
  * group; throws a ValueError naming the op whose formula does not assemble.
  */
