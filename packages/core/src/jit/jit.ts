@@ -108,7 +108,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
       }
     });
     const recorded = performance.now();
-    const program = compile(recording.graph);
+    const program = compile(recording.graph, tensors);
     const compileMs = performance.now() - recorded;
     traces++;
     cache.set(signature, { program, def: outDef, leaves: outLeaves });
