@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jit, randn, Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
+import { jit, randn, Rng, softmaxCrossEntropy, tensor, type ProgramSummary, type Tensor } from "@tapegrad/core";
 import { mlp, type Module } from "@tapegrad/nn";
 import { Adam } from "@tapegrad/optim";
 import { DigitsAttention, DigitsCnn, DigitsLstm } from "./nnModels.js";
@@ -71,6 +71,27 @@ describe("training under jit", () => {
   it("the lecture's network (784-256-128-10, ReLU, softmax cross-entropy, Adam) reaches eager's weights after 1,000 steps, bit for bit", () => {
     checkAgreement(() => mlp([784, 256, 128, 10], { rng: new Rng(5) }), 784, 2);
   }, 240_000);
+
+  it("the lecture's step runs its bias adds with their ReLUs, and the ReLU masks, as WebAssembly SIMD loops", () => {
+    const model = mlp([784, 256, 128, 10], { rng: new Rng(5) });
+    const opt = new Adam(model.parameters(), { lr: 1e-3 });
+    let summary: ProgramSummary | undefined;
+    const step = jit(
+      (x: Tensor, y: Tensor) => {
+        opt.zeroGrad();
+        const loss = softmaxCrossEntropy(model.forward(x) as Tensor, y);
+        loss.backward();
+        opt.step();
+        return loss;
+      },
+      { onTrace: ({ program }) => (summary = program) },
+    );
+    const { x, y } = batches(784, 128)[0]!;
+    step(x, y);
+    // Two hidden layers: each bias add + ReLU is one loop of two ops, and each ReLU mask a loop of its own.
+    expect(summary!.fusedNodes - summary!.fusedLoops).toBeGreaterThanOrEqual(2);
+    expect(summary!.simdLoops).toBeGreaterThanOrEqual(4);
+  });
 
   it("the demo's CNN reaches eager's weights after 1,000 steps, bit for bit", () => {
     checkAgreement(() => new DigitsCnn(new Rng(5)), 64, 2);

@@ -13,16 +13,28 @@ import type { TraceGraph } from "../trace/graph.js";
  * the call, one call site per generated function), and in float32 each intermediate is rounded with
  * `Math.fround`, as storing it in a Float32Array would round it, so the fused result is bit-identical
  * to the op-by-op one.
+ *
+ * A float32 run whose ops all state their formula on four lanes (`rule.simd`) and whose buffers live in
+ * the WebAssembly memory runs as a SIMD loop instead (simdLoop.ts, written from the same groups and
+ * `reads`); the JavaScript loop stays its fallback.
  */
 
-/** How a fused loop reads one of its inputs at output element `o`. */
-type Access = "full" | "scalar" | "row";
+/** How a fused loop reads one of its inputs at output element `o`: its element o, its one element, or element o mod `row`. */
+export type Access = "full" | "scalar" | "row";
+
+/** How a fused loop reads one input: the pattern, and for "row" the row's length (elements). */
+export interface InputRead {
+  readonly access: Access;
+  readonly row: number;
+}
 
 /** One fused run of nodes: node indices in order, the external inputs and the value written. */
 export interface FusedGroup {
   readonly nodes: readonly number[];
   readonly inputs: readonly number[];
   readonly output: number;
+  /** How the loop reads each of `inputs`, in order. */
+  readonly reads: readonly InputRead[];
   /** The generated loop: `(out, ...inputs)` with the row length bound in. */
   readonly run: (out: Storage, inputs: readonly Storage[]) => void;
 }
@@ -30,10 +42,11 @@ export interface FusedGroup {
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** How an input of `shape` is read for an output of `outShape`, or null when no simple pattern fits. */
-function accessOf(shape: readonly number[], outShape: readonly number[]): { access: Access; row: number } | null {
+function accessOf(shape: readonly number[], outShape: readonly number[]): InputRead | null {
   const n = sizeOf(shape);
-  if (shape.length === outShape.length && shape.every((d, i) => d === outShape[i])) return { access: "full", row: 0 };
+  // One element is a scalar even against an output of one element: a SIMD loop then takes it by value.
   if (n === 1) return { access: "scalar", row: 0 };
+  if (shape.length === outShape.length && shape.every((d, i) => d === outShape[i])) return { access: "full", row: 0 };
   // A trailing block of the output's shape (a bias [N] against [B, N]): element o reads o mod N.
   const lead = shape.findIndex((d) => d !== 1);
   const rest = shape.slice(lead);
@@ -93,6 +106,7 @@ function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup | null {
   const float32 = graph.values[last.output]!.dtype === "float32";
   const inside = new Map<number, string>(); // value id -> temporary holding it
   const inputs: number[] = [];
+  const patterns: InputRead[] = [];
   const reads: string[] = [];
   let row = 0;
   const operand = (id: number): string => {
@@ -101,7 +115,9 @@ function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup | null {
     let k = inputs.indexOf(id);
     if (k < 0) {
       k = inputs.push(id) - 1;
-      const { access, row: length } = accessOf(graph.values[id]!.shape, outShape)!;
+      const pattern = accessOf(graph.values[id]!.shape, outShape)!;
+      const { access, row: length } = pattern;
+      patterns.push(pattern);
       if (access === "row") row = length;
       reads.push(access === "full" ? `a${k}[o]` : access === "scalar" ? `a${k}[0]` : `a${k}[j]`);
     }
@@ -125,7 +141,7 @@ function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup | null {
   ].join("\n");
   const formulas = nodes.map((i) => graph.nodes[i]!.rule.scalar!);
   const factory = factoryFor(body, formulas.length, sizeOf(outShape));
-  return factory === null ? null : { nodes, inputs, output: last.output, run: factory(Math.fround, ...formulas) };
+  return factory === null ? null : { nodes, inputs, output: last.output, reads: patterns, run: factory(Math.fround, ...formulas) };
 }
 
 type Factory = (...args: unknown[]) => (out: Storage, inputs: readonly Storage[]) => void;

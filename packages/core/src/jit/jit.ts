@@ -121,7 +121,7 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
       }
     });
     const recorded = performance.now();
-    const program = compile(recording.graph);
+    const program = compile(recording.graph, tensors);
     const compileMs = performance.now() - recorded;
     traces++;
     const { targets, present } = recording.gradState;

@@ -5,6 +5,7 @@ import { GradError } from "../errors.js";
 import { storageMoves, Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
 import { fusionGroups, type FusedGroup } from "./fuse.js";
+import { simdSteps, type Step } from "./simdLoop.js";
 import { planBuffers, type BufferPlan } from "./plan.js";
 import { prune } from "./prune.js";
 import { pieceSums, piecesStep, withoutFusion, type PieceSum } from "./pieces.js";
@@ -30,6 +31,8 @@ export interface ProgramSummary {
   readonly pieceSums: number;
   /** Steps a call runs (loops, kernels and effects), after dropping what cannot change the result (prune.ts). */
   readonly steps: number;
+  /** How many of the fused loops run as WebAssembly SIMD (simdLoop.ts) rather than JavaScript. */
+  readonly simdLoops: number;
 }
 
 /** A traced function compiled to a fixed sequence of steps over planned buffers. */
@@ -41,8 +44,6 @@ export interface Program {
   readonly arena: Storage | null;
 }
 
-type Step = () => void;
-
 /**
  * Compiles a jit recording, less what cannot change its result (prune.ts): every value the program
  * computes gets a buffer in one arena, assigned by liveness (plan.ts), and a tensor over it made once;
@@ -50,9 +51,10 @@ type Step = () => void;
  * writing into its planned buffer; every effect becomes a step at its place in the order. A run then
  * rebinds the argument tensors, runs the steps and copies the outputs out: no shape rules, dtype
  * promotion, tape or hooks run again, and no buffer or tensor is allocated besides the outputs (and what
- * kernels allocate for their own scratch).
+ * kernels allocate for their own scratch). `traced` are the arguments of the traced call, which tell
+ * where later calls' arguments most likely live.
  */
-export function compile(recorded: TraceGraph): Program {
+export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): Program {
   const graph = prune(recorded);
   const effects = graph.effects ?? [];
   const groups = fuse(graph);
@@ -67,6 +69,12 @@ export function compile(recorded: TraceGraph): Program {
     const inLoop = v.source.kind === "node" && writtenAt[v.id]! < 0;
     return new Tensor(inLoop ? null : memory.storage(v.id, size, v.dtype), v.shape, v.dtype);
   });
+  const generated = groups.filter((g): g is FusedUnit => g.generated);
+  // A lone op whose own kernel beats a loop of its scalar formula (relu) runs by that kernel when not in SIMD.
+  const plainStep = (group: FusedUnit): Step =>
+    group.nodes.length === 1 && graph.nodes[group.nodes[0]!]!.rule.preferKernel ? kernelStep(graph, group.nodes[0]!, tensors) : fusedStep(graph, group, tensors);
+  const simd = simdSteps(graph, generated, tensors, traced, (i) => plainStep(generated[i]!));
+  const simdOf = new Map(generated.map((g, i) => [g, simd[i]!]));
   const steps: Step[] = [];
   let nextEffect = 0;
   const effectsUpTo = (n: number): void => {
@@ -74,13 +82,12 @@ export function compile(recorded: TraceGraph): Program {
   };
   for (const group of groups) {
     effectsUpTo(group.at);
-    steps.push(group.generated ? fusedStep(graph, group, tensors) : group.pieces ? piecesStep(graph, group.pieces, tensors) : kernelStep(graph, group.at, tensors));
+    steps.push(group.generated ? (simdOf.get(group) ?? plainStep(group)) : group.pieces ? piecesStep(graph, group.pieces, tensors) : kernelStep(graph, group.at, tensors));
   }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
   const inputs = graph.inputs.map((id) => tensors[id]!);
   const outputs = graph.outputs.map((id) => ({ tensor: tensors[id]!, kind: graph.values[id]!.source.kind, index: graph.values[id]!.source.kind === "input" ? graph.inputs.indexOf(id) : -1 }));
-  const generated = groups.filter((g) => g.generated);
   const summary: ProgramSummary = {
     nodes: recorded.nodes.length,
     effects: recorded.effects?.length ?? 0,
@@ -90,7 +97,8 @@ export function compile(recorded: TraceGraph): Program {
     unsharedBytes: plan.unsharedBytes,
     fusedLoops: generated.length,
     fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
-    pieceSums: groups.filter((g) => g.pieces !== undefined).length,
+    simdLoops: simd.filter((s) => s !== null).length,
+    pieceSums: groups.filter((g) => !g.generated && g.pieces !== undefined).length,
     steps: steps.length,
   };
   return {
@@ -111,14 +119,10 @@ export function compile(recorded: TraceGraph): Program {
   };
 }
 
-/** A unit of the program: a fused elementwise loop, or one primitive run by its own kernel. */
-type Unit = Pick<FusedGroup, "nodes" | "inputs" | "output"> & {
-  /** The node where the unit runs (its first; a sum of pieces runs at its last, the final add). */
-  readonly at: number;
-  readonly generated: boolean;
-  readonly run?: FusedGroup["run"];
-  readonly pieces?: PieceSum;
-};
+/** A unit of the program: a fused elementwise loop, a sum of pieces, or one primitive run by its own kernel. */
+type Unit = FusedUnit | (Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly at: number; readonly generated: false; readonly pieces?: PieceSum });
+/** `at`: the node where the unit runs (its first; a sum of pieces runs at its last, the final add). */
+type FusedUnit = FusedGroup & { readonly at: number; readonly generated: true };
 
 /** The program's nodes as units, in order: the fusible runs (fuse.ts), the sums of pieces (pieces.ts) and every other node alone. */
 function fuse(graph: TraceGraph): Unit[] {
@@ -159,10 +163,10 @@ function fuse(graph: TraceGraph): Unit[] {
 }
 
 /** A generated loop writing its group's output buffer from its inputs' current arrays. */
-function fusedStep(graph: TraceGraph, group: Unit, tensors: readonly Tensor[]): Step {
+function fusedStep(graph: TraceGraph, group: FusedUnit, tensors: readonly Tensor[]): Step {
   const out = tensors[group.output]!.data;
   const arrays: Storage[] = group.inputs.map((id) => tensors[id]!.data);
-  const run = group.run!;
+  const run = group.run;
   // Arena buffers and state keep their arrays; only the arguments' tensors are rebound at each call.
   const moving = group.inputs.flatMap((id, k) => (graph.values[id]!.source.kind === "input" ? [k] : []));
   if (moving.length === 0) return () => run(out, arrays);

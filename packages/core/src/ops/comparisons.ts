@@ -1,5 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { f32x4Const, f32x4Eq, f32x4Ge, f32x4Gt, f32x4Le, f32x4Lt, f32x4Ne, v128And, type Code } from "../kernels/wasm/assembler.js";
 import { elementwiseBinary } from "./define.js";
 import type { OpRule } from "./rule.js";
 import { add } from "./add.js";
@@ -10,17 +11,19 @@ import { neg } from "./neg.js";
  * the predicate holds and 0 elsewhere, in the inputs' dtype. They are piecewise constant: their output
  * carries no tangent and is never taped, so `where(x.gt(0), x, 0)` differentiates through `x` only.
  */
-function comparison(name: string, test: (x: number, y: number) => number): OpRule<[Tensor, Tensor]> {
-  return { ...elementwiseBinary(name, test), takesInt32: true, constant: true, test: {} };
+function comparison(name: string, test: (x: number, y: number) => number, lanes: Code): OpRule<[Tensor, Tensor]> {
+  // The lane test gives all ones or all zeros; and-ed with 1.0's bits, 1 or +0 (as +true and +false).
+  const simd = (x: Code, y: Code): Code => [...x, ...y, ...lanes, ...f32x4Const(1), ...v128And];
+  return { ...elementwiseBinary(name, test), takesInt32: true, constant: true, simd, test: {} };
 }
 
 // Each formula gives 1 or 0 as a number (+true is 1), which the fast kernel compiles into its loop.
-export const gtOp = comparison("gt", (x, y) => +(x > y));
-export const geOp = comparison("ge", (x, y) => +(x >= y));
-export const ltOp = comparison("lt", (x, y) => +(x < y));
-export const leOp = comparison("le", (x, y) => +(x <= y));
-export const eqOp = comparison("eq", (x, y) => +(x === y));
-export const neOp = comparison("ne", (x, y) => +(x !== y));
+export const gtOp = comparison("gt", (x, y) => +(x > y), f32x4Gt);
+export const geOp = comparison("ge", (x, y) => +(x >= y), f32x4Ge);
+export const ltOp = comparison("lt", (x, y) => +(x < y), f32x4Lt);
+export const leOp = comparison("le", (x, y) => +(x <= y), f32x4Le);
+export const eqOp = comparison("eq", (x, y) => +(x === y), f32x4Eq);
+export const neOp = comparison("ne", (x, y) => +(x !== y), f32x4Ne);
 
 /** 1 where x > y, else 0. @example `gt(tensor([1, 3]), 2).toArray(); // [0, 1]` */
 export function gt(x: TensorLike, y: TensorLike): Tensor { return apply(gtOp, [x, y], undefined); }

@@ -2,6 +2,7 @@ import { kernels } from "../kernels/active.js";
 import { binarySpan, unaryLoop, type BinarySpan, type UnaryLoop } from "../kernels/elementwise.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import type { Code } from "../kernels/wasm/assembler.js";
 import type { CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
 
 /** What `unary` and `binary` share: the test domain, kinks, second order, int32, a reference. */
@@ -16,6 +17,8 @@ interface ElementwiseSpec {
   secondOrder?: boolean;
   /** Whether f is exact on integers, so the op takes int32 inputs (abs does; exp does not). */
   takesInt32?: boolean;
+  /** The op's 4-lane float32 WebAssembly formula, where one gives f's float32 result exactly (see `OpRule.simd`). */
+  simd?: (...operands: Code[]) => Code;
 }
 
 /**
@@ -42,6 +45,7 @@ export function unary(spec: ElementwiseSpec & {
   return {
     ...elementwiseUnary(spec.name, spec.f),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
+    ...(spec.simd ? { simd: spec.simd } : {}),
     jvp: ({ primals: [x], tangents: [dx], out }) => dx && spec.df({ x, out }).mul(dx),
     vjp: ({ primals: [x], out, ct }) => [ct.mul(spec.df({ x, out }))],
     test: testSpec(spec, spec.reference),
@@ -72,6 +76,7 @@ export function binary(spec: ElementwiseSpec & {
   return {
     ...elementwiseBinary(spec.name, spec.f),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
+    ...(spec.simd ? { simd: spec.simd } : {}),
     jvp: ({ primals: [x, y], tangents: [dx, dy], out }) => sumPresent(dx && spec.dfdx({ x, y, out }).mul(dx), dy && spec.dfdy({ x, y, out }).mul(dy)),
     vjp: ({ primals: [x, y], out, ct, needed }) => [needed[0] ? ct.mul(spec.dfdx({ x, y, out })) : null, needed[1] ? ct.mul(spec.dfdy({ x, y, out })) : null],
     test: testSpec(spec, spec.reference),
@@ -88,7 +93,7 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
 }
 
 /** The fields of an elementwise op besides its rules and test spec. */
-type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar">;
+type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar" | "preferKernel">;
 
 /**
  * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
@@ -107,6 +112,7 @@ export function elementwiseUnary(name: string, f: (v: number) => number, loop?: 
     forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
+    ...(loop ? { preferKernel: true } : {}),
   };
 }
 
@@ -122,6 +128,7 @@ export function elementwiseBinary(name: string, f: (x: number, y: number) => num
       kernels.zip(name, x.data, x.shape, y.data, y.shape, outShape, dtype, f, (fast ??= binarySpan(f))),
     cost: ({ outShape }: CostContext<[Tensor, Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
+    ...(span ? { preferKernel: true } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { sizeOf } from "../shape.js";
 import type { Tensor, TensorLike } from "../tensor.js";
 import { add } from "./add.js";
 import { eq, gt } from "./comparisons.js";
+import { f32x4Ge, f32x4Ne, v128Bitselect, v128Or } from "../kernels/wasm/assembler.js";
 import { elementwiseBinary, sumPresent } from "./define.js";
 import { mul } from "./mul.js";
 import { neg } from "./neg.js";
@@ -14,6 +15,8 @@ const shareOfX = (x: Tensor, y: Tensor): Tensor => add(gt(x, y), mul(eq(x, y), 0
 export const maximumOp: OpRule<[Tensor, Tensor]> = {
   ...elementwiseBinary("maximum", (x, y) => (x >= y || x !== x ? x : y)), // x !== x: a NaN in x propagates
   takesInt32: true,
+  // Not f32x4.max, which makes max(−0, +0) +0 where the formula keeps x's −0: a select on the formula's own test.
+  simd: (x, y) => [...x, ...y, ...x, ...y, ...f32x4Ge, ...x, ...x, ...f32x4Ne, ...v128Or, ...v128Bitselect],
   jvp: ({ primals: [x, y], tangents: [dx, dy] }) => {
     const share = shareOfX(x, y);
     return sumPresent(dx && mul(dx, share), dy && mul(dy, add(neg(share), 1)));

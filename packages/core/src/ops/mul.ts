@@ -1,5 +1,6 @@
 import { apply } from "../autodiff/apply.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { f32x4Mul } from "../kernels/wasm/assembler.js";
 import { elementwiseBinary, sumPresent } from "./define.js";
 import type { OpRule } from "./rule.js";
 
@@ -11,6 +12,7 @@ const intProduct = elementwiseBinary("imul", Math.imul);
 export const mulOp: OpRule<[Tensor, Tensor]> = {
   ...product,
   takesInt32: true,
+  simd: (x, y) => [...x, ...y, ...f32x4Mul],
   forward: (ctx) => (ctx.dtype === "int32" ? intProduct : product).forward(ctx),
   jvp: ({ primals: [x, y], tangents: [dx, dy] }) => sumPresent(dx && mul(dx, y), dy && mul(x, dy)), // d(xy) = dx·y + x·dy
   vjp: ({ primals: [x, y], ct, needed }) => [needed[0] ? mul(ct, y) : null, needed[1] ? mul(ct, x) : null],

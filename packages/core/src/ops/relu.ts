@@ -2,6 +2,7 @@ import { apply } from "../autodiff/apply.js";
 import { words } from "../dtype.js";
 import type { BinarySpan, UnaryLoop } from "../kernels/elementwise.js";
 import type { Tensor, TensorLike } from "../tensor.js";
+import { f32x4Gt, f32x4Max, v128And, zero128 } from "../kernels/wasm/assembler.js";
 import { elementwiseBinary, elementwiseUnary } from "./define.js";
 import type { OpRule } from "./rule.js";
 
@@ -55,8 +56,13 @@ const maskSpan: BinarySpan = (out, o, a, ia, sa, b, ib, sb, n) => {
 
 export const reluOp: OpRule<[Tensor]> = {
   ...elementwiseUnary("relu", reluOf, reluLoop),
-  jvp: ({ primals: [x], tangents: [dx] }) => dx && reluGrad(dx, x),
-  vjp: ({ primals: [x], ct }) => [reluGrad(ct, x)],
+  // IEEE maximum with +0: max(−0, +0) is +0 and a NaN stays NaN, as Math.max.
+  simd: (x) => [...x, ...zero128, ...f32x4Max],
+  // The rules read the output, not the input: out > 0 exactly where x > 0 (a NaN fails both), so the mask
+  // is the same, and the pre-activation need not outlive the forward pass: under jit a bias add and its
+  // ReLU then fuse into one loop, since nothing else reads the sum.
+  jvp: ({ tangents: [dx], out }) => dx && reluGrad(dx, out),
+  vjp: ({ ct, out }) => [reluGrad(ct, out)],
   test: { kinks: [0] },
 };
 
@@ -67,6 +73,8 @@ export const reluOp: OpRule<[Tensor]> = {
 export const reluGradOp: OpRule<[Tensor, Tensor]> = {
   // Broadcasting, like the other binary ops: a batch of tangents (jacfwd) meets one x.
   ...elementwiseBinary("reluGrad", maskOf, maskSpan),
+  // g's bits where x > 0, else +0's: the mask of maskSpan, four lanes at a time.
+  simd: (g, x) => [...g, ...x, ...zero128, ...f32x4Gt, ...v128And],
   jvp: ({ primals: [, x], tangents: [dg] }) => dg && reluGrad(dg, x),
   vjp: ({ primals: [, x], ct, needed }) => [needed[0] ? reluGrad(ct, x) : null, null],
   test: { kinks: [0] },

@@ -1,4 +1,5 @@
 import type { DType, Storage } from "../dtype.js";
+import type { Code } from "../kernels/wasm/assembler.js";
 import type { Shape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 
@@ -134,6 +135,26 @@ export interface OpCommon<I extends Inputs, P> {
    * the function they are given). `jit` fuses chains of such ops into one generated loop from it.
    */
   readonly scalar?: (...values: number[]) => number;
+  /**
+   * For an elementwise op whose float32 result 4-lane WebAssembly SIMD computes exactly (`scalar`'s
+   * value rounded to float32, −0 and NaN included, as add, mul and sqrt are correctly rounded): given
+   * code that pushes each operand's four float32 lanes (a v128; cheap and free of side effects, so a
+   * formula may repeat it), the code that pushes the four results. `jit` writes a fused chain of float32
+   * ops that all have one into a WebAssembly SIMD loop (written with the assembler of
+   * `@tapegrad/core/wasm`). Leave it out where no exact instruction exists (exp, tanh): the chain then
+   * runs as a JavaScript loop of `scalar`.
+   * @example
+   * ```ts
+   * simd: (x, y) => [...x, ...y, ...f32x4Add] // add
+   * ```
+   */
+  readonly simd?: (...operands: Code[]) => Code;
+  /**
+   * Set on an elementwise op whose own forward kernel is faster than a loop calling `scalar` (relu's
+   * branch-free loop on the bits, where `Math.max` branches on random signs): `jit` runs the op, when it
+   * is alone and has no SIMD loop, by that kernel rather than by a generated loop of its formula.
+   */
+  readonly preferKernel?: boolean;
 }
 
 /**

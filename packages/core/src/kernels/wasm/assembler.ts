@@ -75,6 +75,27 @@ export const f32x4Sub: Code = simd(0xe5);
 export const f32x4Mul: Code = simd(0xe6);
 export const f32x4Div: Code = simd(0xe7);
 export const f32x4Sqrt: Code = simd(0xe3);
+export const f32x4Abs: Code = simd(0xe0);
+export const f32x4Neg: Code = simd(0xe1);
+/** IEEE minimum and maximum: a NaN in either lane gives NaN, and −0 < +0. */
+export const f32x4Min: Code = simd(0xe8);
+export const f32x4Max: Code = simd(0xe9);
+/** Lane comparisons: all ones where the relation holds, all zeros elsewhere (ne holds for a NaN). */
+export const f32x4Eq: Code = simd(0x41);
+export const f32x4Ne: Code = simd(0x42);
+export const f32x4Lt: Code = simd(0x43);
+export const f32x4Gt: Code = simd(0x44);
+export const f32x4Le: Code = simd(0x45);
+export const f32x4Ge: Code = simd(0x46);
+export const v128And: Code = simd(0x4e);
+export const v128Or: Code = simd(0x50);
+/** `v128.bitselect(a, b, mask)`: a's bits where the mask's are set, b's elsewhere. */
+export const v128Bitselect: Code = simd(0x52);
+/** Four lanes of the float32 nearest `value`, as a constant. */
+export const f32x4Const = (value: number): Code => {
+  const lanes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
+  return simd(0x0c, ...lanes);
+};
 /** Relaxed SIMD's a·b + c (a fused multiply-add where the CPU has one): feature-detected before use. */
 export const f32x4RelaxedMadd: Code = simd(0x105);
 
