@@ -103,6 +103,12 @@ export interface Dual {
  * x.grad?.toArray(); // [[2, 4], [6, 8]]
  * ```
  */
+/**
+ * How many times any tensor's storage has been replaced (`rebind`): a compiled program compares it with
+ * the count after its last call to know, with one test, that none of its parameters moved. @internal
+ */
+export const storageMoves = { count: 0 };
+
 export class Tensor {
   /** Dimensions, outermost first; `[]` for a scalar. */
   readonly shape: Shape;
@@ -297,6 +303,7 @@ export class Tensor {
    */
   rebind(storage: Storage): void {
     this.#storage = storage;
+    storageMoves.count++;
   }
 
   // Methods are one-line delegations to the free functions of the same name.

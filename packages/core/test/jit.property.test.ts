@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { runs } from "../../../test-support/fuzz.js";
 import { describe, expect, it } from "vitest";
-import { grad, jit, tensor, valueAndGrad, where, type Tensor } from "@tapegrad/core";
+import { concat, grad, jit, split, tensor, valueAndGrad, where, type Tensor } from "@tapegrad/core";
 
 /**
  * Random compositions of ops, eager and under jit. A compiled program runs each primitive's own forward
@@ -32,6 +32,9 @@ const unaries: Record<string, Unary> = {
   sqrt: (x) => x.square().add(1).sqrt(),
   pow: (x) => x.pow(2),
   leakyRelu: (x) => x.leakyRelu(0.1),
+  // pieces used by different ops: the gradient is a sum of pads of disjoint boxes (jit writes it in one pass)
+  splitCols: (x) => concat(split(x, 2, -1).map((p, i) => (i % 2 === 0 ? p.tanh() : p.mul(p))), -1),
+  splitRows: (x) => concat(split(x, 1, 0).map((p, i) => (i % 2 === 0 ? p.mul(-1) : p.sin())), 0),
 };
 const binaries: Record<string, Binary> = {
   add: (x, y) => x.add(y),

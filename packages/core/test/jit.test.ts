@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { isResident } from "../src/wasm.js";
-import { checkpoint, ConcretizationError, customJvp, customVjp, grad, GradError, jit, jvp, noGrad, ones, rand, Rng, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
+import { checkpoint, ConcretizationError, customJvp, customVjp, grad, jit, jvp, noGrad, ones, rand, Rng, split, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
 
 const values = (t: Tensor): number[] => Array.from(t.data);
 
@@ -102,15 +102,104 @@ describe("jit", () => {
     expect(jitted.program(jitted.signatures[0]!)).toMatchObject({ effects: 4 }) // zeroGrad, backward reading and setting .grad, the update;
   });
 
-  it("refuses a call whose .grad state differs from the traced one, rather than silently overwrite", () => {
-    const w = tensor([1, 2], { requiresGrad: true });
+  it("traces again when a .grad it reads before assigning is set where it was null, with eager's values", () => {
+    const make = () => {
+      const w = tensor([1, 2], { requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        const loss = x.mul(w).square().sum();
+        loss.backward(); // accumulates over calls: the first finds w.grad null, the later ones set
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const traced: string[] = [];
+    const f = jit(compiled.step, { onTrace: ({ signature }) => traced.push(signature) });
+    const x = tensor([0.5, -3]);
+    for (let i = 0; i < 4; i++) {
+      expect(values(f(x))).toEqual(values(eager.step(x)));
+      expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    }
+    expect(traced).toEqual(["(float32[2]) with .grad null", "(float32[2]) with .grad set"]);
+    expect(f.traces).toBe(2);
+    compiled.w.zeroGrad(); // the first state again: its program, not a third trace
+    eager.w.zeroGrad();
+    expect(values(f(x))).toEqual(values(eager.step(x)));
+    expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    expect(f.traces).toBe(2);
+  });
+
+  it("keys a program by the .grad state of each tensor it reads, so a mixed state gets its own", () => {
+    const [a, b] = [tensor([1, 2], { requiresGrad: true }), tensor([3], { requiresGrad: true })];
     const f = jit((x: Tensor) => {
-      const loss = x.mul(w).sum();
-      loss.backward(); // accumulates: the first call found w.grad null
+      const loss = x.mul(a).sum().mul(b).sum();
+      loss.backward();
       return loss;
     });
+    f(ones([2])); // both null
+    b.zeroGrad(); // a set, b null
     f(ones([2]));
-    expect(() => f(ones([2]))).toThrow(GradError);
+    expect(f.signatures).toEqual(["(float32[2]) with .grad null (2 tensors)", "(float32[2]) with .grad set/null 01"]); // backward reads b first
+    expect(values(a.grad!)).toEqual([6, 6]);
+    expect(values(b.grad!)).toEqual([3]);
+  });
+
+  it("drops primitives nothing uses and .grad effects that cannot matter, keeping eager's values", () => {
+    const make = (extra: boolean) => {
+      const w = tensor([1, -2, 3], { requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        if (extra) {
+          w.zeroGrad(); // the read backward makes then finds null, and backward's assignment replaces this one
+          x.exp().sum(); // a value nothing reads
+        }
+        const loss = x.mul(w).tanh().sum();
+        loss.backward();
+        return loss;
+      };
+      return { w, step };
+    };
+    const steps: number[] = [];
+    const lean = make(false);
+    jit(lean.step, { onTrace: ({ program }) => steps.push(program.steps) })(tensor([0.5, 1, 2]));
+    const eager = make(true);
+    const compiled = make(true);
+    const f = jit(compiled.step, { onTrace: ({ program }) => steps.push(program.steps) });
+    const x = tensor([0.5, 1, 2]);
+    for (let i = 0; i < 3; i++) {
+      expect(values(f(x))).toEqual(values(eager.step(x)));
+      expect(values(compiled.w.grad!)).toEqual(values(eager.w.grad!));
+    }
+    expect(f.traces).toBe(1);
+    expect(steps[1]).toBe(steps[0]); // the zeroGrad and the unused sum cost the program nothing
+  });
+
+  it("writes the gradient of a split tensor in one step, with eager's bits (−0 turned into +0 as the adds did)", () => {
+    const make = () => {
+      const w = tensor([[1, -2, 3, 0.5, -1, 2], [0.25, 4, -3, 1, 2, -0.5]], { requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        w.zeroGrad();
+        const [a, b, c] = split(w, 2, 1) as [Tensor, Tensor, Tensor];
+        // a's gradient is −1·0 = −0 where x is 0; b is used twice; c by a tanh
+        const loss = a.mul(x).sum().neg().add(b.mul(b).mul(x).sum()).add(c.tanh().sum());
+        loss.backward();
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    let summary = { pieceSums: 0 };
+    const f = jit(compiled.step, { onTrace: ({ program }) => (summary = program) });
+    const x = tensor([[0, 1], [2, 0]]);
+    for (let i = 0; i < 3; i++) {
+      expect(values(f(x))).toEqual(values(eager.step(x)));
+      const [got, want] = [values(compiled.w.grad!), values(eager.w.grad!)];
+      expect(got.every((v, k) => Object.is(v, want[k]))).toBe(true);
+    }
+    expect(values(eager.w.grad!)[0]).toBe(0);
+    // The three pads of the pieces' gradients and the two adds summing them are one step.
+    expect(summary.pieceSums).toBe(1); // the three pads of the pieces' gradients and the two adds of them: one step
   });
 
   it("replays random draws from the generator the function drew from, as eager calls would", () => {

@@ -316,6 +316,44 @@ describe("fast elementwise, reductions and layout over larger shapes", () => {
   });
 });
 
+describe("fast slice, pad and concat (row copies)", () => {
+  /** A shape of rank 1 to 4, a box inside it (corner and extent), and values with −0 and NaN among them. */
+  const boxes = fc
+    .array(fc.tuple(fc.integer({ min: 1, max: 7 }), fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 })
+    .map((dims) => {
+      const shape = dims.map(([d]) => d);
+      const begin = dims.map(([d, b]) => b % d);
+      const size = dims.map(([d, , e], i) => 1 + (e % (d - begin[i]!)));
+      return { shape, begin, size };
+    });
+  const valuesOf = (n: number, dtype: "float32" | "float64" | "int32", seed: number): Storage => {
+    const rng = new Rng(seed);
+    const pick = (): number => [NaN, -0, 0, 1.5][rng.int(4)]!;
+    const draw = Array.from({ length: n }, () => (rng.uniform() < 0.3 ? pick() : rng.normal() * 100));
+    return dtype === "float32" ? Float32Array.from(draw) : dtype === "float64" ? Float64Array.from(draw) : Int32Array.from(draw);
+  };
+  const same = (a: Storage, b: Storage): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]));
+
+  it("copy the same bits as the reference kernels (−0 and NaN included), any box, in every dtype", () => {
+    fc.assert(
+      fc.property(boxes, fc.integer({ min: 0, max: 2 }), fc.integer(), ({ shape, begin, size }, axisPick, seed) => {
+        for (const dtype of ["float32", "float64", "int32"] as const) {
+          const x = valuesOf(shape.reduce((a, b) => a * b, 1), dtype, seed);
+          expect(same(fastKernels.slice(x, shape, begin, size, dtype), referenceKernels.slice(x, shape, begin, size, dtype))).toBe(true);
+          const piece = valuesOf(size.reduce((a, b) => a * b, 1), dtype, seed + 1);
+          expect(same(fastKernels.pad(piece, size, begin, shape, dtype), referenceKernels.pad(piece, size, begin, shape, dtype))).toBe(true);
+          const axis = axisPick % shape.length;
+          const other = shape.map((d, i) => (i === axis ? size[i]! : d));
+          const joined = shape.map((d, i) => (i === axis ? d + size[i]! : d));
+          const y = valuesOf(other.reduce((a, b) => a * b, 1), dtype, seed + 2);
+          expect(same(fastKernels.concat([x, y], [shape, other], axis, joined, dtype), referenceKernels.concat([x, y], [shape, other], axis, joined, dtype))).toBe(true);
+        }
+      }),
+      runs(100),
+    );
+  });
+});
+
 describe("fast conv2d (im2col and the WebAssembly SIMD matmul)", () => {
   type Config = { x: number[]; w: number[]; stride: [number, number]; pad: [[number, number], [number, number]]; dil: [number, number]; groups: number };
   // Large enough that the product takes the WebAssembly path (see matmulFast), with odd sizes, groups,

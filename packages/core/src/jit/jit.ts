@@ -39,6 +39,8 @@ export interface Jitted<A extends unknown[], R> {
 }
 
 interface Compiled {
+  /** The arguments' signature the program was traced for (its key adds the `.grad` state). */
+  readonly signature: string;
   readonly program: Program;
   /** The result's structure, and its number leaves as traced (they are static). */
   readonly def: ReturnType<typeof treeFlatten>[1];
@@ -55,7 +57,9 @@ let tracing = 0;
  * program without calling `f`. Tensors `f` reads but is not given (parameters, optimizer moments) are the
  * program's state, read by reference at each call, so updates between calls (a state dict loaded, a
  * learning rate changed) are seen. Gradients the program leaves in `.grad` are overwritten by the next
- * call, as a training step would. See docs/jit.md for what can be traced.
+ * call, as a training step would. A step that reads a tensor's `.grad` before assigning it (accumulating
+ * over calls without `zeroGrad()`) depends on whether that `.grad` is set: that is part of the signature,
+ * so a call finding it the other way traces again. See docs/jit.md for what can be traced.
  *
  * Under an outer transform (`grad`, `jvp`, `vmap` of the jitted function) or an outer `jit`'s trace,
  * `f` runs inline, so transforms compose with it.
@@ -73,7 +77,15 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
   const maxPrograms = options.maxPrograms ?? 8;
   if (!Number.isInteger(maxPrograms) || maxPrograms < 1) throw new ValueError("jit", `option maxPrograms must be an integer >= 1, got ${describeValue(maxPrograms)}`);
   const cache = new Map<string, Compiled>();
+  /** Per signature, the tensors whose `.grad` its programs read before assigning it (record.ts's GradState). */
+  const gradReads = new Map<string, readonly Tensor[]>();
   let traces = 0;
+  /** Drops the programs `drop` picks (in recency order), and the `.grad` lists of signatures left without one. */
+  const evict = (drop: (c: Compiled) => boolean): void => {
+    for (const [key, c] of [...cache]) if (drop(c)) cache.delete(key);
+    const kept = new Set([...cache.values()].map((c) => c.signature));
+    for (const signature of [...gradReads.keys()]) if (!kept.has(signature)) gradReads.delete(signature);
+  };
 
   const call = (...args: A): R => {
     const [leaves, def] = treeFlatten(args as unknown as Tree, "jit", "args");
@@ -81,10 +93,11 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
     if (tracing > 0 || tensors.some((t) => t.dual !== null || t.batch !== null || (t.requiresGrad && isGradEnabled()))) return f(...args);
     // Grad mode decides what f's ops record (a tape, then backward's kernels), so it is part of the signature.
     const signature = signatureOf(def, leaves) + (isGradEnabled() ? "" : " under noGrad");
-    const hit = cache.get(signature);
+    const key = signature + gradStateText(gradReads.get(signature)?.map((t) => t.grad !== null) ?? []);
+    const hit = cache.get(key);
     if (hit !== undefined) {
-      cache.delete(signature); // re-inserted last: the map's order is the recency order
-      cache.set(signature, hit);
+      cache.delete(key); // re-inserted last: the map's order is the recency order
+      cache.set(key, hit);
       const outs = hit.program.run(tensors);
       let next = 0;
       return treeUnflatten(hit.def, hit.leaves.map((l) => (l instanceof Tensor ? outs[next++]! : l))) as R;
@@ -111,17 +124,35 @@ export function jit<A extends unknown[], R>(f: (...args: A) => R, options: JitOp
     const program = compile(recording.graph, tensors);
     const compileMs = performance.now() - recorded;
     traces++;
-    cache.set(signature, { program, def: outDef, leaves: outLeaves });
-    while (cache.size > maxPrograms) cache.delete(cache.keys().next().value!);
-    options.onTrace?.({ signature, traces, program: program.summary, traceMs: recorded - started, compileMs });
+    const { targets, present } = recording.gradState;
+    const previous = gradReads.get(signature);
+    // Every program of a signature is keyed by the .grad state of the same tensors (in practice f reads
+    // the same ones whatever their state); should this trace have read others, the older keys are dropped.
+    if (previous !== undefined && (previous.length !== targets.length || previous.some((t, i) => t !== targets[i]))) evict((c) => c.signature === signature);
+    gradReads.set(signature, targets);
+    const traced = signature + gradStateText(present);
+    cache.set(traced, { signature, program, def: outDef, leaves: outLeaves });
+    evict(() => cache.size > maxPrograms); // the least recently used, first in the map's order
+    options.onTrace?.({ signature: traced, traces, program: program.summary, traceMs: recorded - started, compileMs });
     return recording.result as R;
   };
   return Object.defineProperties(call, {
     traces: { get: () => traces },
     signatures: { get: () => [...cache.keys()] },
     program: { value: (signature: string) => cache.get(signature)?.program.summary },
-    clear: { value: () => cache.clear() },
+    clear: { value: () => evict(() => true) },
   }) as Jitted<A, R>;
+}
+
+/**
+ * The part of a program's key that its `.grad` state adds, as text (empty when f read no `.grad` before
+ * assigning it): ` with .grad set`, ` with .grad null (3 tensors)`, or per tensor ` with .grad set/null 101`.
+ */
+function gradStateText(present: readonly boolean[]): string {
+  if (present.length === 0) return "";
+  const word = (p: boolean): string => (p ? "set" : "null");
+  if (present.every((p) => p === present[0])) return ` with .grad ${word(present[0]!)}${present.length > 1 ? ` (${present.length} tensors)` : ""}`;
+  return ` with .grad set/null ${present.map((p) => (p ? "1" : "0")).join("")}`;
 }
 
 /**

@@ -2,11 +2,13 @@ import { allocate, planned, type DType, type Storage } from "../dtype.js";
 import { residentAddress, residentView } from "../kernels/wasm/resident.js";
 import { residentCopy, residentZeros } from "../kernels/wasm/residentArrays.js";
 import { GradError } from "../errors.js";
-import { Tensor } from "../tensor.js";
+import { storageMoves, Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
 import { fusionGroups, type FusedGroup } from "./fuse.js";
 import { simdSteps, type Step } from "./simdLoop.js";
 import { planBuffers, type BufferPlan } from "./plan.js";
+import { prune } from "./prune.js";
+import { pieceSums, piecesStep, withoutFusion, type PieceSum } from "./pieces.js";
 
 /** What a compiled program is made of, for tests and the docs. */
 export interface ProgramSummary {
@@ -25,6 +27,10 @@ export interface ProgramSummary {
   /** Elementwise loops generated from the op records, and how many primitives they run in all. */
   readonly fusedLoops: number;
   readonly fusedNodes: number;
+  /** Sums of zero-padded pieces (the gradient of a split tensor) written in one pass each (pieces.ts). */
+  readonly pieceSums: number;
+  /** Steps a call runs (loops, kernels and effects), after dropping what cannot change the result (prune.ts). */
+  readonly steps: number;
   /** How many of the fused loops run as WebAssembly SIMD (simdLoop.ts) rather than JavaScript. */
   readonly simdLoops: number;
 }
@@ -39,15 +45,17 @@ export interface Program {
 }
 
 /**
- * Compiles a jit recording: every value the program computes gets a buffer in one arena, assigned by
- * liveness (plan.ts), and a tensor over it made once; every primitive becomes a step that calls the op's
- * own forward kernel with a context object made once, writing into its planned buffer; every effect
- * becomes a step at its place in the order. A run then rebinds the argument tensors, runs the steps and
- * copies the outputs out: no shape rules, dtype promotion, tape or hooks run again, and no buffer or
- * tensor is allocated besides the outputs (and what kernels allocate for their own scratch). `traced`
- * are the arguments of the traced call, which tell where later calls' arguments most likely live.
+ * Compiles a jit recording, less what cannot change its result (prune.ts): every value the program
+ * computes gets a buffer in one arena, assigned by liveness (plan.ts), and a tensor over it made once;
+ * every primitive becomes a step that calls the op's own forward kernel with a context object made once,
+ * writing into its planned buffer; every effect becomes a step at its place in the order. A run then
+ * rebinds the argument tensors, runs the steps and copies the outputs out: no shape rules, dtype
+ * promotion, tape or hooks run again, and no buffer or tensor is allocated besides the outputs (and what
+ * kernels allocate for their own scratch). `traced` are the arguments of the traced call, which tell
+ * where later calls' arguments most likely live.
  */
-export function compile(graph: TraceGraph, traced: readonly Tensor[] = []): Program {
+export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): Program {
+  const graph = prune(recorded);
   const effects = graph.effects ?? [];
   const groups = fuse(graph);
   const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph, groups);
@@ -73,16 +81,16 @@ export function compile(graph: TraceGraph, traced: readonly Tensor[] = []): Prog
     while (nextEffect < effects.length && effects[nextEffect]!.after <= n) steps.push(effectStep(graph, nextEffect++, tensors));
   };
   for (const group of groups) {
-    effectsUpTo(group.nodes[0]!);
-    steps.push(group.generated ? (simdOf.get(group) ?? plainStep(group)) : kernelStep(graph, group.nodes[0]!, tensors));
+    effectsUpTo(group.at);
+    steps.push(group.generated ? (simdOf.get(group) ?? plainStep(group)) : group.pieces ? piecesStep(graph, group.pieces, tensors) : kernelStep(graph, group.at, tensors));
   }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
   const inputs = graph.inputs.map((id) => tensors[id]!);
   const outputs = graph.outputs.map((id) => ({ tensor: tensors[id]!, kind: graph.values[id]!.source.kind, index: graph.values[id]!.source.kind === "input" ? graph.inputs.indexOf(id) : -1 }));
   const summary: ProgramSummary = {
-    nodes: graph.nodes.length,
-    effects: effects.length,
+    nodes: recorded.nodes.length,
+    effects: recorded.effects?.length ?? 0,
     state: graph.state?.length ?? 0,
     arenaBytes: plan.bytes,
     resident: memory.root !== null && residentAddress(memory.root) !== undefined,
@@ -90,6 +98,8 @@ export function compile(graph: TraceGraph, traced: readonly Tensor[] = []): Prog
     fusedLoops: generated.length,
     fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
     simdLoops: simd.filter((s) => s !== null).length,
+    pieceSums: groups.filter((g) => !g.generated && g.pieces !== undefined).length,
+    steps: steps.length,
   };
   return {
     summary,
@@ -98,6 +108,7 @@ export function compile(graph: TraceGraph, traced: readonly Tensor[] = []): Prog
       homes.readopt();
       for (let i = 0; i < inputs.length; i++) inputs[i]!.rebind(args[i]!.data);
       for (let i = 0; i < steps.length; i++) steps[i]!();
+      homes.settled();
       return outputs.map(({ tensor, kind, index }) => {
         if (kind === "input") return args[index]!;
         if (kind === "state") return tensor;
@@ -108,11 +119,12 @@ export function compile(graph: TraceGraph, traced: readonly Tensor[] = []): Prog
   };
 }
 
-/** A unit of the program: a fused elementwise loop, or one primitive run by its own kernel. */
-type Unit = FusedUnit | (Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly generated: false });
-type FusedUnit = FusedGroup & { readonly generated: true };
+/** A unit of the program: a fused elementwise loop, a sum of pieces, or one primitive run by its own kernel. */
+type Unit = FusedUnit | (Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly at: number; readonly generated: false; readonly pieces?: PieceSum });
+/** `at`: the node where the unit runs (its first; a sum of pieces runs at its last, the final add). */
+type FusedUnit = FusedGroup & { readonly at: number; readonly generated: true };
 
-/** The program's nodes as units, in order: the fusible runs (fuse.ts) and every other node alone. */
+/** The program's nodes as units, in order: the fusible runs (fuse.ts), the sums of pieces (pieces.ts) and every other node alone. */
 function fuse(graph: TraceGraph): Unit[] {
   const effects = graph.effects ?? [];
   const useCount = graph.values.map(() => 0);
@@ -124,17 +136,26 @@ function fuse(graph: TraceGraph): Unit[] {
     if (e.kind === "update") for (const id of e.reads) external.add(id);
     if (e.after < effectBefore.length) effectBefore[e.after] = true;
   }
-  const groups = fusionGroups(graph, external, useCount, effectBefore);
+  const sums = pieceSums(graph, external, useCount);
+  const inSum = new Set(sums.flatMap((s) => s.nodes));
+  const sumAt = new Map(sums.map((s) => [s.nodes[s.nodes.length - 1]!, s]));
+  const groups = fusionGroups(withoutFusion(graph, inSum), external, useCount, effectBefore);
   const byFirst = new Map(groups.map((g) => [g.nodes[0]!, g]));
   const units: Unit[] = [];
   for (let i = 0; i < graph.nodes.length; ) {
     const group = byFirst.get(i);
+    const sum = sumAt.get(i);
     if (group !== undefined) {
-      units.push({ ...group, generated: true });
+      units.push({ ...group, at: i, generated: true });
       i += group.nodes.length;
+    } else if (sum !== undefined) {
+      units.push({ nodes: sum.nodes, at: i, inputs: sum.pieces.map((p) => p.value), output: sum.output, generated: false, pieces: sum });
+      i++;
+    } else if (inSum.has(i)) {
+      i++; // a pad or an inner add of a sum of pieces, which the sum's own step does
     } else {
       const node = graph.nodes[i]!;
-      units.push({ nodes: [i], inputs: node.inputs, output: node.output, generated: false });
+      units.push({ nodes: [i], at: i, inputs: node.inputs, output: node.output, generated: false });
       i++;
     }
   }
@@ -191,14 +212,8 @@ function effectStep(graph: TraceGraph, index: number, tensors: readonly Tensor[]
       const into = value === null ? null : tensors[value]!.data;
       return () => {
         const grad = target.grad;
-        if ((grad === null) !== (into === null)) {
-          throw new GradError(
-            "jit",
-            `a ${target} tensor's .grad was ${into === null ? "null" : "set"} when f was traced and is ${grad === null ? "null" : "set"} now: ` +
-              `the compiled program ${into === null ? "would overwrite it instead of accumulating into it" : "has no gradient to read"}. ` +
-              `Clear gradients inside f (optimizer.zeroGrad() first), or call the jitted function with the gradients in the state they were traced in.`,
-          );
-        }
+        // jit keys programs by this state (record.ts's GradState), so a mismatch here is a bug, not a misuse.
+        if ((grad === null) !== (into === null)) throw new GradError("jit", `internal error: a ${target} tensor's .grad was ${into === null ? "null" : "set"} when f was traced and is ${grad === null ? "null" : "set"} now`);
         if (grad !== null && into !== null) into.set(grad.data);
       };
     }
@@ -245,7 +260,7 @@ function lifetimes(graph: TraceGraph, units: readonly Unit[]): { writtenAt: numb
     }
   };
   for (const unit of units) {
-    effectsUpTo(unit.nodes[0]!);
+    effectsUpTo(unit.at);
     for (const id of unit.inputs) use(id);
     writtenAt[unit.output] = step;
     step++;
@@ -290,6 +305,8 @@ function arenaOf(plan: BufferPlan): ProgramMemory {
 interface Homes {
   /** Takes back into its resident array any moved parameter whose storage eager code replaced since. */
   readopt(): void;
+  /** Notes that a call ended: until a tensor's storage is replaced again, `readopt` has nothing to do. */
+  settled(): void;
 }
 
 /**
@@ -308,17 +325,22 @@ function moveParameters(graph: TraceGraph): Homes {
     const t = source.tensor;
     if (!t.requiresGrad || !(t.data instanceof Float32Array)) continue;
     const home = residentAddress(t.data) !== undefined ? t.data : residentCopy(t.data);
-    if (home === null) return { readopt: () => undefined };
+    if (home === null) return { readopt: () => undefined, settled: () => undefined };
     t.rebind(home);
     moved.push({ tensor: t, home });
   }
+  let seen = -1; // storageMoves.count when the last call ended
   return {
     readopt() {
+      if (storageMoves.count === seen) return;
       for (const { tensor, home } of moved) {
         if (tensor.data === home) continue;
         home.set(tensor.data);
         tensor.rebind(home);
       }
+    },
+    settled() {
+      seen = storageMoves.count;
     },
   };
 }

@@ -10,6 +10,18 @@ import { ConcretizationError } from "./errors.js";
 export interface Recording {
   readonly result: unknown;
   readonly graph: TraceGraph;
+  /** The `.grad` state the program depends on (see `GradState`). */
+  readonly gradState: GradState;
+}
+
+/**
+ * The tensors whose `.grad` the recording read before assigning it (a step accumulating gradients over
+ * calls without `zeroGrad()`), and whether each had one: the program was traced for that state, so it is
+ * part of the program's signature, as the presence of an argument would be.
+ */
+export interface GradState {
+  readonly targets: readonly Tensor[];
+  readonly present: readonly boolean[];
 }
 
 /**
@@ -39,8 +51,17 @@ export function record(f: (...args: never[]) => unknown, args: readonly unknown[
   });
   const inputs = tensorArgs.map((t) => table.idOfTensor(t)!);
 
+  const gradState = { targets: [] as Tensor[], present: [] as boolean[] };
+  const gradTouched = new Set<Tensor>(); // targets whose .grad an effect already read or assigned
   const onEffect = (e: StateEffect): void => {
     const after = nodes.length;
+    if (e.kind === "setGrad" || e.kind === "readGrad") {
+      if (e.kind === "readGrad" && !gradTouched.has(e.target)) {
+        gradState.targets.push(e.target);
+        gradState.present.push(e.value !== null);
+      }
+      gradTouched.add(e.target);
+    }
     switch (e.kind) {
       case "setGrad":
         effects.push({ kind: "setGrad", after, target: e.target, value: e.value === null ? null : idOf(e.value) });
@@ -83,5 +104,5 @@ export function record(f: (...args: never[]) => unknown, args: readonly unknown[
   const outputs = leaves.flatMap((leaf) => (leaf instanceof Tensor ? [idOf(leaf)] : []));
   const ofKind = (kind: TraceSource["kind"]): number[] => values.filter((v) => v.source.kind === kind).map((v) => v.id);
   const graph: TraceGraph = { values, inputs, params: [], constants: [], nodes, outputs, state: ofKind("state"), effects };
-  return { result, graph };
+  return { result, graph, gradState };
 }

@@ -1,15 +1,15 @@
 import type { DType, Storage } from "../dtype.js";
 import { allocate, words } from "../dtype.js";
 import type { Shape } from "../shape.js";
-import { sameShape, sizeOf } from "../shape.js";
+import { sameShape, sizeOf, stridesOf } from "../shape.js";
 import { collapse } from "./collapse.js";
 import * as reference from "./reference.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
 
 /**
- * Data movement without a call per element: broadcast copies whole rows, the matrix transpose works in
- * cache-sized tiles, and `where` reads each operand as either a full array or one scalar (what masks
- * and activations produce); other layouts run the reference kernels.
+ * Data movement without a call per element: broadcast, slice, pad and concat copy whole rows, the matrix
+ * transpose works in cache-sized tiles, and `where` reads each operand as either a full array or one
+ * scalar (what masks and activations produce); other layouts run the reference kernels.
  */
 
 /**
@@ -32,6 +32,75 @@ export function broadcastFast(x: Storage, shape: Shape, outShape: Shape, dtype: 
   };
   if (rank === 1) copyRow(0, 0);
   else forEachStrided2(dims.slice(0, -1), sx!.slice(0, -1), dims.slice(0, -1).map(() => 0), copyRow);
+  return out;
+}
+
+/**
+ * Copies the box of `shape` whose elements sit at `strides` from `from` in `src` to `dst`, whose
+ * elements sit at `dstStrides` from `to`, one contiguous row at a time (dims merged where both sides
+ * run on, so a box of whole rows is one copy). Copies bits: −0 and NaN move unchanged.
+ */
+function copyBox(dst: Storage, to: number, dstStrides: readonly number[], src: Storage, from: number, srcStrides: readonly number[], shape: Shape): void {
+  if (sizeOf(shape) === 0) return;
+  const { shape: dims, strides: [sd, ss] } = collapse(shape, [dstStrides, srcStrides]);
+  const rank = dims.length;
+  const inner = dims[rank - 1]!;
+  if (sd![rank - 1] !== 1 || ss![rank - 1] !== 1) {
+    forEachStrided2(dims, sd!, ss!, (_, o, i) => (dst[to + o] = src[from + i]!));
+    return;
+  }
+  const copyRow = (_: number, o: number, i: number): void => dst.set(src.subarray(from + i, from + i + inner), to + o);
+  if (rank === 1) copyRow(0, 0, 0);
+  else forEachStrided2(dims.slice(0, -1), sd!.slice(0, -1), ss!.slice(0, -1), copyRow);
+}
+
+/** The offset of the element at `corner` in a tensor of `strides`. */
+const offsetOf = (corner: readonly number[], strides: readonly number[]): number => corner.reduce((sum, c, d) => sum + c * strides[d]!, 0);
+
+/**
+ * The box of `x` starting at `begin` with extent `outShape`, copied a row at a time.
+ * @example
+ * ```ts
+ * sliceFast(Float32Array.of(1, 2, 3, 4, 5, 6), [2, 3], [0, 1], [2, 2], "float32"); // [2, 3, 5, 6]
+ * ```
+ */
+export function sliceFast(x: Storage, shape: Shape, begin: readonly number[], outShape: Shape, dtype: DType): Storage {
+  const out = allocate(dtype, sizeOf(outShape));
+  const strides = stridesOf(shape);
+  copyBox(out, 0, stridesOf(outShape), x, offsetOf(begin, strides), strides, outShape);
+  return out;
+}
+
+/**
+ * `x` surrounded by zeros (`before[i]` elements before it on axis i), copied a row at a time.
+ * @example
+ * ```ts
+ * padFast(Float32Array.of(1, 2), [1, 2], [1, 1], [3, 4], "float32"); // [0,0,0,0, 0,1,2,0, 0,0,0,0]
+ * ```
+ */
+export function padFast(x: Storage, shape: Shape, before: readonly number[], outShape: Shape, dtype: DType): Storage {
+  const out = allocate(dtype, sizeOf(outShape));
+  const strides = stridesOf(outShape);
+  copyBox(out, offsetOf(before, strides), strides, x, 0, stridesOf(shape), shape);
+  return out;
+}
+
+/**
+ * The inputs side by side along `axis`, each copied a row at a time.
+ * @example
+ * ```ts
+ * concatFast([Float32Array.of(1, 2), Float32Array.of(3)], [[1, 2], [1, 1]], 1, [1, 3], "float32"); // [1, 2, 3]
+ * ```
+ */
+export function concatFast(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape, dtype: DType): Storage {
+  const out = allocate(dtype, sizeOf(outShape));
+  const strides = stridesOf(outShape);
+  let at = 0;
+  xs.forEach((x, k) => {
+    const shape = shapes[k]!;
+    copyBox(out, at * strides[axis]!, strides, x, 0, stridesOf(shape), shape);
+    at += shape[axis]!;
+  });
   return out;
 }
 
