@@ -9,15 +9,17 @@ import { residentAddress, scratchBase } from "./wasm/resident.js";
  * WebAssembly's `matmulRange` does the blocked product over all of B's panels or, for large products,
  * over a share of them on each thread.
  *
- * The kernel reads A and B where they are, transposed or not, through their row and column strides
- * (`packB` packs B's panels from its rows or, transposed, its columns), so an operand that lives in the
- * WebAssembly memory (resident.ts: a jit program's buffers and parameters) is read in place, and any
- * other is copied into the scratch space as it is stored (a `set`, memcpy speed; no transposing copy).
- * The micro-kernel computes whole tiles of 4 rows, so A is read in place only when its row count is a
- * multiple of 4 (else the last tile would read past its end); a copy has zero rows appended. C is
- * written in place into a resident output whose rows are whole tiles and whole 8-column panels (the
- * kernel stores its first inner block, so C needs no zeroing); otherwise it is computed in the scratch
- * space with its rows rounded up to the tile and its width to whole panels, and its real part copied out.
+ * The kernel reads A and B where they are, through their strides: a row-major A by the micro-kernel
+ * itself, a transposed one through `packA` (into tiles of 4 rows in the scratch space, one pass at
+ * memory speed), and B through `packB` (from its rows or, transposed, its columns). So an operand that
+ * lives in the WebAssembly memory (resident.ts: a jit program's buffers and parameters) is read in
+ * place, and any other is copied into the scratch space as it is stored (a `set`, memcpy speed; no
+ * transposing copy). The micro-kernel computes whole tiles of 4 rows, so a row-major A is read in place
+ * only when its row count is a multiple of 4 (else the last tile would read past its end); a copy has
+ * zero rows appended. C is written in place into a resident output whose rows are whole tiles and whole
+ * 8-column panels (the kernel stores its first inner block, so C needs no zeroing); otherwise it is
+ * computed in the scratch space with its rows rounded up to the tile and its width to whole panels, and
+ * its real part copied out.
  * Where each operand is read from changes no result: every element is the same sums in the same order.
  */
 
@@ -57,7 +59,8 @@ export interface Placement {
 
 /**
  * Where the kernel finds A and B and writes C for an m × n product (see above): in place for resident
- * arrays (A only with whole tiles of rows, C only with whole tiles and panels), else through the scratch space.
+ * arrays (a row-major A only with whole tiles of rows, C only with whole tiles and panels), else through
+ * the scratch space.
  * @example
  * ```ts
  * placement({ a, b, transposeA: false, transposeB: true }, out, 128, 256); // { a: undefined, b: 1024, c: 4096 } for a resident b and out
@@ -66,7 +69,7 @@ export interface Placement {
 export function placement(operands: MatmulOperands, out: Float32Array, m: number, n: number): Placement {
   const wholeTiles = m % TILE_M === 0;
   return {
-    a: wholeTiles ? residentAddress(operands.a) : undefined,
+    a: wholeTiles || operands.transposeA ? residentAddress(operands.a) : undefined,
     b: residentAddress(operands.b),
     c: wholeTiles && n % TILE_N === 0 ? residentAddress(out) : undefined,
   };
@@ -90,26 +93,26 @@ export function matmulWasm(
   const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
   const { a: aHome, b: bHome, c: outHome } = placement(operands, out, m, n);
   const scratch = new Scratch();
-  // A copy of a transposed A (k × m) is read a tile of 4 floats at a time along its rows: the last tile of
-  // a ragged last row reads up to 3 floats past it (zeros). Those, and the start of the next row read for
-  // rows past m, reach only C's rows past m, which are dropped.
-  const aAt = aHome !== undefined ? aHome + aOffset * 4 : scratch.take(transposeA ? k * m + TILE_M : mPad * k);
+  // A as stored: in place, or copied (a row-major A with zero rows up to the tile, for the kernel to read).
+  const aStored = aHome !== undefined ? aHome + aOffset * 4 : scratch.take(transposeA ? m * k : mPad * k);
   const bAt = bHome !== undefined ? bHome + bOffset * 4 : scratch.take(k * n);
   const cAt = outHome !== undefined ? outHome + outOffset * 4 : scratch.take(mPad * nPad);
+  const aAt = transposeA ? scratch.take(mPad * k) : aStored; // a transposed A is packed into tiles
   const bPack = scratch.take(KC * nPad);
   reserve(rt, scratch.end);
   const mem = rt.f32;
   if (aHome === undefined) {
-    mem.set(a.subarray(aOffset, aOffset + m * k), aAt / 4);
-    mem.fill(0, aAt / 4 + m * k, aAt / 4 + (transposeA ? k * m + TILE_M : mPad * k));
+    mem.set(a.subarray(aOffset, aOffset + m * k), aStored / 4);
+    if (!transposeA) mem.fill(0, aStored / 4 + m * k, aStored / 4 + mPad * k);
   }
   if (bHome === undefined) mem.set(b.subarray(bOffset, bOffset + k * n), bAt / 4);
-  const [aRow, aCol] = transposeA ? [4, m * 4] : [k * 4, 4];
+  if (transposeA) rt.exports.packA(aStored, m * 4, aAt, m, k);
+  const [aTile, aRow, aCol] = transposeA ? [16 * k, 4, 16] : [16 * k, 4 * k, 4];
   const [bRow, bCol] = transposeB ? [4, k * 4] : [n * 4, 4];
   const ldc = (outHome !== undefined ? n : nPad) * 4;
-  const args = [aAt, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n];
+  const args = [aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n];
   if (m * n * k >= THREAD_MIN_MACS) runPanels(rt, args, nPad / TILE_N);
-  else rt.exports.matmulRange(aAt, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n, 0, nPad / TILE_N);
+  else rt.exports.matmulRange(aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n, 0, nPad / TILE_N);
   if (outHome !== undefined) return;
   const c = cAt / 4;
   if (n === nPad) out.set(mem.subarray(c, c + m * n), outOffset);

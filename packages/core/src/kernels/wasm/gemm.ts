@@ -16,30 +16,32 @@ export const PACK_B = 1;
 
 /**
  * The GEMM micro-kernel loop, as a WebAssembly function
- * `gemm(a, aRow, aCol, bPack, c, mPanels, nPanels, kc, ldc, first)` (byte addresses and strides, counts ≥ 1):
+ * `gemm(a, aTile, aRow, aCol, bPack, c, mPanels, nPanels, kc, ldc, first)` (byte addresses and strides, counts ≥ 1):
  *
  *   for each B panel j (8 columns × kc, packed row by row by `packB`), for each group i of 4 rows of A
- *   (read in place: element (r, p) at a + r·aRow + p·aCol): C[4i.., 8j..] += A rows · B panel, or
+ *   (read in place: row r of tile i, step p at a + i·aTile + r·aRow + p·aCol): C[4i.., 8j..] += A rows · B panel, or
  *   C[4i.., 8j..] = A rows · B panel when `first` is non-zero (the first inner block: C needs no zeroing).
  *
  * Storing the first block's sums instead of adding them to a zeroed C gives the same bits: a sum that
  * starts at +0 and only adds can never be −0, and 0 + s = s for every other s.
  *
  * The 4 × 8 tile lives in 8 f32x4 accumulators; each step of the k loop loads 8 floats of B (two
- * vectors) and broadcasts one float of each of the 4 rows of A (`v128.load32_splat`). A needs no
- * packing: a row-major A (aRow = lda, aCol = 4) is four sequential streams, and a transposed one, stored
- * k × m (aRow = 4, aCol = its row length), gives the tile's 4 floats of a step side by side. That is 11 live vectors: V8 gives
+ * vectors) and broadcasts one float of each of the 4 rows of A (`v128.load32_splat`). A row-major A
+ * needs no packing (aTile = 4·lda, aRow = lda, aCol = 4: four sequential streams); a transposed one is
+ * packed by `packA` into tiles of 4 rows, each stored step by step (aTile = 16·k, aRow = 4, aCol = 16:
+ * one sequential stream; read in place, its steps would be a whole row apart, each on its own page,
+ * which measured 1.6× slower at the training step's xᵀ·g). That is 11 live vectors: V8 gives
  * WebAssembly 15, and larger tiles spill (see docs/performance.md; a 6 × 8 tile with FMA measured 20 GFLOP/s
  * at 1024³ against this tile's 32). The k loop is left rolled on purpose: when
  * it is unrolled, V8 hoists the loads and spills. The B panel stays in L1 while the A panels stream past.
  * `fma` picks relaxed SIMD's fused multiply-add, which the caller uses only after feature detection.
  */
 export function gemmFunc(fma: boolean): Func {
-  // Locals: params 0..9, then i, j, p, aPtr, bPtr, cPtr, aRowPtr (i32), then 8 accumulators, 2 B vectors, 1 A vector.
-  const [a, aRow, aCol, bPack, c, mPanels, nPanels, kc, ldc, first] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [i, j, p, aPtr, bPtr, cPtr, aRowPtr] = [10, 11, 12, 13, 14, 15, 16];
-  const acc = (r: number): number => 17 + r;
-  const [b0, b1, av] = [25, 26, 27];
+  // Locals: params 0..10, then i, j, p, aPtr, bPtr, cPtr, aRowPtr (i32), then 8 accumulators, 2 B vectors, 1 A vector.
+  const [a, aTile, aRow, aCol, bPack, c, mPanels, nPanels, kc, ldc, first] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [i, j, p, aPtr, bPtr, cPtr, aRowPtr] = [11, 12, 13, 14, 15, 16, 17];
+  const acc = (r: number): number => 18 + r;
+  const [b0, b1, av] = [26, 27, 28];
 
   const madd = (accIndex: number, b: number): Code =>
     fma
@@ -64,8 +66,8 @@ export function gemmFunc(fma: boolean): Func {
     ...get(cPtr), ...get(ldc), ...add32, ...set(cPtr),
   ];
   const tile: Code = [
-    // aPtr = a + i·4·aRow, bPtr = bPack + j·kc·32
-    ...get(a), ...get(i), ...const32(4), ...mul32, ...get(aRow), ...mul32, ...add32, ...set(aPtr),
+    // aPtr = a + i·aTile, bPtr = bPack + j·kc·32
+    ...get(a), ...get(i), ...get(aTile), ...mul32, ...add32, ...set(aPtr),
     ...get(bPack), ...get(j), ...get(kc), ...mul32, ...const32(32), ...mul32, ...add32, ...set(bPtr),
     ...[0, 1, 2, 3, 4, 5, 6, 7].flatMap((r) => [...zero128, ...set(acc(r))]),
     ...get(kc), ...set(p),
@@ -94,7 +96,7 @@ export function gemmFunc(fma: boolean): Func {
   ];
   return {
     name: "gemm",
-    params: new Array<number>(10).fill(i32),
+    params: new Array<number>(11).fill(i32),
     results: [],
     locals: [...new Array<number>(7).fill(i32), ...new Array<number>(11).fill(v128)],
     body,
@@ -177,18 +179,19 @@ export function packBFunc(): Func {
 const minU = (x: Code, y: Code): Code => [...x, ...y, ...x, ...y, ...ltU32, ...select];
 
 /**
- * `matmulRange(a, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, j0, j1)`: the blocked product for
- * the B panels j0..j1 (columns 8·j0 up to 8·j1) and all rows: for each block of KC steps of the inner
- * dimension, pack those panels of B, then run `gemm` over each block of MC rows of A (the first block
- * stores into C, later ones add to it). Different panel ranges touch disjoint parts of C and of the
- * packed B, so worker threads each run one range with no other synchronisation. A's element (i, p) is at
- * a + i·aRow + p·aCol and B's (p, j) at b + p·bRow + j·bCol (row-major or transposed, read in place); B
- * has n columns; C is row-major with rows ldc bytes apart and whole panels wide; `mPad` is a multiple of
- * 4 and A has mPad rows to read; `bPack` has room for KC rows of every panel.
+ * `matmulRange(a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, j0, j1)`: the blocked
+ * product for the B panels j0..j1 (columns 8·j0 up to 8·j1) and all rows: for each block of KC steps of
+ * the inner dimension, pack those panels of B, then run `gemm` over each block of MC rows of A (the
+ * first block stores into C, later ones add to it). Different panel ranges touch disjoint parts of C and
+ * of the packed B, so worker threads each run one range with no other synchronisation. A's row 4t + r,
+ * step p is at a + t·aTile + r·aRow + p·aCol (row-major, or packed by `packA`) and B's (p, j) at
+ * b + p·bRow + j·bCol (row-major or transposed, read in place); B has n columns; C is row-major with
+ * rows ldc bytes apart and whole panels wide; `mPad` is a multiple of 4 and A has mPad rows to read;
+ * `bPack` has room for KC rows of every panel.
  */
 export function matmulRangeFunc(): Func {
-  const [a, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, j0, j1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const [p0, kc, i0, panels, packAt] = [14, 15, 16, 17, 18];
+  const [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, j0, j1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const [p0, kc, i0, panels, packAt] = [15, 16, 17, 18, 19];
   const body: Code = [
     ...get(j1), ...get(j0), ...sub32, ...set(panels),
     ...const32(0), ...set(p0),
@@ -205,9 +208,9 @@ export function matmulRangeFunc(): Func {
     ...const32(0), ...set(i0),
     ...block, ...loop,
     ...get(i0), ...get(mPad), ...geU32, ...brIf(1),
-    // gemm(a + i0·aRow + p0·aCol, aRow, aCol, packAt, c + i0·ldc + j0·32, min(MC, mPad − i0)/4, panels, kc, ldc, p0 = 0)
-    ...get(a), ...get(i0), ...get(aRow), ...mul32, ...add32, ...get(p0), ...get(aCol), ...mul32, ...add32,
-    ...get(aRow), ...get(aCol), ...get(packAt),
+    // gemm(a + (i0/4)·aTile + p0·aCol, aTile, aRow, aCol, packAt, c + i0·ldc + j0·32, min(MC, mPad − i0)/4, panels, kc, ldc, p0 = 0)
+    ...get(a), ...get(i0), ...const32(4), ...divU32, ...get(aTile), ...mul32, ...add32, ...get(p0), ...get(aCol), ...mul32, ...add32,
+    ...get(aTile), ...get(aRow), ...get(aCol), ...get(packAt),
     ...get(c), ...get(i0), ...get(ldc), ...mul32, ...add32, ...get(j0), ...const32(32), ...mul32, ...add32,
     ...minU(const32(MC), [...get(mPad), ...get(i0), ...sub32]), ...const32(4), ...divU32,
     ...get(panels), ...get(kc), ...get(ldc), ...get(p0), ...eqz32, ...call(GEMM),
@@ -216,5 +219,67 @@ export function matmulRangeFunc(): Func {
     ...get(p0), ...const32(KC), ...add32, ...set(p0), ...br(0),
     ...end, ...end,
   ];
-  return { name: "matmulRange", params: new Array<number>(14).fill(i32), results: [], locals: new Array<number>(5).fill(i32), body };
+  return { name: "matmulRange", params: new Array<number>(15).fill(i32), results: [], locals: new Array<number>(5).fill(i32), body };
+}
+
+/** Steps of a transposed A that `packA` copies per pass over its tiles: a few rows of it, each read along. */
+const PACK_A_STEPS = 8;
+
+/**
+ * `packA(src, lda, dst, m, k)`: packs a transposed A, stored k × m row-major (rows `lda` bytes apart),
+ * into tiles of 4 of A's rows (4 neighbouring columns of the stored matrix), each tile k steps of 4
+ * floats (16·k bytes), so that `gemm` reads it as one sequential stream (aTile = 16·k, aRow = 4,
+ * aCol = 16). A last, partial tile (m not a multiple of 4) gets zeros for the rows past m. Reads run
+ * along the stored rows a few at a time, so that each pass touches few pages.
+ */
+export function packAFunc(): Func {
+  const [src, lda, dst, m, k] = [0, 1, 2, 3, 4];
+  const [p0, pEnd, t, s, d, p, tiles, tileBytes, r] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const body: Code = [
+    ...get(m), ...const32(4), ...divU32, ...set(tiles),
+    ...get(k), ...const32(16), ...mul32, ...set(tileBytes),
+    ...const32(0), ...set(p0),
+    ...block, ...loop,
+    ...get(p0), ...get(k), ...geU32, ...brIf(1),
+    ...minU(get(k), [...get(p0), ...const32(PACK_A_STEPS), ...add32]), ...set(pEnd),
+    ...const32(0), ...set(t),
+    ...block, ...loop,
+    ...get(t), ...get(tiles), ...geU32, ...brIf(1),
+    // s = src + p0·lda + 16t, d = dst + t·tileBytes + 16·p0
+    ...get(src), ...get(p0), ...get(lda), ...mul32, ...add32, ...get(t), ...const32(16), ...mul32, ...add32, ...set(s),
+    ...get(dst), ...get(t), ...get(tileBytes), ...mul32, ...add32, ...get(p0), ...const32(16), ...mul32, ...add32, ...set(d),
+    ...get(p0), ...set(p),
+    ...loop,
+    ...get(d), ...get(s), ...load128(0), ...store128(0),
+    ...get(s), ...get(lda), ...add32, ...set(s),
+    ...get(d), ...const32(16), ...add32, ...set(d),
+    ...get(p), ...const32(1), ...add32, ...set(p),
+    ...get(p), ...get(pEnd), ...ltU32, ...brIf(0),
+    ...end,
+    ...get(t), ...const32(1), ...add32, ...set(t), ...br(0),
+    ...end, ...end,
+    ...get(pEnd), ...set(p0), ...br(0),
+    ...end, ...end,
+    // The partial tile: for each step, zeros, then the rows that exist, one float at a time.
+    ...block,
+    ...get(m), ...get(tiles), ...const32(4), ...mul32, ...eq32, ...brIf(0),
+    ...const32(0), ...set(p),
+    ...loop,
+    ...get(dst), ...get(tiles), ...get(tileBytes), ...mul32, ...add32, ...get(p), ...const32(16), ...mul32, ...add32, ...set(d),
+    ...get(d), ...zero128, ...store128(0),
+    ...get(tiles), ...const32(4), ...mul32, ...set(r),
+    ...loop,
+    // dst float (r − 4·tiles) of this step = src[p, r]
+    ...get(d), ...get(r), ...get(tiles), ...const32(4), ...mul32, ...sub32, ...const32(4), ...mul32, ...add32,
+    ...get(src), ...get(p), ...get(lda), ...mul32, ...add32, ...get(r), ...const32(4), ...mul32, ...add32, ...loadF32(0),
+    ...storeF32(0),
+    ...get(r), ...const32(1), ...add32, ...set(r),
+    ...get(r), ...get(m), ...ltU32, ...brIf(0),
+    ...end,
+    ...get(p), ...const32(1), ...add32, ...set(p),
+    ...get(p), ...get(k), ...ltU32, ...brIf(0),
+    ...end,
+    ...end,
+  ];
+  return { name: "packA", params: new Array<number>(5).fill(i32), results: [], locals: new Array<number>(9).fill(i32), body };
 }

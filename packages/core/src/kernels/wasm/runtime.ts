@@ -1,5 +1,5 @@
 import { module, type Func, type MemoryImport } from "./assembler.js";
-import { gemmFunc, matmulRangeFunc, packBFunc } from "./gemm.js";
+import { gemmFunc, matmulRangeFunc, packAFunc, packBFunc } from "./gemm.js";
 import { sumRowsFunc } from "./sumRows.js";
 import { ValueError } from "../../errors.js";
 
@@ -35,12 +35,13 @@ const MAX_PAGES = 16384;
 
 /** The exported kernels of the instance. */
 export interface WasmExports {
-  gemm(a: number, aRow: number, aCol: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number, first: number): void;
+  gemm(a: number, aTile: number, aRow: number, aCol: number, bPack: number, c: number, mPanels: number, nPanels: number, kc: number, ldc: number, first: number): void;
   packB(src: number, bRow: number, bCol: number, dst: number, nPanels: number, kc: number, cols: number): void;
   matmulRange(
-    a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, bPack: number, c: number, ldc: number,
+    a: number, aTile: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, bPack: number, c: number, ldc: number,
     mPad: number, k: number, n: number, j0: number, j1: number,
   ): void;
+  packA(src: number, lda: number, dst: number, m: number, k: number): void;
   sumRows(x: number, out: number, outer: number, reduced: number, inner: number): void;
 }
 
@@ -95,7 +96,7 @@ function canShare(): boolean {
 }
 
 /** The functions every instance exports, in the order `GEMM` and `PACK_B` name. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), sumRowsFunc()];
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc()];
 
 /** How every module run on the runtime declares its import of the memory (core's own and registered ones). */
 export const memoryImport = (shared: boolean): MemoryImport => ({ shared, minPages: 1, maxPages: MAX_PAGES });
