@@ -152,8 +152,10 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
 function pytorch(): FrameworkSetup {
   const torch = torchVersion();
   return {
-    framework: `PyTorch ${"version" in torch ? torch.version : "(missing)"} (CPU)`,
-    note: "Debian's python3-torch in a child process (benchmarks/python/train_step_mlp.py), `torch.optim.Adam`, every core; each step includes a pipe round trip to read the loss (tens of µs)",
+    framework: `PyTorch ${"version" in torch ? `${torch.version} (CPU, ${torch.blas})` : "(missing)"}`,
+    note:
+      "Debian's python3-torch in a child process (benchmarks/python/train_step_mlp.py), `torch.optim.Adam`, every core; each step includes a pipe round trip to read the loss (tens of µs). " +
+      "Its products run on OpenBLAS where `benchmarks/python/fetch-openblas.sh` has unpacked it, else on Debian's reference BLAS",
     async setup(): Promise<Runner> {
       const d = data();
       const arrays = [...d.layers.flatMap((l) => [l.w, l.b]), d.x, Float32Array.from(d.labels)];

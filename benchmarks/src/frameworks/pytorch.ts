@@ -3,10 +3,12 @@
  * and batch the case drew, one step per request over a pipe. The pipe's round trip (tens of µs) is
  * inside each timed step; it is small against a millisecond step and is stated in the note. Where
  * /usr/bin/python3 or its torch module is missing, setup fails with the reason, which the report prints
- * in the row instead of a time.
+ * in the row instead of a time. Debian's torch links the reference BLAS; where
+ * `benchmarks/python/fetch-openblas.sh` has unpacked OpenBLAS the rows run on it, and each row names
+ * the BLAS it ran on.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,12 +17,38 @@ import type { Runner } from "../types.js";
 
 const PYTHON = "/usr/bin/python3";
 
-/** The installed torch's version, or the reason there is none. */
-export function torchVersion(): { version: string } | { missing: string } {
-  const probe = spawnSync(PYTHON, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
+/**
+ * OpenBLAS unpacked by `benchmarks/python/fetch-openblas.sh` (the library folder), or null. Debian's torch
+ * links the reference BLAS; with this folder first on LD_LIBRARY_PATH it runs its products on OpenBLAS.
+ */
+function openBlasDir(): string | null {
+  const dir = fileURLToPath(new URL("../../.openblas/usr/lib/x86_64-linux-gnu/openblas-pthread", import.meta.url));
+  return existsSync(join(dir, "libblas.so.3")) ? dir : null;
+}
+
+/** The child's environment: OpenBLAS's libblas first where it was fetched. */
+function torchEnv(): NodeJS.ProcessEnv {
+  const dir = openBlasDir();
+  if (dir === null) return process.env;
+  const previous = process.env["LD_LIBRARY_PATH"];
+  return { ...process.env, LD_LIBRARY_PATH: previous ? `${dir}:${previous}` : dir };
+}
+
+/** Which BLAS a torch process loaded, from its memory map after a product. */
+const PROBE = [
+  "import torch",
+  "torch.ones(64, 64) @ torch.ones(64, 64)",
+  "libs = [l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]]",
+  "print(torch.__version__, 'OpenBLAS' if any('openblas' in l for l in libs) else 'reference BLAS' if libs else 'no BLAS')",
+].join("\n");
+
+/** The installed torch's version and the BLAS it runs on here, or the reason there is none. */
+export function torchVersion(): { version: string; blas: string } | { missing: string } {
+  const probe = spawnSync(PYTHON, ["-c", PROBE], { encoding: "utf8", env: torchEnv() });
   if (probe.error) return { missing: `${PYTHON} not found (${probe.error.message})` };
   if (probe.status !== 0) return { missing: `torch is not installed for ${PYTHON} (apt-get install python3-torch): ${probe.stderr.trim().split("\n").pop()}` };
-  return { version: probe.stdout.trim() };
+  const [version = "?", ...blas] = probe.stdout.trim().split(" ");
+  return { version, blas: blas.join(" ") };
 }
 
 /**
@@ -41,7 +69,7 @@ export async function pytorchRunner(script: string, data: readonly Float32Array[
   }
   writeFileSync(path, Buffer.from(all.buffer));
   const file = fileURLToPath(new URL(`../../python/${script}`, import.meta.url));
-  const child = spawn(PYTHON, [file], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(PYTHON, [file], { stdio: ["pipe", "pipe", "inherit"], env: torchEnv() });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
     const { value, done } = await lines.next();

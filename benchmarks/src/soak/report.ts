@@ -8,6 +8,8 @@ export interface Sample {
    * memory live outside the JavaScript heap, so a leak of tensors shows here more than in `heapUsed`.
    */
   readonly arrayBuffers: number;
+  /** The size of core's WebAssembly memory (`wasmMemoryUsage().bytes`): kernels' scratch, a jit program's arena and parameters. */
+  readonly wasmMemory: number;
   /** The loss of that step, to show training was happening (NaN for the reading before the first step). */
   readonly loss: number;
 }
@@ -33,9 +35,11 @@ export function asciiCurve(samples: readonly Sample[], width = 50): string {
 /** The markdown table of the samples. */
 export function sampleTable(samples: readonly Sample[], baseline: number): string {
   return [
-    "| step | heap used (MB) | vs. end of warm-up (MB) | array buffers (MB) | loss |",
-    "|---:|---:|---:|---:|---:|",
-    ...samples.map((s) => `| ${s.step} | ${mb(s.heapUsed)} | ${signed(s.heapUsed - baseline)} | ${mb(s.arrayBuffers)} | ${Number.isNaN(s.loss) ? "(before training)" : s.loss.toFixed(4)} |`),
+    "| step | heap used (MB) | vs. end of warm-up (MB) | array buffers (MB) | WebAssembly memory (MB) | loss |",
+    "|---:|---:|---:|---:|---:|---:|",
+    ...samples.map(
+      (s) => `| ${s.step} | ${mb(s.heapUsed)} | ${signed(s.heapUsed - baseline)} | ${mb(s.arrayBuffers)} | ${mb(s.wasmMemory)} | ${Number.isNaN(s.loss) ? "(before training)" : s.loss.toFixed(4)} |`,
+    ),
   ].join("\n");
 }
 

@@ -12,6 +12,7 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { wasmMemoryUsage } from "@tapegrad/core/wasm";
 import { lectureTraining } from "./network.js";
 import { asciiCurve, mb, sampleTable, signed, type Sample } from "./report.js";
 
@@ -33,12 +34,12 @@ if (gc === undefined) {
  * last thousand steps' dead tensors (it once read 14 MB, then 0.4 MB at the next reading); a pause and a
  * second collection let that finish first.
  */
-const reading = async (): Promise<{ heapUsed: number; arrayBuffers: number }> => {
+const reading = async (): Promise<{ heapUsed: number; arrayBuffers: number; wasmMemory: number }> => {
   gc();
   await new Promise((resolve) => setTimeout(resolve, 50));
   gc();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return { heapUsed, arrayBuffers };
+  return { heapUsed, arrayBuffers, wasmMemory: wasmMemoryUsage().bytes };
 };
 
 const modes = args.includes("--mode") ? [args[args.indexOf("--mode") + 1]!] : ["eager", "jit"];
@@ -48,7 +49,7 @@ if (modes.some((m) => m !== "eager" && m !== "jit")) {
 }
 
 /** One soak run of `mode`: its samples, verdict and markdown section. */
-async function soak(mode: string): Promise<{ passed: boolean; section: string; growth: number; bufferGrowth: number }> {
+async function soak(mode: string): Promise<{ passed: boolean; section: string; growth: number; bufferGrowth: number; wasmGrowth: number }> {
   const step = lectureTraining(mode === "jit");
   const samples: Sample[] = [{ step: 0, ...(await reading()), loss: Number.NaN }];
   const started = performance.now();
@@ -65,13 +66,14 @@ async function soak(mode: string): Promise<{ passed: boolean; section: string; g
   const last = samples.at(-1)!;
   const growth = last.heapUsed - baseline;
   const bufferGrowth = last.arrayBuffers - warm.arrayBuffers;
+  const wasmGrowth = last.wasmMemory - warm.wasmMemory;
   const peak = Math.max(...samples.filter((s) => s.step >= warmup).map((s) => s.heapUsed)) - baseline;
-  const passed = growth <= allowMb * 2 ** 20 && bufferGrowth <= allowMb * 2 ** 20;
+  const passed = growth <= allowMb * 2 ** 20 && bufferGrowth <= allowMb * 2 ** 20 && wasmGrowth === 0;
   const title = mode === "jit" ? "Under `jit` (the step traced once, then run as a program on planned buffers)" : "Eager";
   const section = `## ${title}
 
 Result: **${passed ? "flat" : "GROWING"}**. Heap after warm-up ${mb(baseline)} MB; last reading ${signed(growth)} MB from
-it; highest reading after warm-up ${signed(peak)} MB. Array buffers ${signed(bufferGrowth)} MB from warm-up to the end. ${steps} steps took ${seconds.toFixed(0)} s (${((seconds * 1000) / steps).toFixed(2)} ms a step, readings included)
+it; highest reading after warm-up ${signed(peak)} MB. Array buffers ${signed(bufferGrowth)} MB and WebAssembly memory ${signed(wasmGrowth)} MB from warm-up to the end. ${steps} steps took ${seconds.toFixed(0)} s (${((seconds * 1000) / steps).toFixed(2)} ms a step, readings included)
 on ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
 
 ${sampleTable(samples, baseline)}
@@ -80,7 +82,7 @@ ${sampleTable(samples, baseline)}
 ${asciiCurve(samples)}
 \`\`\`
 `;
-  return { passed, section, growth, bufferGrowth };
+  return { passed, section, growth, bufferGrowth, wasmGrowth };
 }
 
 const results = [];
@@ -100,15 +102,19 @@ and shuffled mini-batches of 32 from a seeded DataLoader, ${steps} steps, each r
 JavaScript, once eagerly and once with the step under \`jit\`. Every ${every} steps the heap is read (\`process.memoryUsage().heapUsed\`) right after a full
 garbage collection (\`global.gc()\`). The first ${warmup} steps are warm-up (the optimizer's moment buffers,
 compiled code, the kernels' scratch space and the jit program's arena appear there). Array buffers (\`process.memoryUsage().arrayBuffers\`:
-tensor storage and WebAssembly memory, which live outside the JavaScript heap) are read at the same moments.
-A run fails (exit 1) when the last reading of either is more than ${allowMb} MB above its reading at the
-end of warm-up.
+tensor storage and WebAssembly memory, which live outside the JavaScript heap) and the size of core's WebAssembly
+memory (\`wasmMemoryUsage()\`: the kernels' scratch, and under \`jit\` the program's arena, parameters and
+Adam's moments, resident there) are read at the same moments. A run fails (exit 1) when the last reading of
+the heap or the array buffers is more than ${allowMb} MB above its reading at the end of warm-up, or when
+the WebAssembly memory grew at all after warm-up.
 
 ${results.map((r) => r.section).join("\n")}`;
 
 console.log(report);
 if (!args.includes("--no-write")) writeFileSync(fileURLToPath(new URL("../../SOAK.md", import.meta.url)), report);
 if (!passed) {
-  for (const r of results.filter((x) => !x.passed)) console.error(`soak (${r.mode}): after warm-up the heap grew ${mb(r.growth)} MB and array buffers ${mb(r.bufferGrowth)} MB; ${allowMb} MB is allowed`);
+  for (const r of results.filter((x) => !x.passed)) {
+    console.error(`soak (${r.mode}): after warm-up the heap grew ${mb(r.growth)} MB, array buffers ${mb(r.bufferGrowth)} MB (${allowMb} MB allowed) and WebAssembly memory ${mb(r.wasmGrowth)} MB (none allowed)`);
+  }
   process.exit(1);
 }

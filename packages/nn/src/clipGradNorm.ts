@@ -1,4 +1,4 @@
-import { noGrad, Tensor, tensor, ValueError } from "@tapegrad/core";
+import { noGrad, Tensor, tensor, updateInPlace, ValueError, zeros } from "@tapegrad/core";
 
 /** Options of `clipGradNorm`, as `torch.nn.utils.clip_grad_norm_`'s. */
 export interface ClipGradNormOptions {
@@ -42,13 +42,23 @@ export function clipGradNorm(parameters: readonly Tensor[], maxNorm: number, opt
   if (bad >= 0) throw new ValueError("clipGradNorm", `parameters[${bad}] must be a Tensor (got ${String(parameters[bad])})`);
   const grads = parameters.flatMap((t) => (t.grad === null ? [] : [t.grad]));
   if (grads.length === 0) return tensor(0);
-  const total = pNorm(grads.map((g) => pNorm(g.data, p)), p);
-  if (options.errorIfNonfinite === true && !Number.isFinite(total)) {
-    throw new ValueError("clipGradNorm", `the total norm of order ${p} of the gradients of parameters is ${total}, so it cannot be clipped (pass errorIfNonfinite: false to scale by it anyway)`);
-  }
-  const coef = Math.min(maxNorm / (total + 1e-6), 1);
-  noGrad(() => {
-    for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] = g.data[i]! * coef;
-  });
-  return tensor(total, { dtype: grads[0]!.dtype });
+  // One recorded in-place update, which reads the gradients through the parameters as they are when it
+  // runs: under jit the compiled step clips each call's own gradients, writing the norm into `norm`.
+  const norm = zeros([], { dtype: grads[0]!.dtype });
+  updateInPlace(
+    "clipGradNorm",
+    (normOut) => {
+      const current = parameters.flatMap((t) => (t.grad === null ? [] : [t.grad.data]));
+      const total = pNorm(current.map((g) => pNorm(g, p)), p);
+      if (options.errorIfNonfinite === true && !Number.isFinite(total)) {
+        throw new ValueError("clipGradNorm", `the total norm of order ${p} of the gradients of parameters is ${total}, so it cannot be clipped (pass errorIfNonfinite: false to scale by it anyway)`);
+      }
+      const coef = Math.min(maxNorm / (total + 1e-6), 1);
+      for (const g of current) for (let i = 0; i < g.length; i++) g[i] = g[i]! * coef;
+      normOut[0] = total;
+    },
+    [norm],
+  );
+  // A copy made by an op after the update, so that each call (under jit too) returns a tensor of its own.
+  return noGrad(() => norm.mul(1));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jit, noGrad, randn, Rng, softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
-import { BatchNorm2d, Conv2d, crossEntropy, Dropout, Embedding, Linear, LSTM, Module, Sequential } from "@tapegrad/nn";
+import { BatchNorm2d, clipGradNorm, Conv2d, crossEntropy, Dropout, Embedding, Linear, LSTM, Module, Sequential } from "@tapegrad/nn";
 import { SGD } from "@tapegrad/optim";
 
 /**
@@ -81,6 +81,29 @@ describe("nn layers under jit", () => {
       );
       return { model, loss: (out) => softmaxCrossEntropy(out.reshape([-1, 4]), tensor([0, 1, 2, 3, 0, 1], { dtype: "int32" })), input: randn([3, 2, 3], { rng }) };
     });
+  });
+
+  it("clipGradNorm clips each call's own gradients and returns each call's norm, as eager does", () => {
+    const runs = [false, true].map((useJit) => {
+      const rng = new Rng(5);
+      const model = new Sequential(new Linear(4, 8, { rng }), new Linear(8, 3, { rng }));
+      const opt = new SGD(model.parameters(), { lr: 0.5 });
+      const input = randn([6, 4], { rng });
+      const body = (x: Tensor): Tensor => {
+        opt.zeroGrad();
+        model.forward(x).square().sum().backward();
+        const norm = clipGradNorm([...model.parameters()], 0.5);
+        opt.step();
+        return norm;
+      };
+      const step = useJit ? jit(body) : body;
+      const norms = Array.from({ length: 4 }, () => step(input));
+      return { norms: norms.map((n) => n.item()), state: state(model) };
+    });
+    expect(runs[1]!.norms).toEqual(runs[0]!.norms);
+    expect(new Set(runs[1]!.norms).size).toBe(4); // a norm per call, not one tensor overwritten
+    expect(runs[0]!.norms.every((n) => n > 0.5)).toBe(true); // so every step was clipped
+    expect(runs[1]!.state).toEqual(runs[0]!.state);
   });
 
   it("an inference forward under noGrad runs as a program", () => {
