@@ -110,6 +110,20 @@ describe("matrix product on resident operands, in place", () => {
     }
   });
 
+  it("gives +0, as a zeroed C did, where every term underflows to −0 (the first block adds its sums to zeros)", () => {
+    const rt = wasmRuntime()!;
+    const k = 3;
+    const a = new Float32Array(4 * k).fill(-1e-30);
+    const b = new Float32Array(k * 8).fill(1e-30); // each product −1e-60 rounds to −0 in float32
+    const { arrays: [ra, rb, rc] } = residentWithGuards([a.length, b.length, 32]);
+    ra!.set(a);
+    rb!.set(b);
+    for (const [operands, out] of [[{ a, b }, new Float32Array(32)], [{ a: ra!, b: rb! }, rc!]] as const) {
+      matmulWasm(rt, { ...operands, transposeA: false, transposeB: false }, 0, 0, 4, 8, k, out, 0);
+      expect(Array.from(out).every((v) => Object.is(v, 0))).toBe(true);
+    }
+  });
+
   it("writes batched products into a planned resident output, each matrix at its offset", () => {
     const rng = new Rng(5);
     const [a, b] = [randomF32(rng, 3 * 12 * 40), randomF32(rng, 40 * 16)];

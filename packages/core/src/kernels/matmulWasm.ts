@@ -17,7 +17,7 @@ import { residentAddress, scratchBase } from "./wasm/resident.js";
  * transposing copy). The micro-kernel computes whole tiles of 4 rows, so a row-major A is read in place
  * only when its row count is a multiple of 4 (else the last tile would read past its end); a copy has
  * zero rows appended. C is written in place into a resident output whose rows are whole tiles and whole
- * 8-column panels (the kernel stores its first inner block, so C needs no zeroing); otherwise it is
+ * 8-column panels (the kernel adds its first inner block to zeros in registers, so C needs no zeroing); otherwise it is
  * computed in the scratch space with its rows rounded up to the tile and its width to whole panels, and
  * its real part copied out.
  * Where each operand is read from changes no result: every element is the same sums in the same order.

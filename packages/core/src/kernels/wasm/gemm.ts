@@ -20,10 +20,11 @@ export const PACK_B = 1;
  *
  *   for each B panel j (8 columns × kc, packed row by row by `packB`), for each group i of 4 rows of A
  *   (read in place: row r of tile i, step p at a + i·aTile + r·aRow + p·aCol): C[4i.., 8j..] += A rows · B panel, or
- *   C[4i.., 8j..] = A rows · B panel when `first` is non-zero (the first inner block: C needs no zeroing).
+ *   C[4i.., 8j..] = 0 + A rows · B panel when `first` is non-zero (the first inner block: C needs no zeroing).
  *
- * Storing the first block's sums instead of adding them to a zeroed C gives the same bits: a sum that
- * starts at +0 and only adds can never be −0, and 0 + s = s for every other s.
+ * The first block adds its sums to zeros held in a register instead of to a zeroed C: the same additions,
+ * so the same bits (that + 0 is not a no-op: a sum whose fused multiply-adds all underflow to −0 comes
+ * out +0, as it did from a zeroed C).
  *
  * The 4 × 8 tile lives in 8 f32x4 accumulators; each step of the k loop loads 8 floats of B (two
  * vectors) and broadcasts one float of each of the 4 rows of A (`v128.load32_splat`). A row-major A
@@ -59,10 +60,10 @@ export function gemmFunc(fma: boolean): Func {
     ...get(aPtr), ...get(aCol), ...add32, ...set(aPtr),
     ...get(bPtr), ...const32(32), ...add32, ...set(bPtr),
   ];
-  // C rows r = 0..3 at cPtr + r·ldc: store the two accumulators of row r there, or add them to the 8 floats there.
-  const storeRow = (r: number, add: boolean): Code => [
-    ...get(cPtr), ...(add ? [...get(cPtr), ...load128(0), ...get(acc(2 * r)), ...f32x4Add] : get(acc(2 * r))), ...store128(0),
-    ...get(cPtr), ...(add ? [...get(cPtr), ...load128(16), ...get(acc(2 * r + 1)), ...f32x4Add] : get(acc(2 * r + 1))), ...store128(16),
+  // C rows r = 0..3 at cPtr + r·ldc: the 8 floats there (or zeros, on the first block) plus row r's two accumulators.
+  const storeRow = (r: number, fromZero: boolean): Code => [
+    ...get(cPtr), ...(fromZero ? zero128 : [...get(cPtr), ...load128(0)]), ...get(acc(2 * r)), ...f32x4Add, ...store128(0),
+    ...get(cPtr), ...(fromZero ? zero128 : [...get(cPtr), ...load128(16)]), ...get(acc(2 * r + 1)), ...f32x4Add, ...store128(16),
     ...get(cPtr), ...get(ldc), ...add32, ...set(cPtr),
   ];
   const tile: Code = [
@@ -76,9 +77,9 @@ export function gemmFunc(fma: boolean): Func {
     ...get(c), ...get(i), ...const32(4), ...mul32, ...get(ldc), ...mul32, ...add32, ...get(j), ...const32(32), ...mul32, ...add32, ...set(cPtr),
     ...block, ...block,
     ...get(first), ...brIf(0),
-    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, true)), ...br(1),
+    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, false)), ...br(1),
     ...end,
-    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, false)),
+    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, true)),
     ...end,
   ];
   const body: Code = [
