@@ -11,12 +11,22 @@ export type Storage = Float32Array | Float64Array | Int32Array;
 
 /** Allocates zeroed storage for `size` elements of `dtype`. */
 export function allocate(dtype: DType, size: number): Storage {
+  return allocateToOverwrite(dtype, size, true);
+}
+
+/**
+ * Storage for `size` elements of `dtype` that the caller writes in full before reading any: a new
+ * array, or the buffer a compiled program planned for this output (`planned`), which keeps the previous
+ * call's values unless `zero` (zeroing a matrix product's output of 800 KB cost a measurable share of a
+ * jitted training step, and the product writes every element anyway). @internal
+ */
+export function allocateToOverwrite(dtype: DType, size: number, zero = false): Storage {
   if (planned.next !== null) {
     const out = planned.next;
     const kind = dtype === "float64" ? Float64Array : dtype === "int32" ? Int32Array : Float32Array;
     if (out.length === size && out instanceof kind) {
       planned.next = null;
-      return out.fill(0);
+      return zero ? out.fill(0) : out;
     }
   }
   if (dtype === "float64") return new Float64Array(size);

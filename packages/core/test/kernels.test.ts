@@ -4,7 +4,8 @@ import { apply, primitives, Rng, setKernels, tensor, type AnyOpRule, type Storag
 import { referenceKernels, type Kernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
 import { useKernels } from "../src/kernels/active.js";
-import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
+import { kernelFuncs, memoryImport, wasmRuntime } from "../src/kernels/wasm/runtime.js";
+import { module } from "../src/kernels/wasm/assembler.js";
 import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
 import { accepts, drawOpCase } from "../../../test-support/opHarness.js";
 import { runs } from "../../../test-support/fuzz.js";
@@ -121,6 +122,10 @@ describe("fast matmul (WebAssembly SIMD)", () => {
   it("runs on WebAssembly SIMD in this engine, with relaxed SIMD's fused multiply-add switched on", () => {
     expect(wasmRuntime()).not.toBeNull();
     expect(wasmRuntime()!.fma).toBe(process.env["TAPEGRAD_RELAXED_SIMD"] !== "0");
+  });
+
+  it("keeps the kernels' module under the 4 KiB a browser compiles synchronously on its main thread", () => {
+    for (const fma of [false, true]) expect(module(kernelFuncs(fma), memoryImport(true)).length).toBeLessThan(4096);
   });
 
   it("agrees with the exact product over random odd shapes, size 1 and non-multiples of the tile, operands transposed or not", () => {

@@ -1,4 +1,4 @@
-import { allocate, type DType, type Storage } from "../dtype.js";
+import { allocateToOverwrite, type DType, type Storage } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sizeOf } from "../shape.js";
 import { matmulWasm } from "./matmulWasm.js";
@@ -31,7 +31,7 @@ export function matmulFast(
   const k = aShape[aShape.length - (transposeA ? 2 : 1)]!;
   const rt = dtype === "float32" && k > 0 && m * n * k >= WASM_MIN_MACS ? wasmRuntime() : null;
   if (rt === null) return reference.matmul(a, aShape, b, bShape, outShape, dtype, transposeA, transposeB);
-  const out = allocate("float32", sizeOf(outShape)) as Float32Array;
+  const out = allocateToOverwrite("float32", sizeOf(outShape)) as Float32Array; // every element is written below
   const batchShape = outShape.slice(0, -2);
   const aBatch = broadcastStrides(aShape.slice(0, -2), batchShape).map((s) => s * m * k);
   const bBatch = broadcastStrides(bShape.slice(0, -2), batchShape).map((s) => s * k * n);

@@ -2,17 +2,25 @@ import type { Storage } from "../dtype.js";
 import { KC, TILE_M, TILE_N } from "./wasm/gemm.js";
 import { runPanels } from "./threads.js";
 import { reserve, type WasmRuntime } from "./wasm/runtime.js";
-import { scratchBase } from "./wasm/resident.js";
-import { transposeMatrixInto } from "./layoutFast.js";
+import { residentAddress, scratchBase } from "./wasm/resident.js";
 
 /**
- * float32 matrix product on the WebAssembly SIMD micro-kernel, blocked as in GotoBLAS. A and B are
- * copied into the runtime's memory (a `set` each, memcpy speed, or a transposing copy for a transposed
- * operand, which costs about what a separate transpose would but makes no array): A with its row count
- * rounded up to the tile (zero rows), B with its width rounded up to whole 8-column panels (zero
- * columns), so the kernel never sees a ragged tile. Then WebAssembly's `matmulRange` does the blocked product (see gemm.ts),
- * over all of B's panels or, for large products, over a share of them on each thread. C is accumulated
- * in the memory with the padded width and its real part copied out.
+ * float32 matrix product on the WebAssembly SIMD micro-kernel, blocked as in GotoBLAS (see gemm.ts):
+ * WebAssembly's `matmulRange` does the blocked product over all of B's panels or, for large products,
+ * over a share of them on each thread.
+ *
+ * The kernel reads A and B where they are, through their strides: a row-major A by the micro-kernel
+ * itself, a transposed one through `packA` (into tiles of 4 rows in the scratch space, one pass at
+ * memory speed), and B through `packB` (from its rows or, transposed, its columns). So an operand that
+ * lives in the WebAssembly memory (resident.ts: a jit program's buffers and parameters) is read in
+ * place, and any other is copied into the scratch space as it is stored (a `set`, memcpy speed; no
+ * transposing copy). The micro-kernel computes whole tiles of 4 rows, so a row-major A is read in place
+ * only when its row count is a multiple of 4 (else the last tile would read past its end); a copy has
+ * zero rows appended. C is written in place into a resident output whose rows are whole tiles and whole
+ * 8-column panels (the kernel adds its first inner block to zeros in registers, so C needs no zeroing); otherwise it is
+ * computed in the scratch space with its rows rounded up to the tile and its width to whole panels, and
+ * its real part copied out.
+ * Where each operand is read from changes no result: every element is the same sums in the same order.
  */
 
 /** Below this many multiply-adds, waking helper threads costs more than it saves. */
@@ -20,46 +28,51 @@ const THREAD_MIN_MACS = 1 << 20;
 
 const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
-/** Where one product's operands live in the runtime's memory (float offsets). */
-interface Layout {
-  c: number;
-  a: number;
-  b: number;
-  bPack: number;
-  end: number;
-}
-
-/** The operands' places in the scratch space, which starts at float `base` (above the resident arrays). */
-function layout(m: number, n: number, k: number, base: number): Layout {
-  const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
-  const c = base;
-  const a = c + mPad * nPad;
-  const b = a + mPad * k;
-  const bPack = b + k * nPad;
-  return { c, a, b, bPack, end: bPack + KC * nPad };
-}
-
-/** Copies A (m × k, or k × m when transposed) to `at` as m × k row-major, then zeros rows up to the tile multiple. */
-function copyA(mem: Float32Array, at: number, a: Storage, offset: number, m: number, k: number, transposed: boolean): void {
-  if (transposed) transposeMatrixInto(mem, at, k, a, offset, k, m);
-  else mem.set(a.subarray(offset, offset + m * k), at);
-  mem.fill(0, at + m * k, at + roundUp(m, TILE_M) * k);
-}
-
-/** Copies B (k × n, or n × k when transposed) to `at` as k × n row-major with rows `nPad` wide, the extra columns zero. */
-function copyB(mem: Float32Array, at: number, b: Storage, offset: number, k: number, n: number, nPad: number, transposed: boolean): void {
-  if (n !== nPad) mem.fill(0, at, at + k * nPad);
-  if (transposed) transposeMatrixInto(mem, at, nPad, b, offset, n, k);
-  else if (n === nPad) mem.set(b.subarray(offset, offset + k * n), at);
-  else for (let p = 0; p < k; p++) mem.set(b.subarray(offset + p * n, offset + p * n + n), at + p * nPad);
-}
-
 /** A product's operands as stored, and whether each is read transposed. */
 export interface MatmulOperands {
   readonly a: Storage;
   readonly b: Storage;
   readonly transposeA: boolean;
   readonly transposeB: boolean;
+}
+
+/** Hands out 16-byte-aligned regions of the scratch space, from its base up. */
+class Scratch {
+  private top = scratchBase();
+  /** The byte address of a region of `floats` floats. */
+  take(floats: number): number {
+    const at = this.top;
+    this.top += roundUp(floats * 4, 16);
+    return at;
+  }
+  get end(): number {
+    return this.top;
+  }
+}
+
+/** Which of a product's arrays the kernel works on in place: their byte addresses, or undefined for a copy. */
+export interface Placement {
+  readonly a: number | undefined;
+  readonly b: number | undefined;
+  readonly c: number | undefined;
+}
+
+/**
+ * Where the kernel finds A and B and writes C for an m × n product (see above): in place for resident
+ * arrays (a row-major A only with whole tiles of rows, C only with whole tiles and panels), else through
+ * the scratch space.
+ * @example
+ * ```ts
+ * placement({ a, b, transposeA: false, transposeB: true }, out, 128, 256); // { a: undefined, b: 1024, c: 4096 } for a resident b and out
+ * ```
+ */
+export function placement(operands: MatmulOperands, out: Float32Array, m: number, n: number): Placement {
+  const wholeTiles = m % TILE_M === 0;
+  return {
+    a: wholeTiles || operands.transposeA ? residentAddress(operands.a) : undefined,
+    b: residentAddress(operands.b),
+    c: wholeTiles && n % TILE_N === 0 ? residentAddress(out) : undefined,
+  };
 }
 
 /**
@@ -76,16 +89,32 @@ export interface MatmulOperands {
 export function matmulWasm(
   rt: WasmRuntime, operands: MatmulOperands, aOffset: number, bOffset: number, m: number, n: number, k: number, out: Float32Array, outOffset: number,
 ): void {
+  const { a, b, transposeA, transposeB } = operands;
   const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
-  const at = layout(m, n, k, scratchBase() / 4);
-  reserve(rt, at.end * 4);
+  const { a: aHome, b: bHome, c: outHome } = placement(operands, out, m, n);
+  const scratch = new Scratch();
+  // A as stored: in place, or copied (a row-major A with zero rows up to the tile, for the kernel to read).
+  const aStored = aHome !== undefined ? aHome + aOffset * 4 : scratch.take(transposeA ? m * k : mPad * k);
+  const bAt = bHome !== undefined ? bHome + bOffset * 4 : scratch.take(k * n);
+  const cAt = outHome !== undefined ? outHome + outOffset * 4 : scratch.take(mPad * nPad);
+  const aAt = transposeA ? scratch.take(mPad * k) : aStored; // a transposed A is packed into tiles
+  const bPack = scratch.take(KC * nPad);
+  reserve(rt, scratch.end);
   const mem = rt.f32;
-  copyA(mem, at.a, operands.a, aOffset, m, k, operands.transposeA);
-  copyB(mem, at.b, operands.b, bOffset, k, n, nPad, operands.transposeB);
-  mem.fill(0, at.c, at.c + mPad * nPad);
-  const args = [at.a * 4, k * 4, at.b * 4, nPad * 4, at.bPack * 4, at.c * 4, nPad * 4, mPad, k];
+  if (aHome === undefined) {
+    mem.set(a.subarray(aOffset, aOffset + m * k), aStored / 4);
+    if (!transposeA) mem.fill(0, aStored / 4 + m * k, aStored / 4 + mPad * k);
+  }
+  if (bHome === undefined) mem.set(b.subarray(bOffset, bOffset + k * n), bAt / 4);
+  if (transposeA) rt.exports.packA(aStored, m * 4, aAt, m, k);
+  const [aTile, aRow, aCol] = transposeA ? [16 * k, 4, 16] : [16 * k, 4 * k, 4];
+  const [bRow, bCol] = transposeB ? [4, k * 4] : [n * 4, 4];
+  const ldc = (outHome !== undefined ? n : nPad) * 4;
+  const args = [aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n];
   if (m * n * k >= THREAD_MIN_MACS) runPanels(rt, args, nPad / TILE_N);
-  else rt.exports.matmulRange(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, mPad, k, 0, nPad / TILE_N);
-  if (n === nPad) out.set(mem.subarray(at.c, at.c + m * n), outOffset);
-  else for (let i = 0; i < m; i++) out.set(mem.subarray(at.c + i * nPad, at.c + i * nPad + n), outOffset + i * n);
+  else rt.exports.matmulRange(aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n, 0, nPad / TILE_N);
+  if (outHome !== undefined) return;
+  const c = cAt / 4;
+  if (n === nPad) out.set(mem.subarray(c, c + m * n), outOffset);
+  else for (let i = 0; i < m; i++) out.set(mem.subarray(c + i * nPad, c + i * nPad + n), outOffset + i * n);
 }

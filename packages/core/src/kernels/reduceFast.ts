@@ -1,15 +1,21 @@
-import type { DType, Storage } from "../dtype.js";
+import { allocate, type DType, type Storage } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sizeOf, stridesOf } from "../shape.js";
 import { collapse } from "./collapse.js";
 import { accumulator, reduce, stored } from "./reference.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
+import { reserve, wasmRuntime, type WasmRuntime } from "./wasm/runtime.js";
+import { residentAddress, scratchBase } from "./wasm/resident.js";
+
+/** Below this many elements a float32 sum over leading axes stays in the plain loop (the call and copy cost more). */
+const WASM_MIN_SUM = 1024;
 
 /**
  * Sum and max over a run of neighbouring axes (the last axis, the first, all of them: every reduction
  * the layers and losses make) as plain loops. The input is seen as [outer, reduced, inner]. With
  * inner = 1 each output is one running total kept in a local (double precision, rounded once);
- * otherwise whole rows are added into the output in the reference's order. Other axis sets (a
+ * otherwise whole rows are added into the output in the reference's order (float32 sums of useful size on
+ * WebAssembly SIMD, `sumRowsWasm`: a bias gradient's sum over the batch). Other axis sets (a
  * convolution's bias gradient sums [N, C, H, W] over N, H and W) go to `reduceStrided`.
  * @example
  * ```ts
@@ -27,6 +33,10 @@ export function reduceFast(
   const outer = sizeOf(shape.slice(0, sorted[0]));
   const reduced = sizeOf(shape.slice(sorted[0], sorted[sorted.length - 1]! + 1));
   const inner = sizeOf(shape.slice(sorted[sorted.length - 1]! + 1));
+  if (op === "sum" && init === 0 && dtype === "float32" && inner >= 4 && x.length >= WASM_MIN_SUM) {
+    const rt = wasmRuntime();
+    if (rt !== null) return sumRowsWasm(rt, x as Float32Array, outer, reduced, inner);
+  }
   const out = accumulator(dtype, outer * inner, init);
   if (inner === 1) {
     for (let o = 0, s = 0; o < outer; o++) {
@@ -45,6 +55,26 @@ export function reduceFast(
     }
   }
   return stored(out, dtype);
+}
+
+/**
+ * A float32 sum of the [outer, reduced, inner] array x over its middle axis on the WebAssembly kernel
+ * `sumRows` (bit-identical to the plain loop: the same additions in the same order, four columns to a
+ * vector). x is read where it lives when it is resident (a jit program's buffer), else copied into the
+ * scratch space; the output is written in place when resident, else in the scratch space and copied out.
+ */
+function sumRowsWasm(rt: WasmRuntime, x: Float32Array, outer: number, reduced: number, inner: number): Float32Array {
+  const out = allocate("float32", outer * inner) as Float32Array;
+  const [xHome, outHome] = [residentAddress(x), residentAddress(out)];
+  const xAt = xHome ?? scratchBase();
+  const outAt = outHome ?? (xHome === undefined ? xAt + Math.ceil(x.length / 4) * 16 : scratchBase());
+  reserve(rt, Math.max(xAt + x.length * 4, outAt + out.length * 4));
+  const mem = rt.f32;
+  if (xHome === undefined) mem.set(x, xAt / 4);
+  if (outHome === undefined) mem.fill(0, outAt / 4, outAt / 4 + out.length); // a resident out is new, so zero
+  rt.exports.sumRows(xAt, outAt, outer, reduced, inner);
+  if (outHome === undefined) out.set(mem.subarray(outAt / 4, outAt / 4 + out.length));
+  return out;
 }
 
 /**

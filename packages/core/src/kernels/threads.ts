@@ -30,11 +30,11 @@ import type { WasmRuntime } from "./wasm/runtime.js";
  * Where things are in the control array (an Int32Array over a SharedArrayBuffer): the product sequence
  * number that helpers sleep on, the claim word, the count of finished chunks, how many helpers are up,
  * the sequence number of the product the fields below belong to (−1 while they are being rewritten),
- * the product's chunking, then the 9 arguments of matmulRange before its panel range.
+ * the product's chunking, then the `argCount` arguments of matmulRange before its panel range.
  */
-const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8 } as const;
+const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8, argCount: 13 } as const;
 type Slots = typeof SLOTS;
-const CONTROL_INTS = SLOTS.args + 9;
+const CONTROL_INTS = SLOTS.args + SLOTS.argCount;
 /** Polls of a shared counter before the caller sleeps on it (about 0.3 ms here). */
 const SPIN = 20000;
 /**
@@ -66,7 +66,7 @@ function claimChunks(ctl: Int32Array, run: (...args: number[]) => void, at: Slot
     // Fields of another product, or being rewritten: the caller is between products; look again.
     if (Atomics.load(ctl, at.fieldsOf) !== product) continue;
     const [chunks, per, panels] = [ctl[at.chunks]!, ctl[at.chunkPanels]!, ctl[at.panels]!];
-    const args = Array.from(ctl.subarray(at.args, at.args + 9));
+    const args = Array.from(ctl.subarray(at.args, at.args + at.argCount));
     if (Atomics.load(ctl, at.fieldsOf) !== product) continue; // rewritten while being read
     if (chunk >= chunks) return ran;
     // The swap succeeds only if the word is unchanged, so the product is still open (chunk `chunk` is
@@ -213,14 +213,14 @@ function helpersFor(rt: WasmRuntime): Pool | null {
  * returns when every panel is done.
  * @example
  * ```ts
- * runPanels(rt, [a, lda, b, ldb, bPack, c, ldc, mPad, k], 128);
+ * runPanels(rt, [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n], 128);
  * ```
  */
 export function runPanels(rt: WasmRuntime, args: readonly number[], panels: number): void {
-  const run = rt.exports.matmulRange;
+  const run = rt.exports.matmulRange as (...args: number[]) => void;
   const p = panels >= 2 ? helpersFor(rt) : null;
   if (p === null || Atomics.load(p.ctl, SLOTS.up) === 0) {
-    run(args[0]!, args[1]!, args[2]!, args[3]!, args[4]!, args[5]!, args[6]!, args[7]!, args[8]!, 0, panels);
+    run(...args, 0, panels);
     return;
   }
   const ctl = p.ctl;

@@ -48,6 +48,7 @@ export const add32: Code = [0x6a];
 export const sub32: Code = [0x6b];
 export const mul32: Code = [0x6c];
 export const divU32: Code = [0x6e];
+export const and32: Code = [0x71];
 export const geU32: Code = [0x4f];
 export const ltU32: Code = [0x49];
 /** `select`: of two values, the first if the i32 on top is non-zero. */
@@ -55,6 +56,9 @@ export const select: Code = [0x1b];
 /** Calls function `index` of the module (its position in the list given to `module`). */
 export const call = (index: number): Code => [0x10, ...uleb(index)];
 export const ne32: Code = [0x47];
+export const eq32: Code = [0x46];
+/** `i32.eqz`: 1 if the i32 on top is zero, else 0. */
+export const eqz32: Code = [0x45];
 /** `block`/`loop` with no result; `br n` exits the n-th enclosing block or repeats the n-th loop. */
 export const block: Code = [0x02, 0x40];
 export const loop: Code = [0x03, 0x40];
@@ -66,6 +70,10 @@ const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm]
 /** Alignment hint 2^4 = 16 bytes would trap nowhere but is only a hint; 2^2 is always true here. */
 const memarg = (offset: number, align = 2): number[] => [align, ...uleb(offset)];
 export const load128 = (offset = 0): Code => simd(0x00, ...memarg(offset));
+/** Scalar float32 load, store and add (`f32.add` rounds as `Math.fround(a + b)` does). */
+export const loadF32 = (offset = 0): Code => [0x2a, ...memarg(offset)];
+export const storeF32 = (offset = 0): Code => [0x38, ...memarg(offset)];
+export const f32Add: Code = [0x92];
 export const store128 = (offset = 0): Code => simd(0x0b, ...memarg(offset));
 export const loadSplat32 = (offset = 0): Code => simd(0x09, ...memarg(offset));
 export const zero128: Code = simd(0x0c, ...new Array<number>(16).fill(0));
