@@ -1,6 +1,6 @@
 import { ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
-import { add32, brIf, const32, end, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, ne32, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
+import { add32, brIf, const32, end, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, ne32, select, set, store128, v128, type Code, type Func, type LaneLocals } from "../kernels/wasm/assembler.js";
 import { residentAddress } from "../kernels/wasm/resident.js";
 import { residentZeros } from "../kernels/wasm/residentArrays.js";
 import { instantiateOver, memoryImport, wasmRuntime } from "../kernels/wasm/runtime.js";
@@ -14,7 +14,8 @@ import type { FusedGroup } from "./fuse.js";
  * group becomes one WebAssembly function that reads its inputs in place by their byte addresses in the
  * shared memory (a jit program's arena, its pinned outputs and its parameters are resident arrays),
  * applies each op's lane formula in turn, and stores four results at a time. Each formula's instructions
- * give exactly the float32 value of the op's scalar formula, so the loop's results are the JavaScript
+ * give exactly the float32 value of the op's scalar formula (its float32 one, `scalar32`, where it has
+ * one: exp and tanh compute in float32 arithmetic for this, kernels/float32Math.ts), so the loop's results are the JavaScript
  * loop's (and eager's) bit for bit; and a ReLU or its mask is one instruction, not a branch on the sign.
  *
  * Buffers are padded to 16 bytes (resident.ts), so the loop runs over whole vectors: the last one reads
@@ -200,7 +201,7 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
  * The loop's function: parameters (out, one per input: an i32 address or, for a splatted input, its f32
  * value, bytes); locals o (the byte offset into the output and full inputs), j (the offset into a row
  * or its tile of `period` elements),
- * one v128 per input and one per op's result.
+ * one v128 per input and one per op's result, then the temporaries the ops' formulas ask for.
  */
 function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Func, "name"> {
   const m = group.inputs.length;
@@ -220,10 +221,13 @@ function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Fu
   });
   const produced = new Map<number, number>(); // value id -> the op whose result local holds it
   const last = group.nodes.length - 1;
+  // Temporaries a formula asks for (exp's, tanh's) are v128 locals after the results, fresh for each op.
+  let temporaries = 0;
+  const locals: LaneLocals = { v128: () => result(group.nodes.length) + temporaries++ };
   group.nodes.forEach((index, s) => {
     const node = graph.nodes[index]!;
     const operands = node.inputs.map((id) => get(produced.has(id) ? result(produced.get(id)!) : inLane(group.inputs.indexOf(id))));
-    const formula = node.rule.simd!(...operands);
+    const formula = node.rule.simd!.apply(locals, operands);
     if (s === last) body.push(...get(outParam), ...get(o), ...add32, ...formula, ...store128());
     else body.push(...formula, ...set(result(s)));
     produced.set(node.output, s);
@@ -238,7 +242,7 @@ function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Fu
   return {
     params: [i32, ...group.reads.map((r) => (r.access === "scalar" ? f32 : i32)), i32],
     results: [],
-    locals: [i32, i32, ...new Array<number>(m + group.nodes.length).fill(v128)],
+    locals: [i32, i32, ...new Array<number>(m + group.nodes.length + temporaries).fill(v128)],
     body,
   };
 }

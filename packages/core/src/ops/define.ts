@@ -2,7 +2,7 @@ import { kernels } from "../kernels/active.js";
 import { binarySpan, unaryLoop, type BinarySpan, type UnaryLoop } from "../kernels/elementwise.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import type { Code } from "../kernels/wasm/assembler.js";
+import type { Code, LaneLocals } from "../kernels/wasm/assembler.js";
 import type { CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
 
 /** What `unary` and `binary` share: the test domain, kinks, second order, int32, a reference. */
@@ -17,8 +17,8 @@ interface ElementwiseSpec {
   secondOrder?: boolean;
   /** Whether f is exact on integers, so the op takes int32 inputs (abs does; exp does not). */
   takesInt32?: boolean;
-  /** The op's 4-lane float32 WebAssembly formula, where one gives f's float32 result exactly (see `OpRule.simd`). */
-  simd?: (...operands: Code[]) => Code;
+  /** The op's 4-lane float32 WebAssembly formula, where one gives its float32 result exactly (see `OpRule.simd`). */
+  simd?: (this: LaneLocals, ...operands: Code[]) => Code;
 }
 
 /**
@@ -37,13 +37,18 @@ interface ElementwiseSpec {
 export function unary(spec: ElementwiseSpec & {
   /** The scalar function: the one statement of the op's formula, which the fast kernel compiles into its loop. */
   f: (v: number) => number;
+  /**
+   * The formula for float32 elements where it is not f's float64 value rounded: one computed in float32
+   * arithmetic (exp32, tanh32 of kernels/float32Math.ts) so that a `simd` formula can match it bit for bit.
+   */
+  f32?: (v: number) => number;
   /** f'(x) as a tensor expression of the input `x` and the output `out` (name the ones it reads). */
   df: (at: { x: Tensor; out: Tensor }) => Tensor;
   /** A plain restatement of f for the property suite to check the kernel against (see OpTestSpec). */
   reference?: (v: number) => number;
 }): OpRule<[Tensor]> {
   return {
-    ...elementwiseUnary(spec.name, spec.f),
+    ...elementwiseUnary(spec.name, spec.f, undefined, spec.f32),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
     ...(spec.simd ? { simd: spec.simd } : {}),
     jvp: ({ primals: [x], tangents: [dx], out }) => dx && spec.df({ x, out }).mul(dx),
@@ -93,25 +98,29 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
 }
 
 /** The fields of an elementwise op besides its rules and test spec. */
-type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar" | "preferKernel">;
+type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar" | "scalar32" | "preferKernel">;
 
 /**
  * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
  * compiled into a loop of its own on the op's first run and kept with the op (so a call costs no lookup:
  * the scalar ops of a long chain are all call overhead); `loop`, an op's own whole-array loop where a
  * call of `f` is not the fastest (relu), replaces that compiled loop. Backends that do not run loops of
- * their own (the reference kernels) ignore it and call `f`.
+ * their own (the reference kernels) ignore it and call `f`. `f32`, where given, is the formula for float32
+ * tensors (see `OpRule.scalar32`), in its own compiled loop.
  */
-export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop): ElementwiseFields<[Tensor]> {
+export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop, f32?: (v: number) => number): ElementwiseFields<[Tensor]> {
   let fast = loop;
+  let fast32: UnaryLoop | undefined;
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
-    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
+    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) =>
+      f32 !== undefined && dtype === "float32" ? kernels.map(name, x.data, dtype, f32, (fast32 ??= unaryLoop(f32))) : kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
+    ...(f32 ? { scalar32: f32 as (...values: number[]) => number } : {}),
     ...(loop ? { preferKernel: true } : {}),
   };
 }
