@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { exp, setKernels, tanh, tensor } from "../src/index.js";
 import { exp32, float32MathConstants, tanh32 } from "../src/kernels/float32Math.js";
 import { expLanes, tanhLanes } from "../src/kernels/wasm/float32Lanes.js";
 import { add32, brIf, const32, end, get, i32, load128, loop, ltU32, module, set, store128, v128, type Code, type LaneLocals } from "../src/kernels/wasm/assembler.js";
 import { residentAddress } from "../src/kernels/wasm/resident.js";
-import { residentZeros } from "../src/kernels/wasm/residentArrays.js";
+import { residentCopy as residentOf, residentZeros } from "../src/kernels/wasm/residentArrays.js";
+import { Tensor } from "../src/tensor.js";
 import { instantiateOver, memoryImport, wasmRuntime } from "../src/kernels/wasm/runtime.js";
 
 /**
@@ -106,5 +108,32 @@ describe("float32 tanh", () => {
   it("keeps the sign of zero and saturates to ±1", () => {
     expect(Object.is(tanh32(-0), -0)).toBe(true);
     expect([tanh32(10), tanh32(-10), tanh32(Infinity), tanh32(-Infinity)]).toEqual([1, -1, 1, -1]);
+  });
+});
+
+describe.each([
+  ["exp", exp, exp32, Math.exp],
+  ["tanh", tanh, tanh32, Math.tanh],
+] as const)("eager %s", (_, op, scalar, float64) => {
+  // Long enough for the fast backend's SIMD kernel (staged a block at a time: 3 blocks and a ragged end), and short ones for its loop.
+  const xs = Float32Array.from({ length: 3 * 4096 + 1001 }, (_, i) => sweep[(i * 331) % sweep.length]!);
+  const expected = xs.map(scalar);
+
+  it("gives the float32 function's bits on float32 tensors, with either backend, staged or in WebAssembly memory", () => {
+    expect(differences(xs, op(new Tensor(xs, [xs.length], "float32")).data, expected)).toEqual([]);
+    expect(differences(xs, op(new Tensor(residentOf(xs)!, [xs.length], "float32")).data, expected)).toEqual([]);
+    const short = xs.subarray(0, 13);
+    expect(differences(short, op(new Tensor(short, [13], "float32")).data, expected.subarray(0, 13))).toEqual([]);
+    const previous = setKernels("reference");
+    try {
+      expect(differences(xs, op(new Tensor(xs, [xs.length], "float32")).data, expected)).toEqual([]);
+    } finally {
+      setKernels(previous);
+    }
+  });
+
+  it("keeps the float64 function on float64 tensors", () => {
+    const x = tensor([0.5, -3, 20], { dtype: "float64" });
+    expect(op(x).toArray()).toEqual([0.5, -3, 20].map(float64));
   });
 });

@@ -1,5 +1,6 @@
 import { kernels } from "../kernels/active.js";
 import { binarySpan, unaryLoop, type BinarySpan, type UnaryLoop } from "../kernels/elementwise.js";
+import { laneLoop } from "../kernels/wasm/laneLoop.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import type { Code, LaneLocals } from "../kernels/wasm/assembler.js";
@@ -48,7 +49,7 @@ export function unary(spec: ElementwiseSpec & {
   reference?: (v: number) => number;
 }): OpRule<[Tensor]> {
   return {
-    ...elementwiseUnary(spec.name, spec.f, undefined, spec.f32),
+    ...elementwiseUnary(spec.name, spec.f, undefined, spec.f32 && { scalar: spec.f32, ...(spec.simd ? { lanes: spec.simd } : {}) }),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
     ...(spec.simd ? { simd: spec.simd } : {}),
     jvp: ({ primals: [x], tangents: [dx], out }) => dx && spec.df({ x, out }).mul(dx),
@@ -97,6 +98,12 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
   };
 }
 
+/** A unary op's float32 formula where it is not its float64 one rounded: the scalar function, and its lane formula if any. */
+export interface Float32Formula {
+  readonly scalar: (v: number) => number;
+  readonly lanes?: (this: LaneLocals, x: Code) => Code;
+}
+
 /** The fields of an elementwise op besides its rules and test spec. */
 type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar" | "scalar32" | "preferKernel">;
 
@@ -105,19 +112,22 @@ type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined
  * compiled into a loop of its own on the op's first run and kept with the op (so a call costs no lookup:
  * the scalar ops of a long chain are all call overhead); `loop`, an op's own whole-array loop where a
  * call of `f` is not the fastest (relu), replaces that compiled loop. Backends that do not run loops of
- * their own (the reference kernels) ignore it and call `f`. `f32`, where given, is the formula for float32
- * tensors (see `OpRule.scalar32`), in its own compiled loop.
+ * their own (the reference kernels) ignore it and call `f`. `float32`, where given, is the formula for
+ * float32 tensors (see `OpRule.scalar32`): the fast backend runs its lane formula as a WebAssembly kernel
+ * where it has one (laneLoop.ts: the same bits, a fraction of the time), else its compiled loop.
  */
-export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop, f32?: (v: number) => number): ElementwiseFields<[Tensor]> {
+export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop, float32?: Float32Formula): ElementwiseFields<[Tensor]> {
   let fast = loop;
   let fast32: UnaryLoop | undefined;
+  const f32 = float32?.scalar;
+  const loop32 = (f32: (v: number) => number): UnaryLoop => (float32?.lanes ? laneLoop(name, float32.lanes, unaryLoop(f32)) : unaryLoop(f32));
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
     forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) =>
-      f32 !== undefined && dtype === "float32" ? kernels.map(name, x.data, dtype, f32, (fast32 ??= unaryLoop(f32))) : kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
+      f32 !== undefined && dtype === "float32" ? kernels.map(name, x.data, dtype, f32, (fast32 ??= loop32(f32))) : kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
     ...(f32 ? { scalar32: f32 as (...values: number[]) => number } : {}),
