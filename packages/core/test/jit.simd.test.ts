@@ -95,7 +95,7 @@ describe("jit's SIMD loops", () => {
     expect(compiledMatchesEager((x) => x.mul(x).add(1).sqrt(), [odd]).simdLoops).toBe(1);
   });
 
-  it.each([[13, 10], [9, 6], [20, 3], [17, 5]])("reads a row of a length not a multiple of 4 from a tile of whole vectors ([%i, %i])", (rows, cols) => {
+  it.each([[13, 10], [9, 6], [20, 3], [17, 5], [16, 8], [5, 12]])("reads a row outside WebAssembly memory, or of a length not a multiple of 4, from a tile of whole vectors ([%i, %i])", (rows, cols) => {
     const values = (k: number): number[] => Array.from({ length: rows * cols }, (_, i) => edges[(i * k) % edges.length]! + i / 8);
     const x = resident(values(1), [rows, cols]);
     const bias = tensor(edges.slice(0, cols).map((v) => v / 2)); // ordinary memory: the tile is a copy
@@ -106,6 +106,17 @@ describe("jit's SIMD loops", () => {
     f(x, bias);
     const other = tensor(edges.slice(0, cols).map((v, i) => -v + i));
     expectSameValues(f(x, other), x.add(other).neg());
+  });
+
+  it("reads a constant row that a traced function closes over (an LSTM's gate scales, outside WebAssembly memory) from a tile copied at each call", () => {
+    const scale = tensor(Array.from({ length: 8 }, (_, i) => (i % 4 === 2 ? 1 : 0.5)));
+    const x = resident(Array.from({ length: 6 * 8 }, (_, i) => Math.cos(i) * 4), [6, 8]);
+    const f = (x: Tensor): Tensor => x.mul(scale).tanh().mul(scale).add(0.5);
+    expect(compiledMatchesEager(f, [x])).toMatchObject({ fusedLoops: 1, simdLoops: 1 });
+    const g = jit(f);
+    g(x);
+    (scale.data as Float32Array)[3] = -2; // the state's values change between calls
+    expectSameValues(g(x), f(x));
   });
 
   it("keeps the JavaScript loop for a tile as large as the output, for float64, and for a few elements", () => {

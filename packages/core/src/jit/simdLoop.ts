@@ -5,7 +5,7 @@ import { residentAddress } from "../kernels/wasm/resident.js";
 import { residentZeros } from "../kernels/wasm/residentArrays.js";
 import { instantiateOver, memoryImport, wasmRuntime } from "../kernels/wasm/runtime.js";
 import type { Tensor } from "../tensor.js";
-import type { TraceGraph } from "../trace/graph.js";
+import type { TraceGraph, TraceSource } from "../trace/graph.js";
 import type { FusedGroup } from "./fuse.js";
 
 /**
@@ -23,7 +23,8 @@ import type { FusedGroup } from "./fuse.js";
  * fuse.ts finds: element by element, one element splatted to every lane (passed as an f32 argument, so it
  * may live anywhere), or a row repeated (a bias). Vectors never straddle the end of a row: a row whose
  * length is not a multiple of 4 (a bias of 10 classes) is copied at each call into a tile of whole
- * vectors (lcm(row, 4) elements), which the loop reads instead.
+ * vectors (lcm(row, 4) elements), which the loop reads instead; so is a row outside the memory (a
+ * layer's constant made by `tensor`).
  *
  * A program's loops are one module, compiled once with the program; groups with the same code share a
  * function (a chain of thousands of scalar ops compiles a handful), the addresses being arguments.
@@ -166,26 +167,30 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
   const outAt = residentAddress(out);
   if (outAt === undefined || out.length < SIMD_FROM) return null;
   // Rows are read a vector at a time, so a row whose length is not a multiple of 4 is read from a tile of
-  // whole rows that is: lcm(row, 4) elements (20 for a bias of 10 classes), copied at each call. Worth it
-  // where the tile is small beside the output.
+  // whole rows that is: lcm(row, 4) elements (20 for a bias of 10 classes), copied at each call. So is a
+  // row held outside the memory (a layer's constant made by `tensor`: an LSTM's gate scales): a copy of a
+  // row per call is cheap beside a loop over many rows. Worth it where the tile is small beside the output.
   const row = group.reads.find((r) => r.access === "row")?.row ?? 0;
   const period = row % 4 === 0 ? row : row % 2 === 0 ? 2 * row : 4 * row;
-  const tile = period !== row ? (period * 4 <= out.length ? residentZeros(period) : null) : undefined;
-  if (tile === null) return null;
+  const tiles = period * 4 <= out.length;
+  if (period !== row && !tiles) return null;
+  /** Whether an argument or state tensor was in the memory when traced (else it most likely never is: a batch made by the caller). */
+  const residentWhenTraced = (source: TraceSource, tensor: Tensor): boolean =>
+    source.kind !== "input" && source.kind !== "state" ? residentAddress(tensor.data) !== undefined : residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) !== undefined;
   const operands: Operand[] = [];
   for (const [k, id] of group.inputs.entries()) {
     const tensor = tensors[id]!;
     const source = graph.values[id]!.source;
     if (group.reads[k]!.access === "scalar") operands.push({ kind: "value", tensor });
-    else if (group.reads[k]!.access === "row" && tile !== undefined) {
-      // Each row input gets its own tile (one row length per loop); the first is the one made above.
-      const own = operands.some((o) => o.kind === "tiled") ? residentZeros(period) : tile;
-      if (own === null) return null;
-      operands.push({ kind: "tiled", tensor, tile: own, at: residentAddress(own)! });
+    else if (group.reads[k]!.access === "row" && (period !== row || (tiles && !residentWhenTraced(source, tensor)))) {
+      // Each row input gets its own tile (one row length per loop).
+      const tile = residentZeros(period);
+      if (tile === null) return null;
+      operands.push({ kind: "tiled", tensor, tile, at: residentAddress(tile)! });
     } else if (source.kind === "input" || source.kind === "state") {
-      // An argument or state tensor is looked up at each call. Where it was not in the memory when traced
-      // it most likely never is (a batch made by the caller), and the JavaScript loop is the better plan.
-      if (residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) === undefined) return null;
+      // An argument or state tensor is looked up at each call. Where it was not in the memory when traced,
+      // the JavaScript loop is the better plan.
+      if (!residentWhenTraced(source, tensor)) return null;
       operands.push({ kind: "resident", tensor });
     } else {
       const at = residentAddress(tensor.data);
