@@ -3,9 +3,15 @@ them with Debian's python3-torch, /usr/bin/python3): reading the case's settings
 loop. The protocol: the first line of stdin is the case's settings as JSON (the Adam settings, the
 sizes, and `path`, a file of float32 arrays in the order the script reads them); the script answers one
 line, {"ready": version, "threads": n}; then each "step" line is answered with the loss before that step's
-update. It uses every core, as PyTorch does by default on a machine of two."""
+update.
+
+The thread count is left at torch's default (`torch.get_num_threads()`, which the ready line reports): on
+the shared two-core machine of RESULTS.md it is 1, and setting it to both cores made every step many
+times slower when other work loaded the machine (OpenMP workers spinning at each parallel op's barrier
+while the other core is busy elsewhere; benchmarks/README.md has the numbers). OpenBLAS, where it is
+used, threads the products itself.
+"""
 import json
-import os
 import sys
 from typing import Callable, Iterable
 
@@ -18,7 +24,6 @@ class StepServer:
 
     def __init__(self) -> None:
         self.spec = json.loads(sys.stdin.readline())
-        torch.set_num_threads(self.spec.get("threads", os.cpu_count() or 1))
         self._raw = torch.from_numpy(numpy.fromfile(self.spec["path"], dtype="<f4"))
         self._at = 0
 

@@ -10,7 +10,7 @@ import { blockUntilReady, jit, numpy as np, tree, valueAndGrad } from "@jax-js/j
 import type { FrameworkSetup, Runner } from "../types.js";
 import { tf, useTfjsBackend, type TfjsBackend } from "../frameworks/tfjs.js";
 import { initJax } from "../frameworks/jax.js";
-import { pytorchRowName, pytorchRunner } from "../frameworks/pytorch.js";
+import { pytorchRowName, pytorchRunner, torchVersion } from "../frameworks/pytorch.js";
 
 export const LR = 1e-3;
 export const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
@@ -148,10 +148,13 @@ export interface PytorchInputs {
  * script builds. The row fails with the reason where python3-torch is missing.
  */
 export function pytorchRow(script: string, how: string, inputs: () => PytorchInputs): FrameworkSetup {
+  const torch = torchVersion();
+  const threads = "threads" in torch ? `${torch.threads} intra-op thread${torch.threads === 1 ? "" : "s"}, torch's default here` : "torch's default intra-op threads";
   return {
     framework: pytorchRowName(),
     note:
-      `Debian's python3-torch in a child process (benchmarks/python/${script}): ${how}, \`torch.optim.Adam\`, every core; ` +
+      `Debian's python3-torch in a child process (benchmarks/python/${script}): ${how}, \`torch.optim.Adam\`, ${threads} ` +
+      "(both cores made its steps several times slower on a loaded 2-core machine: benchmarks/python/step_server.py); " +
       "each step includes a pipe round trip to read the loss (tens of µs). " +
       "Its products run on OpenBLAS where `benchmarks/python/fetch-openblas.sh` has unpacked it, else on Debian's reference BLAS",
     async setup(): Promise<Runner> {
