@@ -154,7 +154,7 @@ export function pytorchRow(script: string, how: string, inputs: () => PytorchInp
     framework: pytorchRowName(),
     note:
       `Debian's python3-torch in a child process (benchmarks/python/${script}): ${how}, \`torch.optim.Adam\`, ${threads} ` +
-      "(both cores made its steps several times slower on a loaded 2-core machine: benchmarks/python/step_server.py); " +
+      "(both cores made its steps many times slower on the loaded 2-core machine: benchmarks/README.md); " +
       "each step includes a pipe round trip to read the loss (tens of µs). " +
       "Its products run on OpenBLAS where `benchmarks/python/fetch-openblas.sh` has unpacked it, else on Debian's reference BLAS",
     async setup(): Promise<Runner> {
