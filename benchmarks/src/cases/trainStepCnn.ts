@@ -9,7 +9,8 @@
  * Every framework starts from the same weights and trains on the same batch (see cnnData.ts), so their
  * losses agree step by step. tapegrad and jax-js run NCHW with OIHW kernels; tfjs runs its native NHWC
  * with HWIO kernels, its input and weights permuted once at setup (outside the timed region), the linear
- * layer's rows included, so that it computes the same function.
+ * layer's rows included, so that it computes the same function. PyTorch builds the network from
+ * `torch.nn` layers (NCHW, OIHW) and loads the same weights, its `Linear`'s transposed to `[10, 1568]`.
  */
 import { softmaxCrossEntropy, tensor, type Tensor } from "@tapegrad/core";
 import { lax, nn, numpy as np } from "@jax-js/jax";
@@ -18,7 +19,8 @@ import { tf, tfjsVersion, useTfjsBackend, type TfjsBackend } from "../frameworks
 import { registerWasmConv2dFilterGrad } from "../frameworks/tfjsWasmConvFilterGrad.js";
 import { jaxVersion } from "../frameworks/jax.js";
 import { BATCH, CLASSES, cnnData, FLAT, hwioFromOihw, IMAGE, nhwcFromNchw, POOLED, rowsHwcFromChw, type ConvLayer } from "./cnnData.js";
-import { jaxTrainer, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer } from "./training.js";
+import { jaxTrainer, pytorchRow, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer } from "./training.js";
+import { transposed } from "./transposed.js";
 
 const POOL = 2;
 
@@ -128,6 +130,22 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
   };
 }
 
+// ----------------------------------------------------------------------------------------------- PyTorch
+
+const pytorch = (): FrameworkSetup =>
+  pytorchRow(
+    "train_step_cnn.py",
+    "`nn.Sequential` of `Conv2d(…, 3, padding=1)`, `ReLU`, `MaxPool2d(2)` twice, `Flatten`, `Linear`, the weights copied in (NCHW/OIHW, " +
+      "the linear weight transposed to PyTorch's `[out, in]`), `cross_entropy`",
+    () => {
+      const d = cnnData();
+      return {
+        arrays: [d.conv1.w, d.conv1.b, d.conv2.w, d.conv2.b, transposed(d.fc.w, FLAT, CLASSES), d.fc.b, d.x, Float32Array.from(d.labels)],
+        spec: { channels: [d.conv1.in, d.conv1.out, d.conv2.out], batch: BATCH, image: IMAGE, classes: CLASSES },
+      };
+    },
+  );
+
 export const trainStepCnn: BenchCase = {
   name: "train-step-cnn",
   description:
@@ -136,5 +154,5 @@ export const trainStepCnn: BenchCase = {
     "same initial weights and batch in every framework",
   rtol: 1e-4,
   checkSteps: 3,
-  frameworks: [tapegrad(), tapegrad(true), tfjs("wasm"), jaxjs("eager"), jaxjs("jit")],
+  frameworks: [tapegrad(), tapegrad(true), tfjs("wasm"), jaxjs("eager"), jaxjs("jit"), pytorch()],
 };

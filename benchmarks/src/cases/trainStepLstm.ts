@@ -6,9 +6,10 @@
  * A step is the forward pass through all 32 steps, the backward pass through time, the update and reading
  * the loss back to JavaScript. All frameworks start from the same weights (PyTorch's LSTM initialisation,
  * U(±1/√hidden), drawn once with tapegrad's seeded `Rng`) and the same batch. tapegrad runs its
- * `LSTM` layer from @tapegrad/nn, whose weights have PyTorch's layout `[4·hidden, in]`; the others hold
- * the transposes `[in, 4·hidden]` so that every product is `x·W` (tfjs-backend-wasm is slow on transposed
- * products), and compute the same cell (gates i, f, g, o; both biases, as PyTorch).
+ * `LSTM` layer from @tapegrad/nn and PyTorch its `torch.nn.LSTM`, both loaded with the weights in PyTorch's
+ * layout `[4·hidden, in]`; tfjs and jax-js hold the transposes `[in, 4·hidden]` so that every product is
+ * `x·W` (tfjs-backend-wasm is slow on transposed products), and compute the same cell (gates i, f, g, o;
+ * both biases, as PyTorch).
  */
 import { Rng, tensor } from "@tapegrad/core";
 import { LSTM } from "@tapegrad/nn";
@@ -16,7 +17,8 @@ import { nn, numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend } from "../frameworks/tfjs.js";
 import { jaxVersion } from "../frameworks/jax.js";
-import { jaxTrainer, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer, type JaxParams } from "./training.js";
+import { jaxTrainer, pytorchRow, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer, type JaxParams } from "./training.js";
+import { transposed } from "./transposed.js";
 
 const [T, B, IN, H] = [32, 64, 32, 128] as const;
 const G = 4 * H;
@@ -47,13 +49,6 @@ function makeData(): LstmData {
 
 let cached: LstmData | null = null;
 const data = (): LstmData => (cached ??= makeData());
-
-/** The transpose of a row-major [rows, cols] matrix, for the frameworks that multiply x·W. */
-function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(m.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
-  return out;
-}
 
 function tapegrad(compiled = false): FrameworkSetup {
   return {
@@ -142,6 +137,13 @@ function jaxjsJit(): FrameworkSetup {
   };
 }
 
+/** torch.nn.LSTM, loaded with the weights as drawn (they are in its layout). */
+const pytorch = (): FrameworkSetup =>
+  pytorchRow("train_step_lstm.py", "`torch.nn.LSTM` (one layer, sequence first) with the weights loaded by `load_state_dict`, the MSE of `h_n` written with tensor ops", () => {
+    const d = data();
+    return { arrays: [d.wih, d.whh, d.bih, d.bhh, d.x, d.target], spec: { steps: T, batch: B, inputs: IN, hidden: H } };
+  });
+
 export const trainStepLstm: BenchCase = {
   name: "train-step-lstm",
   description:
@@ -149,5 +151,5 @@ export const trainStepLstm: BenchCase = {
     "input 32, hidden 128, batch 64, loss the mean squared error of the last hidden state, lr 1e-3, float32, same weights and data everywhere",
   rtol: 1e-4,
   checkSteps: 3,
-  frameworks: [tapegrad(), tapegrad(true), tfjsWasm(), jaxjsJit()],
+  frameworks: [tapegrad(), tapegrad(true), tfjsWasm(), jaxjsJit(), pytorch()],
 };

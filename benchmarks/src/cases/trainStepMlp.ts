@@ -15,8 +15,7 @@ import { nn, numpy as np } from "@jax-js/jax";
 import type { BenchCase, FrameworkSetup, Runner } from "../types.js";
 import { tf, tfjsVersion, useTfjsBackend, type TfjsBackend } from "../frameworks/tfjs.js";
 import { jaxVersion } from "../frameworks/jax.js";
-import { BETA1, BETA2, EPS, jaxTrainer, LR, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer } from "./training.js";
-import { pytorchRunner, torchVersion } from "../frameworks/pytorch.js";
+import { jaxTrainer, pytorchRow, TAPEGRAD_JIT_NOTE, tapegradRowName, tapegradTrainer, tfjsTrainer } from "./training.js";
 
 const SIZES = [784, 256, 128, 10] as const;
 const BATCH = 128;
@@ -149,20 +148,11 @@ function jaxjs(mode: "eager" | "jit"): FrameworkSetup {
 
 // ----------------------------------------------------------------------------------------------- PyTorch
 
-function pytorch(): FrameworkSetup {
-  const torch = torchVersion();
-  return {
-    framework: `PyTorch ${"version" in torch ? `${torch.version} (CPU, ${torch.blas})` : "(missing)"}`,
-    note:
-      "Debian's python3-torch in a child process (benchmarks/python/train_step_mlp.py), `torch.optim.Adam`, every core; each step includes a pipe round trip to read the loss (tens of µs). " +
-      "Its products run on OpenBLAS where `benchmarks/python/fetch-openblas.sh` has unpacked it, else on Debian's reference BLAS",
-    async setup(): Promise<Runner> {
-      const d = data();
-      const arrays = [...d.layers.flatMap((l) => [l.w, l.b]), d.x, Float32Array.from(d.labels)];
-      return pytorchRunner("train_step_mlp.py", arrays, { sizes: SIZES, batch: BATCH, lr: LR, betas: [BETA1, BETA2], eps: EPS });
-    },
-  };
-}
+const pytorch = (): FrameworkSetup =>
+  pytorchRow("train_step_mlp.py", "the network written with `@`, `torch.relu` and `cross_entropy` on weights stored `[in, out]`", () => {
+    const d = data();
+    return { arrays: [...d.layers.flatMap((l) => [l.w, l.b]), d.x, Float32Array.from(d.labels)], spec: { sizes: SIZES, batch: BATCH } };
+  });
 
 export const trainStepMlp: BenchCase = {
   name: "train-step-mlp",

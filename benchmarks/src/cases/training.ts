@@ -2,14 +2,15 @@
  * What the training-step cases share: the Adam settings, and one runner per framework that times a step
  * of a model given as its loss function. A step is forward, backward, the Adam update and reading the
  * loss back to JavaScript, so no framework can leave work pending outside the timed region. Adam is
- * torch's form everywhere (@tapegrad/optim, `tf.train.adam`, and `jaxAdam` below).
+ * torch's form everywhere (@tapegrad/optim, `tf.train.adam`, `jaxAdam` below, and `torch.optim.Adam`).
  */
 import { jit as tapegradJit, type Tensor } from "@tapegrad/core";
 import { Adam } from "@tapegrad/optim";
 import { blockUntilReady, jit, numpy as np, tree, valueAndGrad } from "@jax-js/jax";
-import type { Runner } from "../types.js";
+import type { FrameworkSetup, Runner } from "../types.js";
 import { tf, useTfjsBackend, type TfjsBackend } from "../frameworks/tfjs.js";
 import { initJax } from "../frameworks/jax.js";
+import { pytorchRowName, pytorchRunner, torchVersion } from "../frameworks/pytorch.js";
 
 export const LR = 1e-3;
 export const [BETA1, BETA2, EPS] = [0.9, 0.999, 1e-8];
@@ -131,6 +132,34 @@ export async function jaxTrainer(mode: "eager" | "jit", loss: JaxLoss, makeParam
       x.dispose();
       y.dispose();
       trainStep.dispose();
+    },
+  };
+}
+
+/** What a PyTorch row sends its script: the arrays, float32, in the order it reads them, and its sizes. */
+export interface PytorchInputs {
+  arrays: Float32Array[];
+  spec: Record<string, unknown>;
+}
+
+/**
+ * PyTorch's row of a training case: `script` (benchmarks/python/, built on step_server.py) trains the
+ * model on `inputs()` with `torch.optim.Adam` in the settings above. `how` says, for the note, what the
+ * script builds. The row fails with the reason where python3-torch is missing.
+ */
+export function pytorchRow(script: string, how: string, inputs: () => PytorchInputs): FrameworkSetup {
+  const torch = torchVersion();
+  const threads = "threads" in torch ? `${torch.threads} intra-op thread${torch.threads === 1 ? "" : "s"}, torch's default here` : "torch's default intra-op threads";
+  return {
+    framework: pytorchRowName(),
+    note:
+      `Debian's python3-torch in a child process (benchmarks/python/${script}): ${how}, \`torch.optim.Adam\`, ${threads} ` +
+      "(both cores made its steps many times slower on the loaded 2-core machine: benchmarks/README.md); " +
+      "each step includes a pipe round trip to read the loss (tens of µs). " +
+      "Its products run on OpenBLAS where `benchmarks/python/fetch-openblas.sh` has unpacked it, else on Debian's reference BLAS",
+    async setup(): Promise<Runner> {
+      const { arrays, spec } = inputs();
+      return pytorchRunner(script, arrays, { ...spec, lr: LR, betas: [BETA1, BETA2], eps: EPS });
     },
   };
 }

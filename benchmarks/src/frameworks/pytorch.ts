@@ -34,21 +34,36 @@ function torchEnv(): NodeJS.ProcessEnv {
   return { ...process.env, LD_LIBRARY_PATH: previous ? `${dir}:${previous}` : dir };
 }
 
-/** Which BLAS a torch process loaded, from its memory map after a product. */
+/** torch's version, its default thread count, and which BLAS it loaded (from its memory map after a product). */
 const PROBE = [
   "import torch",
   "torch.ones(64, 64) @ torch.ones(64, 64)",
   "libs = [l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]]",
-  "print(torch.__version__, 'OpenBLAS' if any('openblas' in l for l in libs) else 'reference BLAS' if libs else 'no BLAS')",
+  "print(torch.__version__, torch.get_num_threads(), 'OpenBLAS' if any('openblas' in l for l in libs) else 'reference BLAS' if libs else 'no BLAS')",
 ].join("\n");
 
-/** The installed torch's version and the BLAS it runs on here, or the reason there is none. */
-export function torchVersion(): { version: string; blas: string } | { missing: string } {
+/** What the probe found: torch's version, its default intra-op thread count and BLAS, or why there is no torch. */
+type TorchProbe = { version: string; threads: number; blas: string } | { missing: string };
+
+let probed: TorchProbe | null = null;
+
+/** The installed torch's version and the BLAS it runs on here, or the reason there is none (probed once per process). */
+export function torchVersion(): TorchProbe {
+  return (probed ??= probeTorch());
+}
+
+/** The row label of every PyTorch row: its version and BLAS, or "(missing)". */
+export function pytorchRowName(): string {
+  const torch = torchVersion();
+  return `PyTorch ${"version" in torch ? `${torch.version} (CPU, ${torch.blas})` : "(missing)"}`;
+}
+
+function probeTorch(): TorchProbe {
   const probe = spawnSync(PYTHON, ["-c", PROBE], { encoding: "utf8", env: torchEnv() });
   if (probe.error) return { missing: `${PYTHON} not found (${probe.error.message})` };
   if (probe.status !== 0) return { missing: `torch is not installed for ${PYTHON} (apt-get install python3-torch): ${probe.stderr.trim().split("\n").pop()}` };
-  const [version = "?", ...blas] = probe.stdout.trim().split(" ");
-  return { version, blas: blas.join(" ") };
+  const [version = "?", threads = "?", ...blas] = probe.stdout.trim().split(" ");
+  return { version, threads: Number(threads), blas: blas.join(" ") };
 }
 
 /**
