@@ -120,14 +120,14 @@ export function elementwiseUnary(name: string, f: (v: number) => number, loop?: 
   let fast = loop;
   let fast32: UnaryLoop | undefined;
   const f32 = float32?.scalar;
-  const loop32 = (f32: (v: number) => number): UnaryLoop => (float32?.lanes ? laneLoop(name, float32.lanes, unaryLoop(f32)) : unaryLoop(f32));
+  const loop32 = (): UnaryLoop => (float32!.lanes ? laneLoop(name, float32!.lanes, unaryLoop(f32!)) : unaryLoop(f32!));
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
     forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) =>
-      f32 !== undefined && dtype === "float32" ? kernels.map(name, x.data, dtype, f32, (fast32 ??= loop32(f32))) : kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
+      f32 !== undefined && dtype === "float32" ? kernels.map(name, x.data, dtype, f32, (fast32 ??= loop32())) : kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
     ...(f32 ? { scalar32: f32 as (...values: number[]) => number } : {}),
