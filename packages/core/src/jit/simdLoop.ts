@@ -15,8 +15,9 @@ import type { FusedGroup } from "./fuse.js";
  * shared memory (a jit program's arena, its pinned outputs and its parameters are resident arrays),
  * applies each op's lane formula in turn, and stores four results at a time. Each formula's instructions
  * give exactly the float32 value of the op's scalar formula (its float32 one, `scalar32`, where it has
- * one: exp and tanh compute in float32 arithmetic for this, kernels/float32Math.ts), so the loop's results are the JavaScript
- * loop's (and eager's) bit for bit; and a ReLU or its mask is one instruction, not a branch on the sign.
+ * one: exp and tanh compute in float32 arithmetic for this, kernels/float32Math.ts), so the loop's
+ * results are the JavaScript loop's (and eager's) bit for bit; and a ReLU or its mask is one
+ * instruction, not a branch on the sign.
  *
  * Buffers are padded to 16 bytes (resident.ts), so the loop runs over whole vectors: the last one reads
  * and writes its array's own padding, and no scalar tail is needed. Inputs are read by the patterns
@@ -174,7 +175,11 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
   const period = row % 4 === 0 ? row : row % 2 === 0 ? 2 * row : 4 * row;
   const tiles = period * 4 <= out.length;
   if (period !== row && !tiles) return null;
-  /** Whether an argument or state tensor was in the memory when traced (else it most likely never is: a batch made by the caller). */
+  /**
+   * Whether a value's array was in the memory when traced: an argument's array at the trace, else the
+   * tensor's own. An argument or state tensor outside it then most likely stays outside (a batch made by
+   * the caller).
+   */
   const residentWhenTraced = (source: TraceSource, tensor: Tensor): boolean =>
     source.kind !== "input" && source.kind !== "state" ? residentAddress(tensor.data) !== undefined : residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) !== undefined;
   const operands: Operand[] = [];
