@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { apply, jit, primitives, tensor, unary, ValueError, type AnyOpRule, type ProgramSummary } from "../src/index.js";
+import { apply, jit, primitives, sigmoid, tensor, unary, ValueError, type AnyOpRule, type ProgramSummary } from "../src/index.js";
 import { Tensor } from "../src/tensor.js";
 import { residentCopy } from "../src/wasm.js";
 import { SIMD_FROM } from "../src/jit/simdLoop.js";
@@ -37,10 +37,10 @@ const edges = [-0, 0, NaN, Infinity, -Infinity, 1, -1, 0.1, -2.5, 3e38, -3e38, 1
 describe("jit's SIMD loops", () => {
   const withSimd = primitives.filter((r): r is AnyOpRule & { simd: NonNullable<AnyOpRule["simd"]> } => r.simd !== undefined);
 
-  it("have formulas for the exact ops, none for the transcendental ones", () => {
+  it("have formulas for the exact ops and for float32 exp and tanh, none for the other transcendental ones", () => {
     const names = withSimd.map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining(["add", "mul", "neg", "reciprocal", "sqrt", "abs", "maximum", "relu", "reluGrad", "gt", "eq", "ne"]));
-    for (const transcendental of ["exp", "log", "tanh", "sin", "pow", "erf"]) expect(names).not.toContain(transcendental);
+    expect(names).toEqual(expect.arrayContaining(["add", "mul", "neg", "reciprocal", "sqrt", "abs", "maximum", "relu", "reluGrad", "gt", "eq", "ne", "exp", "tanh"]));
+    for (const transcendental of ["log", "sin", "pow", "erf"]) expect(names).not.toContain(transcendental);
   });
 
   it.each(withSimd.map((r) => [r.name, r] as const))("%s: its lane formula gives eager's float32 results on edge values", (_, rule) => {
@@ -51,6 +51,31 @@ describe("jit's SIMD loops", () => {
     const args = unary ? [resident(xs)] : [resident(xs), resident(ys)];
     const summary = compiledMatchesEager((...a) => apply(rule, a, undefined), args);
     expect(summary.simdLoops).toBe(1);
+  });
+
+  it("runs a sigmoid and a tanh (an LSTM cell's gates) as SIMD loops, bit for bit with eager, forward and backward", () => {
+    const values = Array.from({ length: 6 * 18 }, (_, i) => Math.sin(i * 1.7) * (i % 9) * 2 + (i % 5 === 0 ? edges[i % edges.length]! : 0));
+    const [x, c] = [resident(values, [6, 18]), resident(values.map((v) => v / 3 - 0.5), [6, 18])];
+    const summary = compiledMatchesEager((x, c) => sigmoid(x).mul(c!.tanh()), [x, c]);
+    // 1/(1 + exp(−x)) is one loop, tanh another, the product fuses into one of them: all SIMD.
+    expect(summary.fusedLoops).toBeGreaterThanOrEqual(2);
+    expect(summary.simdLoops).toBe(summary.fusedLoops);
+    // The gradient: exp and tanh reappear in the backward pass's loops, which run as SIMD too.
+    const wx = new Tensor(residentCopy(Float32Array.from(values))!, [6, 18], "float32");
+    wx.requiresGrad = true;
+    let trained: ProgramSummary | undefined;
+    const step = (c: Tensor): Tensor => {
+      wx.grad = null;
+      const loss = sigmoid(wx).mul(c.tanh()).sum();
+      loss.backward();
+      return loss;
+    };
+    const g = jit(step, { onTrace: ({ program }) => (trained = program) });
+    g(c);
+    const compiled = [g(c).item(), ...wx.grad!.data];
+    const eager = [step(c).item(), ...wx.grad!.data];
+    expect(compiled).toEqual(eager);
+    expect(trained!.simdLoops).toBeGreaterThanOrEqual(2);
   });
 
   it("reads a splatted scalar, a repeated bias row and whole inputs in one loop, bit for bit", () => {
@@ -70,7 +95,7 @@ describe("jit's SIMD loops", () => {
     expect(compiledMatchesEager((x) => x.mul(x).add(1).sqrt(), [odd]).simdLoops).toBe(1);
   });
 
-  it.each([[13, 10], [9, 6], [20, 3], [17, 5]])("reads a row of a length not a multiple of 4 from a tile of whole vectors ([%i, %i])", (rows, cols) => {
+  it.each([[13, 10], [9, 6], [20, 3], [17, 5], [16, 8], [5, 12]])("reads a row outside WebAssembly memory, or of a length not a multiple of 4, from a tile of whole vectors ([%i, %i])", (rows, cols) => {
     const values = (k: number): number[] => Array.from({ length: rows * cols }, (_, i) => edges[(i * k) % edges.length]! + i / 8);
     const x = resident(values(1), [rows, cols]);
     const bias = tensor(edges.slice(0, cols).map((v) => v / 2)); // ordinary memory: the tile is a copy
@@ -81,6 +106,17 @@ describe("jit's SIMD loops", () => {
     f(x, bias);
     const other = tensor(edges.slice(0, cols).map((v, i) => -v + i));
     expectSameValues(f(x, other), x.add(other).neg());
+  });
+
+  it("reads a constant row that a traced function closes over (an LSTM's gate scales, outside WebAssembly memory) from a tile copied at each call", () => {
+    const scale = tensor(Array.from({ length: 8 }, (_, i) => (i % 4 === 2 ? 1 : 0.5)));
+    const x = resident(Array.from({ length: 6 * 8 }, (_, i) => Math.cos(i) * 4), [6, 8]);
+    const f = (x: Tensor): Tensor => x.mul(scale).tanh().mul(scale).add(0.5);
+    expect(compiledMatchesEager(f, [x])).toMatchObject({ fusedLoops: 1, simdLoops: 1 });
+    const g = jit(f);
+    g(x);
+    (scale.data as Float32Array)[3] = -2; // the state's values change between calls
+    expectSameValues(g(x), f(x));
   });
 
   it("keeps the JavaScript loop for a tile as large as the output, for float64, and for a few elements", () => {

@@ -139,7 +139,11 @@ function build(graph: TraceGraph, nodes: readonly number[]): FusedGroup | null {
     ...(row > 0 ? [`  if (++j === ${row}) j = 0;`] : []),
     `}`,
   ].join("\n");
-  const formulas = nodes.map((i) => graph.nodes[i]!.rule.scalar!);
+  // float32 loops use an op's float32 formula where it has one (exp, tanh), as its eager kernel does.
+  const formulas = nodes.map((i) => {
+    const rule = graph.nodes[i]!.rule;
+    return (float32 ? rule.scalar32 : undefined) ?? rule.scalar!;
+  });
   const factory = factoryFor(body, formulas.length, sizeOf(outShape));
   return factory === null ? null : { nodes, inputs, output: last.output, reads: patterns, run: factory(Math.fround, ...formulas) };
 }

@@ -1,11 +1,11 @@
 import { ValueError } from "../errors.js";
 import { kernels } from "../kernels/active.js";
-import { add32, brIf, const32, end, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, ne32, select, set, store128, v128, type Code, type Func } from "../kernels/wasm/assembler.js";
+import { add32, brIf, const32, end, f32, f32x4Splat, get, i32, load128, loop, ltU32, module, ne32, select, set, store128, v128, type Code, type Func, type LaneLocals } from "../kernels/wasm/assembler.js";
 import { residentAddress } from "../kernels/wasm/resident.js";
 import { residentZeros } from "../kernels/wasm/residentArrays.js";
 import { instantiateOver, memoryImport, wasmRuntime } from "../kernels/wasm/runtime.js";
 import type { Tensor } from "../tensor.js";
-import type { TraceGraph } from "../trace/graph.js";
+import type { TraceGraph, TraceSource } from "../trace/graph.js";
 import type { FusedGroup } from "./fuse.js";
 
 /**
@@ -14,15 +14,18 @@ import type { FusedGroup } from "./fuse.js";
  * group becomes one WebAssembly function that reads its inputs in place by their byte addresses in the
  * shared memory (a jit program's arena, its pinned outputs and its parameters are resident arrays),
  * applies each op's lane formula in turn, and stores four results at a time. Each formula's instructions
- * give exactly the float32 value of the op's scalar formula, so the loop's results are the JavaScript
- * loop's (and eager's) bit for bit; and a ReLU or its mask is one instruction, not a branch on the sign.
+ * give exactly the float32 value of the op's scalar formula (its float32 one, `scalar32`, where it has
+ * one: exp and tanh compute in float32 arithmetic for this, kernels/float32Math.ts), so the loop's
+ * results are the JavaScript loop's (and eager's) bit for bit; and a ReLU or its mask is one
+ * instruction, not a branch on the sign.
  *
  * Buffers are padded to 16 bytes (resident.ts), so the loop runs over whole vectors: the last one reads
  * and writes its array's own padding, and no scalar tail is needed. Inputs are read by the patterns
  * fuse.ts finds: element by element, one element splatted to every lane (passed as an f32 argument, so it
  * may live anywhere), or a row repeated (a bias). Vectors never straddle the end of a row: a row whose
  * length is not a multiple of 4 (a bias of 10 classes) is copied at each call into a tile of whole
- * vectors (lcm(row, 4) elements), which the loop reads instead.
+ * vectors (lcm(row, 4) elements), which the loop reads instead; so is a row outside the memory (a
+ * layer's constant made by `tensor`).
  *
  * A program's loops are one module, compiled once with the program; groups with the same code share a
  * function (a chain of thousands of scalar ops compiles a handful), the addresses being arguments.
@@ -165,26 +168,34 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
   const outAt = residentAddress(out);
   if (outAt === undefined || out.length < SIMD_FROM) return null;
   // Rows are read a vector at a time, so a row whose length is not a multiple of 4 is read from a tile of
-  // whole rows that is: lcm(row, 4) elements (20 for a bias of 10 classes), copied at each call. Worth it
-  // where the tile is small beside the output.
+  // whole rows that is: lcm(row, 4) elements (20 for a bias of 10 classes), copied at each call. So is a
+  // row held outside the memory (a layer's constant made by `tensor`: an LSTM's gate scales): a copy of a
+  // row per call is cheap beside a loop over many rows. Worth it where the tile is small beside the output.
   const row = group.reads.find((r) => r.access === "row")?.row ?? 0;
   const period = row % 4 === 0 ? row : row % 2 === 0 ? 2 * row : 4 * row;
-  const tile = period !== row ? (period * 4 <= out.length ? residentZeros(period) : null) : undefined;
-  if (tile === null) return null;
+  const tiles = period * 4 <= out.length;
+  if (period !== row && !tiles) return null;
+  /**
+   * Whether a value's array was in the memory when traced: an argument's array at the trace, else the
+   * tensor's own. An argument or state tensor outside it then most likely stays outside (a batch made by
+   * the caller).
+   */
+  const residentWhenTraced = (source: TraceSource, tensor: Tensor): boolean =>
+    source.kind !== "input" && source.kind !== "state" ? residentAddress(tensor.data) !== undefined : residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) !== undefined;
   const operands: Operand[] = [];
   for (const [k, id] of group.inputs.entries()) {
     const tensor = tensors[id]!;
     const source = graph.values[id]!.source;
     if (group.reads[k]!.access === "scalar") operands.push({ kind: "value", tensor });
-    else if (group.reads[k]!.access === "row" && tile !== undefined) {
-      // Each row input gets its own tile (one row length per loop); the first is the one made above.
-      const own = operands.some((o) => o.kind === "tiled") ? residentZeros(period) : tile;
-      if (own === null) return null;
-      operands.push({ kind: "tiled", tensor, tile: own, at: residentAddress(own)! });
+    else if (group.reads[k]!.access === "row" && (period !== row || (tiles && !residentWhenTraced(source, tensor)))) {
+      // Each row input gets its own tile (one row length per loop).
+      const tile = residentZeros(period);
+      if (tile === null) return null;
+      operands.push({ kind: "tiled", tensor, tile, at: residentAddress(tile)! });
     } else if (source.kind === "input" || source.kind === "state") {
-      // An argument or state tensor is looked up at each call. Where it was not in the memory when traced
-      // it most likely never is (a batch made by the caller), and the JavaScript loop is the better plan.
-      if (residentAddress((source.kind === "input" ? traced[source.index] : tensor)?.data ?? []) === undefined) return null;
+      // An argument or state tensor is looked up at each call. Where it was not in the memory when traced,
+      // the JavaScript loop is the better plan.
+      if (!residentWhenTraced(source, tensor)) return null;
       operands.push({ kind: "resident", tensor });
     } else {
       const at = residentAddress(tensor.data);
@@ -200,7 +211,7 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
  * The loop's function: parameters (out, one per input: an i32 address or, for a splatted input, its f32
  * value, bytes); locals o (the byte offset into the output and full inputs), j (the offset into a row
  * or its tile of `period` elements),
- * one v128 per input and one per op's result.
+ * one v128 per input and one per op's result, then the temporaries the ops' formulas ask for.
  */
 function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Func, "name"> {
   const m = group.inputs.length;
@@ -220,10 +231,13 @@ function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Fu
   });
   const produced = new Map<number, number>(); // value id -> the op whose result local holds it
   const last = group.nodes.length - 1;
+  // Temporaries a formula asks for (exp's, tanh's) are v128 locals after the results, fresh for each op.
+  let temporaries = 0;
+  const locals: LaneLocals = { v128: () => result(group.nodes.length) + temporaries++ };
   group.nodes.forEach((index, s) => {
     const node = graph.nodes[index]!;
     const operands = node.inputs.map((id) => get(produced.has(id) ? result(produced.get(id)!) : inLane(group.inputs.indexOf(id))));
-    const formula = node.rule.simd!(...operands);
+    const formula = node.rule.simd!.apply(locals, operands);
     if (s === last) body.push(...get(outParam), ...get(o), ...add32, ...formula, ...store128());
     else body.push(...formula, ...set(result(s)));
     produced.set(node.output, s);
@@ -238,7 +252,7 @@ function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Fu
   return {
     params: [i32, ...group.reads.map((r) => (r.access === "scalar" ? f32 : i32)), i32],
     results: [],
-    locals: [i32, i32, ...new Array<number>(m + group.nodes.length).fill(v128)],
+    locals: [i32, i32, ...new Array<number>(m + group.nodes.length + temporaries).fill(v128)],
     body,
   };
 }

@@ -1,8 +1,9 @@
 import { kernels } from "../kernels/active.js";
 import { binarySpan, unaryLoop, type BinarySpan, type UnaryLoop } from "../kernels/elementwise.js";
+import { laneLoop } from "../kernels/wasm/laneLoop.js";
 import { broadcastShapes, sizeOf } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import type { Code } from "../kernels/wasm/assembler.js";
+import type { Code, LaneLocals } from "../kernels/wasm/assembler.js";
 import type { CostContext, Domain, ForwardContext, OpCommon, OpRule, OpTestSpec, ShapeContext } from "./rule.js";
 
 /** What `unary` and `binary` share: the test domain, kinks, second order, int32, a reference. */
@@ -17,8 +18,8 @@ interface ElementwiseSpec {
   secondOrder?: boolean;
   /** Whether f is exact on integers, so the op takes int32 inputs (abs does; exp does not). */
   takesInt32?: boolean;
-  /** The op's 4-lane float32 WebAssembly formula, where one gives f's float32 result exactly (see `OpRule.simd`). */
-  simd?: (...operands: Code[]) => Code;
+  /** The op's 4-lane float32 WebAssembly formula, where one gives its float32 result exactly (see `OpRule.simd`). */
+  simd?: (this: LaneLocals, ...operands: Code[]) => Code;
 }
 
 /**
@@ -37,13 +38,18 @@ interface ElementwiseSpec {
 export function unary(spec: ElementwiseSpec & {
   /** The scalar function: the one statement of the op's formula, which the fast kernel compiles into its loop. */
   f: (v: number) => number;
+  /**
+   * The formula for float32 elements where it is not f's float64 value rounded: one computed in float32
+   * arithmetic (exp32, tanh32 of kernels/float32Math.ts) so that a `simd` formula can match it bit for bit.
+   */
+  f32?: (v: number) => number;
   /** f'(x) as a tensor expression of the input `x` and the output `out` (name the ones it reads). */
   df: (at: { x: Tensor; out: Tensor }) => Tensor;
   /** A plain restatement of f for the property suite to check the kernel against (see OpTestSpec). */
   reference?: (v: number) => number;
 }): OpRule<[Tensor]> {
   return {
-    ...elementwiseUnary(spec.name, spec.f),
+    ...elementwiseUnary(spec.name, spec.f, undefined, spec.f32 && { scalar: spec.f32, ...(spec.simd ? { lanes: spec.simd } : {}) }),
     ...(spec.takesInt32 ? { takesInt32: true } : {}),
     ...(spec.simd ? { simd: spec.simd } : {}),
     jvp: ({ primals: [x], tangents: [dx], out }) => dx && spec.df({ x, out }).mul(dx),
@@ -92,26 +98,39 @@ function testSpec<I extends readonly Tensor[]>(spec: ElementwiseSpec, reference:
   };
 }
 
+/** A unary op's float32 formula where it is not its float64 one rounded: the scalar function, and its lane formula if any. */
+export interface Float32Formula {
+  readonly scalar: (v: number) => number;
+  readonly lanes?: (this: LaneLocals, x: Code) => Code;
+}
+
 /** The fields of an elementwise op besides its rules and test spec. */
-type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar" | "preferKernel">;
+type ElementwiseFields<I extends readonly Tensor[]> = Pick<OpCommon<I, undefined>, "name" | "arity" | "shape" | "forward" | "cost" | "batching" | "scalar" | "scalar32" | "preferKernel">;
 
 /**
  * The shape rule and forward kernel of an elementwise unary op: `f` is its one statement of the formula,
  * compiled into a loop of its own on the op's first run and kept with the op (so a call costs no lookup:
  * the scalar ops of a long chain are all call overhead); `loop`, an op's own whole-array loop where a
  * call of `f` is not the fastest (relu), replaces that compiled loop. Backends that do not run loops of
- * their own (the reference kernels) ignore it and call `f`.
+ * their own (the reference kernels) ignore it and call `f`. `float32`, where given, is the formula for
+ * float32 tensors (see `OpRule.scalar32`): the fast backend runs its lane formula as a WebAssembly kernel
+ * where it has one (laneLoop.ts: the same bits, a fraction of the time), else its compiled loop.
  */
-export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop): ElementwiseFields<[Tensor]> {
+export function elementwiseUnary(name: string, f: (v: number) => number, loop?: UnaryLoop, float32?: Float32Formula): ElementwiseFields<[Tensor]> {
   let fast = loop;
+  let fast32: UnaryLoop | undefined;
+  const f32 = float32?.scalar;
+  const loop32 = (): UnaryLoop => (float32!.lanes ? laneLoop(name, float32!.lanes, unaryLoop(f32!)) : unaryLoop(f32!));
   return {
     name,
     arity: 1,
     batching: "broadcasts",
     shape: ({ inputs: [x] }: ShapeContext<[Tensor], undefined>) => x.shape,
-    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) => kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
+    forward: ({ inputs: [x], dtype }: ForwardContext<[Tensor], undefined>) =>
+      f32 !== undefined && dtype === "float32" ? kernels.map(name, x.data, dtype, f32, (fast32 ??= loop32())) : kernels.map(name, x.data, dtype, f, (fast ??= unaryLoop(f))),
     cost: ({ outShape }: CostContext<[Tensor], undefined>) => sizeOf(outShape),
     scalar: f as (...values: number[]) => number,
+    ...(f32 ? { scalar32: f32 as (...values: number[]) => number } : {}),
     ...(loop ? { preferKernel: true } : {}),
   };
 }

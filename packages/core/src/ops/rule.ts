@@ -1,5 +1,5 @@
 import type { DType, Storage } from "../dtype.js";
-import type { Code } from "../kernels/wasm/assembler.js";
+import type { Code, LaneLocals } from "../kernels/wasm/assembler.js";
 import type { Shape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 
@@ -136,19 +136,28 @@ export interface OpCommon<I extends Inputs, P> {
    */
   readonly scalar?: (...values: number[]) => number;
   /**
-   * For an elementwise op whose float32 result 4-lane WebAssembly SIMD computes exactly (`scalar`'s
-   * value rounded to float32, −0 and NaN included, as add, mul and sqrt are correctly rounded): given
-   * code that pushes each operand's four float32 lanes (a v128; cheap and free of side effects, so a
-   * formula may repeat it), the code that pushes the four results. `jit` writes a fused chain of float32
-   * ops that all have one into a WebAssembly SIMD loop (written with the assembler of
-   * `@tapegrad/core/wasm`). Leave it out where no exact instruction exists (exp, tanh): the chain then
-   * runs as a JavaScript loop of `scalar`.
+   * For an elementwise op whose float32 result is not `scalar`'s float64 value rounded (exp, tanh): its
+   * formula for float32 elements, computed in float32 arithmetic (kernels/float32Math.ts), which eager
+   * kernels and jit's loops use for float32 tensors, so that a `simd` formula can give the same bits.
+   * float64 tensors keep `scalar`.
+   */
+  readonly scalar32?: (...values: number[]) => number;
+  /**
+   * For an elementwise op whose float32 result 4-lane WebAssembly SIMD computes exactly (the float32
+   * formula's value: `scalar32`'s where the op has one, else `scalar`'s rounded to float32; −0 and NaN
+   * included, as add, mul and sqrt are correctly rounded): given code that pushes each operand's four
+   * float32 lanes (a v128; cheap and free of side effects, so a formula may repeat it), the code that
+   * pushes the four results. A formula that needs temporaries takes fresh v128 locals from `this` (so it
+   * is written as a `function`, not an arrow: exp's and tanh's are). `jit` writes a fused chain of float32
+   * ops that all have one into a WebAssembly SIMD loop (written with the assembler of `@tapegrad/core/wasm`).
+   * Leave it out where no exact formula exists (log, sin): the chain then runs as a JavaScript loop.
    * @example
    * ```ts
    * simd: (x, y) => [...x, ...y, ...f32x4Add] // add
+   * simd(x) { const t = this.v128(); return [...x, ...tee(t), ...get(t), ...f32x4Mul, ...get(t), ...f32x4Mul]; } // cube
    * ```
    */
-  readonly simd?: (...operands: Code[]) => Code;
+  readonly simd?: (this: LaneLocals, ...operands: Code[]) => Code;
   /**
    * Set on an elementwise op whose own forward kernel is faster than a loop calling `scalar` (relu's
    * branch-free loop on the bits, where `Math.max` branches on random signs): `jit` runs the op, when it

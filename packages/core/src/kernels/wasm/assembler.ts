@@ -43,6 +43,8 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 // Instructions. Locals are referred to by index; memory offsets are byte offsets added to the address.
 export const get = (l: number): Code => [0x20, ...uleb(l)];
 export const set = (l: number): Code => [0x21, ...uleb(l)];
+/** `local.tee`: sets local `l` and leaves the value on the stack. */
+export const tee = (l: number): Code => [0x22, ...uleb(l)];
 export const const32 = (n: number): Code => [0x41, ...sleb(n)];
 export const add32: Code = [0x6a];
 export const sub32: Code = [0x6b];
@@ -104,8 +106,27 @@ export const f32x4Const = (value: number): Code => {
   const lanes = new Uint8Array(new Float32Array([value, value, value, value]).buffer);
   return simd(0x0c, ...lanes);
 };
+/** Four lanes of the int32 `value`, as a constant. */
+export const i32x4Const = (value: number): Code => simd(0x0c, ...new Uint8Array(new Int32Array([value, value, value, value]).buffer));
+/** f32x4.nearest: each lane rounded to an integer, ties to even. */
+export const f32x4Nearest: Code = simd(0x6a);
+/** Each float32 lane truncated to an int32 lane, saturating (NaN gives 0). */
+export const i32x4TruncSatF32x4S: Code = simd(0xf8);
+export const i32x4Add: Code = simd(0xae);
+export const i32x4Sub: Code = simd(0xb1);
+/** Lane shifts: the v128, then the i32 shift count (taken mod 32), on the stack. */
+export const i32x4Shl: Code = simd(0xab);
+export const i32x4ShrS: Code = simd(0xac);
 /** Relaxed SIMD's a·b + c (a fused multiply-add where the CPU has one): feature-detected before use. */
 export const f32x4RelaxedMadd: Code = simd(0x105);
+
+/**
+ * Where a lane formula (`OpRule.simd`) that needs temporaries gets them: each call of `v128()` gives the
+ * index of a fresh v128 local of the function the formula is written into.
+ */
+export interface LaneLocals {
+  v128(): number;
+}
 
 /** A function: its parameter and result types, its extra locals, its body (without the final `end`). */
 export interface Func {
