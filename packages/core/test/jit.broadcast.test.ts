@@ -72,7 +72,7 @@ describe("jit's loops over broadcasts", () => {
     expect(compiledMatchesEager((x, b) => x.mul(0.5).add(b!).maximum(b!), [x, bias])).toMatchObject({ fusedLoops: 1, fusedNodes: 3, simdLoops: 1 });
   });
 
-  it("runs two broadcast patterns in one loop where they collapse to three axes, and separate loops where they do not", () => {
+  it("runs two broadcast patterns in one loop where they collapse to three axes, separate loops where they do not, and an op needing four axes by its kernel", () => {
     const x = resident([2, 3, 4, 8], 5);
     const perChannel = resident([3, 1, 1], 6);
     const perImage = resident([2, 1, 1, 1], 7);
@@ -82,6 +82,8 @@ describe("jit's loops over broadcasts", () => {
     // per channel, (0, 1, 0) over [2, 3, 32], and a block per image repeated over channels and rows, (8, 0, 1)
     // over [2, 12, 8]: each three axes alone, four together (N, C, H, W), so two loops.
     expect(compiledMatchesEager((x, c, w) => x.add(c!).mul(w!), [x, perChannel, perColumn])).toMatchObject({ fusedLoops: 2, fusedNodes: 2, simdLoops: 2 });
+    // One op whose operands alone need four axes: its eager kernel.
+    expect(compiledMatchesEager((a, b) => a.mul(b!), [resident([1, 3, 1, 8], 1), resident([2, 1, 4, 1], 2)])).toMatchObject({ fusedLoops: 0 });
   });
 
   it("keeps the JavaScript loop, nested the same way, for runs shorter than a vector, for float64 and for large operands outside WebAssembly memory", () => {
