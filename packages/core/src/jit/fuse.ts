@@ -107,21 +107,28 @@ function externalInputs(graph: TraceGraph, nodes: readonly number[]): number[] {
 export function fusionGroups(graph: TraceGraph, external: ReadonlySet<number>, useCount: readonly number[], effectBefore: readonly boolean[]): FusedGroup[] {
   const groups: FusedGroup[] = [];
   let current: number[] = [];
+  // The shapes of the current run's broadcast inputs (neither whole nor scalar), one entry per shape:
+  // whole and scalar inputs never stop a layout, so these alone decide whether one loop reads the run.
+  let broadcasts = new Map<string, readonly number[]>();
   const flush = (): void => {
     const group = current.length > 0 ? build(graph, current) : null;
     if (group !== null) groups.push(group); // null: no loop could be compiled; its nodes run their kernels
     current = [];
+    broadcasts = new Map();
   };
-  // Whether one loop over `outShape` can read what `nodes` read from outside: a layout of at most three axes.
-  const readable = (nodes: readonly number[], outShape: readonly number[]): boolean =>
-    layoutOf(externalInputs(graph, nodes).map((id) => graph.values[id]!.shape), outShape) !== null;
   graph.nodes.forEach((node, i) => {
     const out = graph.values[node.output]!;
+    const own = new Map<string, readonly number[]>();
+    for (const id of node.inputs) {
+      const shape = graph.values[id]!.shape;
+      const read = flatAccessOf(shape, out.shape);
+      if (read?.access !== "full" && read?.access !== "scalar") own.set(shape.join(","), shape);
+    }
     const fusible =
       node.rule.scalar !== undefined &&
       (out.dtype === "float32" || out.dtype === "float64") &&
       node.inputs.every((id) => graph.values[id]!.dtype === out.dtype) &&
-      readable([i], out.shape);
+      layoutOf([...own.values()], out.shape) !== null;
     if (!fusible) return flush();
     const previous = current.length > 0 ? graph.nodes[current[current.length - 1]!]! : null;
     const joins =
@@ -132,9 +139,10 @@ export function fusionGroups(graph: TraceGraph, external: ReadonlySet<number>, u
       !external.has(previous.output) &&
       sizeOf(graph.values[previous.output]!.shape) === sizeOf(out.shape) &&
       graph.values[previous.output]!.shape.length === out.shape.length &&
-      readable([...current, i], out.shape);
+      layoutOf([...new Map([...broadcasts, ...own]).values()], out.shape) !== null;
     if (!joins) flush();
     current.push(i);
+    for (const [key, shape] of own) broadcasts.set(key, shape);
   });
   flush();
   return groups;
