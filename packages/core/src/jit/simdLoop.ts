@@ -226,10 +226,12 @@ function planOf(graph: TraceGraph, group: FusedGroup, tensors: readonly Tensor[]
 
 /**
  * The group's ops' lane formulas in turn, on v128 locals numbered from `first`: one per input (input k's
- * four lanes in `inLane(k)`), one per op's result but the last, whose result the code leaves on the stack,
- * then the temporaries the formulas ask for (exp's, tanh's). `count`: how many v128 locals that is.
+ * four lanes in `inLane(k)`), one per op's result but the last, then the temporaries the formulas ask for
+ * (exp's, tanh's). `early` computes every op but the last into its local; `last`, the last op's formula,
+ * leaves its result on the stack (a store's address goes on the stack between the two). `count`: how many
+ * v128 locals that is.
  */
-function laneCode(graph: TraceGraph, group: FusedGroup, first: number): { inLane: (k: number) => number; code: Code; count: number } {
+function laneCode(graph: TraceGraph, group: FusedGroup, first: number): { inLane: (k: number) => number; early: Code; last: Code; count: number } {
   const m = group.inputs.length;
   const inLane = (k: number): number => first + k;
   const result = (s: number): number => first + m + s;
@@ -237,15 +239,16 @@ function laneCode(graph: TraceGraph, group: FusedGroup, first: number): { inLane
   const last = group.nodes.length - 1;
   let temporaries = 0;
   const locals: LaneLocals = { v128: () => result(group.nodes.length) + temporaries++ };
-  const code: Code = [];
+  const [early, final]: [Code, Code] = [[], []];
   group.nodes.forEach((index, s) => {
     const node = graph.nodes[index]!;
     const operands = node.inputs.map((id) => get(produced.has(id) ? result(produced.get(id)!) : inLane(group.inputs.indexOf(id))));
-    code.push(...node.rule.simd!.apply(locals, operands));
-    if (s !== last) code.push(...set(result(s)));
+    const formula = node.rule.simd!.apply(locals, operands);
+    if (s === last) final.push(...formula);
+    else early.push(...formula, ...set(result(s)));
     produced.set(node.output, s);
   });
-  return { inLane, code, count: m + group.nodes.length + temporaries };
+  return { inLane, early, last: final, count: m + group.nodes.length + temporaries };
 }
 
 /**
@@ -258,7 +261,7 @@ function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Fu
   const [outParam, bytesParam] = [0, m + 1];
   const inParam = (k: number): number => 1 + k;
   const [o, j] = [m + 2, m + 3];
-  const { inLane, code, count } = laneCode(graph, group, m + 4);
+  const { inLane, early, last, count } = laneCode(graph, group, m + 4);
   const rowBytes = 4 * period; // a row, or its tile
   const body: Code = [];
   group.reads.forEach((r, k) => {
@@ -268,7 +271,7 @@ function loopFunc(graph: TraceGraph, group: FusedGroup, period: number): Omit<Fu
   group.reads.forEach((r, k) => {
     if (r.access !== "scalar") body.push(...get(inParam(k)), ...get(r.access === "row" ? j : o), ...add32, ...load128(), ...set(inLane(k)));
   });
-  body.push(...get(outParam), ...get(o), ...add32, ...code, ...store128());
+  body.push(...early, ...get(outParam), ...get(o), ...add32, ...last, ...store128());
   body.push(...get(o), ...const32(16), ...add32, ...set(o));
   if (rowBytes > 0) {
     // j += 16, back to 0 at the end of the row
@@ -301,7 +304,7 @@ function nestedLoopFunc(graph: TraceGraph, group: FusedGroup, axes: Axes): Omit<
   const inParam = (k: number): number => 1 + k;
   const [o, q, i0, i1] = [m + 2, m + 3, m + 4, m + 5];
   const [b, c] = [(k: number): number => m + 6 + k, (k: number): number => m + 6 + m + k];
-  const { inLane, code, count } = laneCode(graph, group, m + 6 + 2 * m);
+  const { inLane, early, last, count } = laneCode(graph, group, m + 6 + 2 * m);
   const [outer, mid, inner] = axes;
   const vectorBytes = 16 * Math.floor(inner / 4);
   const tail = inner % 4;
@@ -325,7 +328,7 @@ function nestedLoopFunc(graph: TraceGraph, group: FusedGroup, axes: Axes): Omit<
   if (vectorBytes > 0) {
     body.push(...loop);
     for (const k of contiguous) body.push(...address(k), ...load128(), ...set(inLane(k)));
-    body.push(...get(outParam), ...get(o), ...add32, ...code, ...store128());
+    body.push(...early, ...get(outParam), ...get(o), ...add32, ...last, ...store128());
     body.push(...step(o, 16), ...step(q, 16), ...get(q), ...const32(vectorBytes), ...ltU32, ...brIf(0), ...end);
   }
   if (tail > 0) {
@@ -335,7 +338,7 @@ function nestedLoopFunc(graph: TraceGraph, group: FusedGroup, axes: Axes): Omit<
     }
     // The result is held in a v128 local of its own (after the lanes') while its lanes are stored.
     const held = m + 6 + 2 * m + count;
-    body.push(...code, ...set(held));
+    body.push(...early, ...last, ...set(held));
     for (let lane = 0; lane < tail; lane++) body.push(...get(outParam), ...get(o), ...add32, ...get(held), ...store32Lane(4 * lane, lane));
     body.push(...step(o, 4 * tail));
   }
