@@ -108,6 +108,18 @@ describe("jit's loops over broadcasts", () => {
     expectSameValues(g(x, other), f(x, other));
   });
 
+  it("runs the JavaScript loop, nested, at a call whose argument is not in WebAssembly memory", () => {
+    let summary: ProgramSummary | undefined;
+    const f = (x: Tensor, b: Tensor): Tensor => eq(x, b).mul(x).add(b);
+    const g = jit(f, { onTrace: ({ program }) => (summary = program) });
+    g(resident([2, 3, 4, 9], 1), resident([2, 3, 1, 9], 2));
+    expect(summary).toMatchObject({ fusedLoops: 1, fusedNodes: 3, simdLoops: 1 });
+    const [x, block] = [ordinary([2, 3, 4, 9], 3), ordinary([2, 3, 1, 9], 4)];
+    expectSameValues(g(x, block), f(x, block));
+    const [rx, rb] = [resident([2, 3, 4, 9], 5), resident([2, 3, 1, 9], 6)];
+    expectSameValues(g(rx, rb), f(rx, rb));
+  });
+
   it("runs a convolution with bias, ReLU and max-pooling, forward and backward, bit for bit with eager, with the bias adds and the pooling masks in SIMD", () => {
     const weight = resident([4, 2, 3, 3], 1);
     const bias = resident([4], 2);
