@@ -44,7 +44,11 @@ const binaries: Record<string, Binary> = {
   maximum: (x, y) => x.maximum(y),
   matmulT: (x, y) => x.matmul(y.transpose()).div(4), // [r, c] · [c, r] -> [r, r], kept at [r, c] below
   where: (x, y) => where(x.gt(y), x, y.mul(0.5)),
-  columnSub: (x, y) => x.sub(y.mean(-1, { keepDims: true })), // a [r, 1] column broadcast: not fused
+  columnSub: (x, y) => x.sub(y.mean(-1, { keepDims: true })), // a [r, 1] column: a value per row, repeated along it (a nested loop)
+  // [r, 1, c] against [r, c, 1] (a block repeated along the middle axis, a value per run), back to [r, c] by a sum
+  outerBlocks: (x, y) => x.reshape([x.shape[0]!, 1, x.shape[1]!]).mul(y.reshape([y.shape[0]!, y.shape[1]!, 1])).relu().sum(1),
+  // [r, 1, c] against [1, r, c] (a block repeated along the middle axis, and a row), back to [r, c] by a mean
+  crossRows: (x, y) => x.reshape([x.shape[0]!, 1, x.shape[1]!]).add(y.reshape([1, ...y.shape])).tanh().mean(1),
 };
 
 /** One step of a program: a unary op on the last value, or a binary op on the last value and an earlier one; every step keeps the [rows, cols] shape. */

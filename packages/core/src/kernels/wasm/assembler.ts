@@ -78,6 +78,12 @@ export const storeF32 = (offset = 0): Code => [0x38, ...memarg(offset)];
 export const f32Add: Code = [0x92];
 export const store128 = (offset = 0): Code => simd(0x0b, ...memarg(offset));
 export const loadSplat32 = (offset = 0): Code => simd(0x09, ...memarg(offset));
+/** `v128.load32_zero`: one float32 into lane 0, zeros in the others. */
+export const load32Zero = (offset = 0): Code => simd(0x5c, ...memarg(offset));
+/** `v128.load32_lane`: the address, then the v128, on the stack; replaces lane `lane` with the float32 read. */
+export const load32Lane = (offset: number, lane: number): Code => simd(0x56, ...memarg(offset), lane);
+/** `v128.store32_lane`: the address, then the v128, on the stack; stores lane `lane` alone. */
+export const store32Lane = (offset: number, lane: number): Code => simd(0x5a, ...memarg(offset), lane);
 export const zero128: Code = simd(0x0c, ...new Array<number>(16).fill(0));
 export const f32x4Splat: Code = simd(0x13);
 export const f32x4Add: Code = simd(0xe4);
