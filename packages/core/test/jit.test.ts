@@ -202,6 +202,32 @@ describe("jit", () => {
     expect(summary.pieceSums).toBe(1); // the three pads of the pieces' gradients and the two adds of them: one step
   });
 
+  it("places pieces wider than a vector in WebAssembly memory with the bits of the adds, −0 included", () => {
+    const make = () => {
+      const w = tensor(Float32Array.from({ length: 36 }, (_, i) => Math.sin(i)), { shape: [3, 12], requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        w.zeroGrad();
+        const [a, b] = split(w, [5, 7], 1) as [Tensor, Tensor];
+        // −x where x is 0 is −0: in the vector lanes and in the scalar tail of both pieces' rows
+        const loss = a.mul(x.slice([0, 0], [3, 5])).sum().neg().add(b.mul(x.slice([0, 5], [3, 7])).sum().neg());
+        loss.backward();
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const f = jit(compiled.step);
+    const x = tensor(Float32Array.from({ length: 36 }, (_, i) => (i % 3 === 0 ? 0 : i)), { shape: [3, 12] });
+    for (let i = 0; i < 3; i++) {
+      f(x);
+      eager.step(x);
+      const [got, want] = [values(compiled.w.grad!), values(eager.w.grad!)];
+      expect(got.every((v, k) => Object.is(v, want[k]))).toBe(true);
+      expect(want.some((v) => Object.is(v, 0))).toBe(true); // −0 + 0 is +0: the adds leave no −0
+    }
+  });
+
   it("replays random draws from the generator the function drew from, as eager calls would", () => {
     const run = (useJit: boolean): number[][] => {
       const rng = new Rng(7);

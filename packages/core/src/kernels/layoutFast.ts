@@ -1,5 +1,5 @@
 import type { DType, Storage } from "../dtype.js";
-import { allocate, words } from "../dtype.js";
+import { allocate, allocateToOverwrite, words } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sameShape, sizeOf, stridesOf } from "../shape.js";
 import { collapse } from "./collapse.js";
@@ -20,7 +20,7 @@ import { broadcastStrides, forEachStrided2 } from "./strided.js";
  * ```
  */
 export function broadcastFast(x: Storage, shape: Shape, outShape: Shape, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(outShape));
+  const out = allocateToOverwrite(dtype, sizeOf(outShape)); // every element is written: a planned buffer needs no zeroing
   if (out.length === 0) return out;
   const { shape: dims, strides: [sx] } = collapse(outShape, [broadcastStrides(shape, outShape)]);
   const rank = dims.length;
@@ -65,7 +65,7 @@ const offsetOf = (corner: readonly number[], strides: readonly number[]): number
  * ```
  */
 export function sliceFast(x: Storage, shape: Shape, begin: readonly number[], outShape: Shape, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(outShape));
+  const out = allocateToOverwrite(dtype, sizeOf(outShape)); // every element is written: a planned buffer needs no zeroing
   const strides = stridesOf(shape);
   copyBox(out, 0, stridesOf(outShape), x, offsetOf(begin, strides), strides, outShape);
   return out;
@@ -93,7 +93,7 @@ export function padFast(x: Storage, shape: Shape, before: readonly number[], out
  * ```
  */
 export function concatFast(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(outShape));
+  const out = allocateToOverwrite(dtype, sizeOf(outShape)); // every element is written: a planned buffer needs no zeroing
   const strides = stridesOf(outShape);
   let at = 0;
   xs.forEach((x, k) => {

@@ -1,6 +1,7 @@
 import { module, type Func, type MemoryImport } from "./assembler.js";
 import { gemmFunc, matmulRangeFunc, packAFunc, packBFunc } from "./gemm.js";
 import { sumRowsFunc } from "./sumRows.js";
+import { placeRowsFunc } from "./placeRows.js";
 import { ValueError } from "../../errors.js";
 
 /**
@@ -43,6 +44,7 @@ export interface WasmExports {
   ): void;
   packA(src: number, lda: number, dst: number, m: number, k: number): void;
   sumRows(x: number, out: number, outer: number, reduced: number, inner: number): void;
+  placeRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, length: number): void;
 }
 
 /** What a running instance offers: the memory, a float view of it, and the exports. */
@@ -96,7 +98,7 @@ function canShare(): boolean {
 }
 
 /** The functions every instance exports, in the order `GEMM` and `PACK_B` name. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc()];
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc(), placeRowsFunc()];
 
 /** How every module run on the runtime declares its import of the memory (core's own and registered ones). */
 export const memoryImport = (shared: boolean): MemoryImport => ({ shared, minPages: 1, maxPages: MAX_PAGES });
