@@ -32,7 +32,7 @@ import type { WasmRuntime } from "./wasm/runtime.js";
  * the sequence number of the product the fields below belong to (−1 while they are being rewritten),
  * the product's chunking, then the `argCount` arguments of matmulRange before its panel range.
  */
-const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8, argCount: 13 } as const;
+const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8, argCount: 14 } as const;
 type Slots = typeof SLOTS;
 const CONTROL_INTS = SLOTS.args + SLOTS.argCount;
 /** Polls of a shared counter before the caller sleeps on it (about 0.3 ms here). */
@@ -213,7 +213,7 @@ function helpersFor(rt: WasmRuntime): Pool | null {
  * returns when every panel is done.
  * @example
  * ```ts
- * runPanels(rt, [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n], 128);
+ * runPanels(rt, [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, firstMode], 128);
  * ```
  */
 export function runPanels(rt: WasmRuntime, args: readonly number[], panels: number): void {

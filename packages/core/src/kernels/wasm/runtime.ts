@@ -40,7 +40,7 @@ export interface WasmExports {
   packB(src: number, bRow: number, bCol: number, dst: number, nPanels: number, kc: number, cols: number): void;
   matmulRange(
     a: number, aTile: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, bPack: number, c: number, ldc: number,
-    mPad: number, k: number, n: number, j0: number, j1: number,
+    mPad: number, k: number, n: number, firstMode: number, j0: number, j1: number,
   ): void;
   packA(src: number, lda: number, dst: number, m: number, k: number): void;
   sumRows(x: number, out: number, outer: number, reduced: number, inner: number): void;
