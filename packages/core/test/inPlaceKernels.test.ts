@@ -6,6 +6,7 @@ import { referenceKernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
 import { accumulates, matmulWasm, placement, type MatmulOperands } from "../src/kernels/matmulWasm.js";
 import { readyThreads, setThreads, threads } from "../src/kernels/threads.js";
+import { padFast, sliceFast } from "../src/kernels/layoutFast.js";
 import { residentAddress, residentView } from "../src/kernels/wasm/resident.js";
 import { residentZeros } from "../src/kernels/wasm/residentArrays.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
@@ -231,5 +232,31 @@ describe("sum over leading axes on WebAssembly SIMD", () => {
     }
     expect(differingElements(out!, referenceKernels.reduce("sum", g!, [128, 256], [0], "float32", 0, plus))).toBe(0);
     expect(guardsIntact()).toBe(true);
+  });
+});
+
+describe("slices and pads of resident arrays, copied by the WebAssembly kernel", () => {
+  it("copy the bits (−0 and NaN included) that the row-by-row copy gives, touching nothing outside the output", () => {
+    const rng = new Rng(23);
+    const x = randomF32(rng, 6 * 10).map((v, i) => (i % 9 === 0 ? -0 : i % 11 === 0 ? NaN : v));
+    const cases = [
+      { run: (from: Storage) => sliceFast(from, [6, 10], [1, 3], [5, 6], "float32"), size: 5 * 6 },
+      { run: (from: Storage) => sliceFast(from, [6, 10], [2, 0], [3, 10], "float32"), size: 3 * 10 }, // whole rows: one run
+      { run: (from: Storage) => padFast(from, [6, 10], [1, 2], [8, 13], "float32"), size: 8 * 13 },
+    ];
+    for (const { run, size } of cases) {
+      const ordinary = run(x);
+      const { arrays: [rx, out], guardsIntact } = residentWithGuards([x.length, size]);
+      rx!.set(x);
+      out!.fill(7); // the last call's values: a slice overwrites all of them (a pad is zeroed first)
+      planned.next = out!;
+      try {
+        expect(run(rx!)).toBe(out);
+      } finally {
+        planned.next = null;
+      }
+      expect(differingElements(out!, ordinary)).toBe(0);
+      expect(guardsIntact()).toBe(true);
+    }
   });
 });

@@ -45,6 +45,7 @@ export interface WasmExports {
   packA(src: number, lda: number, dst: number, m: number, k: number): void;
   sumRows(x: number, out: number, outer: number, reduced: number, inner: number): void;
   placeRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, length: number): void;
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, length: number): void;
 }
 
 /** What a running instance offers: the memory, a float view of it, and the exports. */
@@ -98,7 +99,7 @@ function canShare(): boolean {
 }
 
 /** The functions every instance exports, in the order `GEMM` and `PACK_B` name. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc(), placeRowsFunc()];
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc(), placeRowsFunc(), placeRowsFunc(false)];
 
 /** How every module run on the runtime declares its import of the memory (core's own and registered ones). */
 export const memoryImport = (shared: boolean): MemoryImport => ({ shared, minPages: 1, maxPages: MAX_PAGES });
