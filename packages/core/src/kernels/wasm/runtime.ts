@@ -104,7 +104,7 @@ export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc()
 /** How every module run on the runtime declares its import of the memory (core's own and registered ones). */
 export const memoryImport = (shared: boolean): MemoryImport => ({ shared, minPages: 1, maxPages: MAX_PAGES });
 
-/** Compiles the kernels (synchronously: the module is about 2 KB, under the 4 KiB browsers compile on the main thread). */
+/** Compiles the kernels (synchronously: the module is about 3 KB, under the 4 KiB browsers compile on the main thread). */
 function compile(shared: boolean, fma: boolean): object {
   return new wasmApi!.Module(module(kernelFuncs(fma), memoryImport(shared)));
 }
