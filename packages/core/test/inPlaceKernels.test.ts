@@ -4,8 +4,9 @@ import { Rng, type Storage } from "@tapegrad/core";
 import { planned } from "../src/dtype.js";
 import { referenceKernels } from "../src/kernels/backend.js";
 import { fastKernels } from "../src/kernels/fast.js";
-import { matmulWasm, placement, type MatmulOperands } from "../src/kernels/matmulWasm.js";
+import { accumulates, matmulWasm, placement, type MatmulOperands } from "../src/kernels/matmulWasm.js";
 import { readyThreads, setThreads, threads } from "../src/kernels/threads.js";
+import { padFast, sliceFast } from "../src/kernels/layoutFast.js";
 import { residentAddress, residentView } from "../src/kernels/wasm/resident.js";
 import { residentZeros } from "../src/kernels/wasm/residentArrays.js";
 import { wasmRuntime } from "../src/kernels/wasm/runtime.js";
@@ -76,6 +77,25 @@ function compareProduct(rng: Rng, m: number, n: number, k: number, transposeA: b
   expect(Array.from(rb!)).toEqual(Array.from(b));
 }
 
+/**
+ * One product added into C (`accumulate`) against the product computed alone and then added element by
+ * element in float32, as an add kernel does: C starts random, with −0 and +0 among its values.
+ */
+function compareAccumulated(rng: Rng, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, residentC: boolean): void {
+  const rt = wasmRuntime()!;
+  const [a, b] = [randomF32(rng, m * k), randomF32(rng, k * n)];
+  const start = randomF32(rng, m * n).map((v, i) => (i % 7 === 0 ? -0 : i % 7 === 1 ? 0 : v));
+  const product = new Float32Array(m * n);
+  matmulWasm(rt, { a, b, transposeA, transposeB }, 0, 0, m, n, k, product, 0);
+  const expected = start.map((v, i) => v + product[i]!);
+  const { arrays: [rc], guardsIntact } = residentWithGuards([m * n]);
+  const out = residentC ? rc! : new Float32Array(m * n);
+  out.set(start);
+  matmulWasm(rt, { a, b, transposeA, transposeB }, 0, 0, m, n, k, out, 0, true);
+  expect(differingElements(out, expected)).toBe(0);
+  expect(guardsIntact()).toBe(true);
+}
+
 describe("matrix product on resident operands, in place", () => {
   it("gives the copying path's bits for any shape, transposes and choice of resident arrays, writing nothing outside C", () => {
     const dim = (max: number): fc.Arbitrary<number> => fc.oneof(fc.integer({ min: 1, max }), fc.integer({ min: 1, max: max / 8 }).map((d) => 8 * d));
@@ -105,6 +125,30 @@ describe("matrix product on resident operands, in place", () => {
       // The training step's products (x·W, xᵀ·g, g·Wᵀ) and a ragged one, threaded, against the copying path.
       const shapes = [[128, 256, 784, false, false], [784, 256, 128, true, false], [128, 784, 256, false, true], [150, 203, 301, true, true]] as const;
       for (const [m, n, k, ta, tb] of shapes) compareProduct(rng, m, n, k, ta, tb, { a: true, b: true, c: true });
+    } finally {
+      setThreads(previous);
+    }
+  });
+
+  it("adds a product into C with the bits of the product stored and then added, for k within one block", () => {
+    const dim = (max: number): fc.Arbitrary<number> => fc.oneof(fc.integer({ min: 1, max }), fc.integer({ min: 1, max: max / 8 }).map((d) => 8 * d));
+    fc.assert(
+      fc.property(dim(72), dim(72), fc.integer({ min: 1, max: 256 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer(), (m, n, k, ta, tb, rc, seed) => {
+        compareAccumulated(new Rng(seed), m, n, k, ta, tb, rc);
+      }),
+      runs(60),
+    );
+    expect([accumulates(256), accumulates(257), accumulates(0)]).toEqual([true, false, false]);
+    expect(() => matmulWasm(wasmRuntime()!, { a: new Float32Array(257), b: new Float32Array(257), transposeA: false, transposeB: false }, 0, 0, 1, 1, 257, new Float32Array(1), 0, true)).toThrow(/k <= 256/);
+  });
+
+  it("adds threaded products into C with the one-thread bits (an LSTM's weight gradients, 64 steps deep)", async () => {
+    const previous = setThreads(Math.max(2, threads()));
+    try {
+      const rng = new Rng(19);
+      compareProduct(rng, 128, 256, 784, false, false, { a: true, b: true, c: true }); // starts the pool
+      for (let waited = 0; readyThreads() < 2 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      for (const [m, n, k] of [[512, 128, 64], [512, 32, 64]] as const) compareAccumulated(rng, m, n, k, true, false, true);
     } finally {
       setThreads(previous);
     }
@@ -188,5 +232,31 @@ describe("sum over leading axes on WebAssembly SIMD", () => {
     }
     expect(differingElements(out!, referenceKernels.reduce("sum", g!, [128, 256], [0], "float32", 0, plus))).toBe(0);
     expect(guardsIntact()).toBe(true);
+  });
+});
+
+describe("slices and pads of resident arrays, copied by the WebAssembly kernel", () => {
+  it("copy the bits (−0 and NaN included) that the row-by-row copy gives, touching nothing outside the output", () => {
+    const rng = new Rng(23);
+    const x = randomF32(rng, 6 * 10).map((v, i) => (i % 9 === 0 ? -0 : i % 11 === 0 ? NaN : v));
+    const cases = [
+      { run: (from: Storage) => sliceFast(from, [6, 10], [1, 3], [5, 6], "float32"), size: 5 * 6 },
+      { run: (from: Storage) => sliceFast(from, [6, 10], [2, 0], [3, 10], "float32"), size: 3 * 10 }, // whole rows: one run
+      { run: (from: Storage) => padFast(from, [6, 10], [1, 2], [8, 13], "float32"), size: 8 * 13 },
+    ];
+    for (const { run, size } of cases) {
+      const ordinary = run(x);
+      const { arrays: [rx, out], guardsIntact } = residentWithGuards([x.length, size]);
+      rx!.set(x);
+      out!.fill(7); // the last call's values: a slice overwrites all of them (a pad is zeroed first)
+      planned.next = out!;
+      try {
+        expect(run(rx!)).toBe(out);
+      } finally {
+        planned.next = null;
+      }
+      expect(differingElements(out!, ordinary)).toBe(0);
+      expect(guardsIntact()).toBe(true);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { isResident } from "../src/wasm.js";
-import { checkpoint, ConcretizationError, customJvp, customVjp, grad, jit, jvp, noGrad, ones, rand, Rng, split, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
+import { checkpoint, ConcretizationError, customJvp, customVjp, grad, jit, jvp, noGrad, ones, rand, randn, Rng, split, tensor, updateInPlace, vmap, zeros, type Tensor } from "../src/index.js";
 
 const values = (t: Tensor): number[] => Array.from(t.data);
 
@@ -200,6 +200,59 @@ describe("jit", () => {
     expect(values(eager.w.grad!)[0]).toBe(0);
     // The three pads of the pieces' gradients and the two adds summing them are one step.
     expect(summary.pieceSums).toBe(1); // the three pads of the pieces' gradients and the two adds of them: one step
+  });
+
+  it("places pieces wider than a vector in WebAssembly memory with the bits of the adds, −0 included", () => {
+    const make = () => {
+      const w = tensor(Float32Array.from({ length: 36 }, (_, i) => Math.sin(i)), { shape: [3, 12], requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        w.zeroGrad();
+        const [a, b] = split(w, [5, 7], 1) as [Tensor, Tensor];
+        // −x where x is 0 is −0: in the vector lanes and in the scalar tail of both pieces' rows
+        const loss = a.mul(x.slice([0, 0], [3, 5])).sum().neg().add(b.mul(x.slice([0, 5], [3, 7])).sum().neg());
+        loss.backward();
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    const f = jit(compiled.step);
+    const x = tensor(Float32Array.from({ length: 36 }, (_, i) => (i % 3 === 0 ? 0 : i)), { shape: [3, 12] });
+    for (let i = 0; i < 3; i++) {
+      f(x);
+      eager.step(x);
+      const [got, want] = [values(compiled.w.grad!), values(eager.w.grad!)];
+      expect(got.every((v, k) => Object.is(v, want[k]))).toBe(true);
+      expect(want.some((v) => Object.is(v, 0))).toBe(true); // −0 + 0 is +0: the adds leave no −0
+    }
+  });
+
+  it("adds a weight's per-use gradient products into their running sum with eager's bits", () => {
+    const make = () => {
+      const rng = new Rng(11);
+      const w = randn([32, 32], { rng, requiresGrad: true });
+      const step = (x: Tensor): Tensor => {
+        w.zeroGrad();
+        // w is used three times: its gradient is three products xᵀ·g (k = 16, the batch) added up
+        const loss = x.matmul(w).tanh().matmul(w).tanh().matmul(w).square().mean();
+        loss.backward();
+        return loss;
+      };
+      return { w, step };
+    };
+    const eager = make();
+    const compiled = make();
+    let summary = { accumulatedProducts: 0 };
+    const f = jit(compiled.step, { onTrace: ({ program }) => (summary = program) });
+    const x = randn([16, 32], { rng: new Rng(12) });
+    for (let i = 0; i < 3; i++) {
+      expect(values(f(x))).toEqual(values(eager.step(x)));
+      const [got, want] = [values(compiled.w.grad!), values(eager.w.grad!)];
+      expect(got.every((v, k) => Object.is(v, want[k]))).toBe(true);
+    }
+    // The first add of the three products runs in the kernel; the last writes .grad, which outlives the call.
+    expect(summary.accumulatedProducts).toBe(1);
   });
 
   it("replays random draws from the generator the function drew from, as eager calls would", () => {

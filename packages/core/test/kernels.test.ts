@@ -6,7 +6,7 @@ import { fastKernels } from "../src/kernels/fast.js";
 import { useKernels } from "../src/kernels/active.js";
 import { kernelFuncs, memoryImport, wasmRuntime } from "../src/kernels/wasm/runtime.js";
 import { module } from "../src/kernels/wasm/assembler.js";
-import { chunksRunByHelpers, readyThreads, setThreads } from "../src/kernels/threads.js";
+import { chunksRunByHelpers, handoff, readyThreads, setThreads } from "../src/kernels/threads.js";
 import { accepts, drawOpCase } from "../../../test-support/opHarness.js";
 import { runs } from "../../../test-support/fuzz.js";
 import type { Window } from "../src/ops/windows.js";
@@ -189,6 +189,23 @@ describe("fast matmul (WebAssembly SIMD)", () => {
       expect(chunksRunByHelpers()).toBe(after);
     } finally {
       setThreads(previous);
+    }
+  });
+
+  it("stops handing products to helpers that do not speed them up, and tries again later", () => {
+    handoff.reset();
+    try {
+      for (let i = 0; i < 4; i++) handoff.record(1.9); // a quiet machine: the helper ran about half
+      for (let i = 0; i < 20; i++) handoff.record(1.8);
+      expect(handoff.alone()).toBe(false);
+      for (let i = 0; i < 20 && !handoff.alone(); i++) handoff.record(0.98); // helpers descheduled: no gain
+      let alone = 1;
+      while (handoff.alone()) alone++;
+      expect(alone).toBe(256); // products run alone before the next trial
+      handoff.record(0.9); // the trial's first products are not judged while a helper wakes
+      expect(handoff.alone()).toBe(false);
+    } finally {
+      handoff.reset();
     }
   });
 

@@ -4,6 +4,9 @@ import type { Tensor } from "../tensor.js";
 import type { AnyOpRule } from "../ops/rule.js";
 import type { TraceGraph, TraceNode } from "../trace/graph.js";
 import type { PadParams } from "../ops/pad.js";
+import { kernels } from "../kernels/active.js";
+import { residentAddress } from "../kernels/wasm/resident.js";
+import { wasmRuntime, type WasmRuntime } from "../kernels/wasm/runtime.js";
 
 /**
  * Sums of zero-padded pieces, assembled in one pass. The gradient of a tensor that was split (an LSTM's
@@ -88,21 +91,30 @@ export function withoutFusion(graph: TraceGraph, nodes: ReadonlySet<number>): Tr
 /**
  * The step writing a sum of pieces into `out`'s array: each piece's rows copied (plus zero) into their
  * place, the rest zeroed first where the pieces do not cover it. The row offsets are worked out once.
+ * Where the output and a piece live in WebAssembly memory (a program's buffers do), the piece is placed
+ * by the SIMD kernel `placeRows`, one call per run of evenly spaced rows; elsewhere by a JavaScript loop.
  */
 export function piecesStep(graph: TraceGraph, sum: PieceSum, tensors: readonly Tensor[]): () => void {
   const out = tensors[sum.output]!;
   const outStrides = stridesOf(out.shape);
   let covered = 0;
+  const rt = kernels.name === "fast" && out.dtype === "float32" ? wasmRuntime() : null;
   const pieces = sum.pieces.map(({ value, before }) => {
     const shape = graph.values[value]!.shape;
     covered += sizeOf(shape);
-    return { tensor: tensors[value]!, rows: rowsOf(shape, before, outStrides) };
+    const rows = rowsOf(shape, before, outStrides);
+    return { tensor: tensors[value]!, rows, runs: rt === null ? null : runsOf(rows) };
   });
   const fill = covered < sizeOf(out.shape); // disjoint boxes inside the output: they cover it when their sizes add up to it
   return () => {
     const target = out.data;
     if (fill) target.fill(0);
-    for (const { tensor, rows } of pieces) copyRows(target, tensor.data, rows);
+    const home = rt === null ? undefined : residentAddress(target);
+    for (const { tensor, rows, runs } of pieces) {
+      const from = home === undefined ? undefined : residentAddress(tensor.data);
+      if (from === undefined) copyRows(target, tensor.data, rows);
+      else placeRuns(rt!, from, home!, runs!);
+    }
   };
 }
 
@@ -120,6 +132,30 @@ function rowsOf(shape: Shape, before: readonly number[], outStrides: readonly nu
     for (let d = rank - 2; d >= 0 && ++index[d]! === shape[d]!; d--) index[d] = 0; // the next row, like an odometer
   }
   return rows;
+}
+
+/**
+ * The rows of `rowsOf` merged into runs of evenly spaced rows, in bytes, for `placeRows`: per run, its
+ * first row's offset in the piece and in the output, the step between rows in each, the row count and
+ * the row length in floats (a piece of a matrix's columns is one run).
+ */
+function runsOf(rows: Int32Array): Int32Array {
+  const runs: number[] = [];
+  for (let r = 0; r < rows.length; ) {
+    const [from, to, length] = [rows[r]!, rows[r + 1]!, rows[r + 2]!];
+    let count = 1;
+    const [fromStep, toStep] = r + 3 < rows.length ? [rows[r + 3]! - from, rows[r + 4]! - to] : [0, 0];
+    while (r + 3 * count < rows.length && rows[r + 3 * count]! === from + count * fromStep && rows[r + 3 * count + 1]! === to + count * toStep) count++;
+    runs.push(4 * from, 4 * to, 4 * fromStep, 4 * toStep, count, length);
+    r += 3 * count;
+  }
+  return Int32Array.from(runs);
+}
+
+/** Places a resident piece at byte address `from` into the resident output at `to`, run by run. */
+function placeRuns(rt: WasmRuntime, from: number, to: number, runs: Int32Array): void {
+  const place = rt.exports.placeRows;
+  for (let k = 0; k < runs.length; k += 6) place(from + runs[k]!, runs[k + 2]!, to + runs[k + 1]!, runs[k + 3]!, runs[k + 4]!, runs[k + 5]!);
 }
 
 function copyRows(out: Storage, piece: Storage, rows: Int32Array): void {

@@ -23,13 +23,17 @@ const bytesPer = (dtype: DType): number => (dtype === "float64" ? 8 : 4);
  * and values whose lives do not overlap share bytes of the arena (first fit, lowest offset). `pinned`
  * values (the outputs and the gradients left in `.grad`) outlive the call and the program itself: they
  * are not in the arena (offset -1) but listed in `pinned`, for the program to give each an array of its own.
- * `order` gives each value's writing step and `lastUse` its last reading step.
+ * `order` gives each value's writing step and `lastUse` its last reading step. A value listed in
+ * `aliases` takes over the buffer of the value it maps to, which dies at the step writing it (a product
+ * added into a running sum: the sum's buffer becomes the add's output).
  * @example
  * ```ts
  * const plan = planBuffers(graph, writtenAt, lastUse, pinned); // plan.bytes <= plan.unsharedBytes
  * ```
  */
-export function planBuffers(graph: TraceGraph, writtenAt: readonly number[], lastUse: readonly number[], pinned: ReadonlySet<number>): BufferPlan {
+export function planBuffers(
+  graph: TraceGraph, writtenAt: readonly number[], lastUse: readonly number[], pinned: ReadonlySet<number>, aliases: ReadonlyMap<number, number> = new Map(),
+): BufferPlan {
   const offsets = graph.values.map(() => -1);
   const planned = graph.values.filter((v) => writtenAt[v.id]! >= 0).sort((a, b) => writtenAt[a.id]! - writtenAt[b.id]!);
   const sizeOf = (id: number): number => {
@@ -52,6 +56,14 @@ export function planBuffers(graph: TraceGraph, writtenAt: readonly number[], las
     const start = writtenAt[v.id]!;
     // A value read by the step that writes another must not share its bytes: free only what ended before.
     if (live.some(([, , end]) => end < start)) live = live.filter(([, , end]) => end >= start);
+    const heir = aliases.get(v.id);
+    const inherited = heir === undefined ? undefined : live.find(([begin]) => begin === offsets[heir]);
+    if (heir !== undefined && inherited === undefined) throw new Error(`jit: internal error, value ${v.id} was to take over the buffer of value ${heir}, which has none`);
+    if (inherited !== undefined) {
+      inherited[2] = Math.max(inherited[2], lastUse[v.id]!, start); // the same bytes, living on as this value
+      offsets[v.id] = inherited[0];
+      continue;
+    }
     let offset = 0;
     let at = 0;
     for (; at < live.length; at++) {

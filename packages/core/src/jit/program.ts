@@ -9,6 +9,7 @@ import { simdSteps, type Step } from "./simdLoop.js";
 import { planBuffers, type BufferPlan } from "./plan.js";
 import { prune } from "./prune.js";
 import { pieceSums, piecesStep, withoutFusion, type PieceSum } from "./pieces.js";
+import { accumulationStep, accumulations, type Accumulation } from "./accumulate.js";
 
 /** What a compiled program is made of, for tests and the docs. */
 export interface ProgramSummary {
@@ -29,6 +30,8 @@ export interface ProgramSummary {
   readonly fusedNodes: number;
   /** Sums of zero-padded pieces (the gradient of a split tensor) written in one pass each (pieces.ts). */
   readonly pieceSums: number;
+  /** Products added into a running sum by the matrix kernel, each with its add (accumulate.ts). */
+  readonly accumulatedProducts: number;
   /** Steps a call runs (loops, kernels and effects), after dropping what cannot change the result (prune.ts). */
   readonly steps: number;
   /** How many of the fused loops run as WebAssembly SIMD (simdLoop.ts) rather than JavaScript. */
@@ -59,7 +62,8 @@ export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): P
   const effects = graph.effects ?? [];
   const groups = fuse(graph);
   const { writtenAt, lastUse, pinned, stepCount } = lifetimes(graph, groups);
-  const plan = planBuffers(graph, writtenAt, lastUse, pinned);
+  const aliases = new Map(groups.flatMap((g) => (!g.generated && g.accumulate ? [[g.output, g.accumulate.into] as const] : [])));
+  const plan = planBuffers(graph, writtenAt, lastUse, pinned, aliases);
   const memory = arenaOf(plan);
   const homes = moveParameters(graph);
   const tensors: Tensor[] = graph.values.map((v) => {
@@ -82,7 +86,7 @@ export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): P
   };
   for (const group of groups) {
     effectsUpTo(group.at);
-    steps.push(group.generated ? (simdOf.get(group) ?? plainStep(group)) : group.pieces ? piecesStep(graph, group.pieces, tensors) : kernelStep(graph, group.at, tensors));
+    steps.push(group.generated ? (simdOf.get(group) ?? plainStep(group)) : group.pieces ? piecesStep(graph, group.pieces, tensors) : group.accumulate ? accumulationStep(graph, group.accumulate, tensors) : kernelStep(graph, group.at, tensors));
   }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
@@ -99,6 +103,7 @@ export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): P
     fusedNodes: generated.reduce((n, g) => n + g.nodes.length, 0),
     simdLoops: simd.filter((s) => s !== null).length,
     pieceSums: groups.filter((g) => !g.generated && g.pieces !== undefined).length,
+    accumulatedProducts: aliases.size,
     steps: steps.length,
   };
   return {
@@ -119,12 +124,18 @@ export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): P
   };
 }
 
-/** A unit of the program: a fused elementwise loop, a sum of pieces, or one primitive run by its own kernel. */
-type Unit = FusedUnit | (Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly at: number; readonly generated: false; readonly pieces?: PieceSum });
-/** `at`: the node where the unit runs (its first; a sum of pieces runs at its last, the final add). */
+/**
+ * A unit of the program: a fused elementwise loop, a sum of pieces, a product added into a running sum,
+ * or one primitive run by its own kernel.
+ */
+type Unit = FusedUnit | (Pick<FusedGroup, "nodes" | "inputs" | "output"> & { readonly at: number; readonly generated: false; readonly pieces?: PieceSum; readonly accumulate?: Accumulation });
+/** `at`: the node where the unit runs (its first; a sum of pieces and an added product run at their last, the add). */
 type FusedUnit = FusedGroup & { readonly at: number; readonly generated: true };
 
-/** The program's nodes as units, in order: the fusible runs (fuse.ts), the sums of pieces (pieces.ts) and every other node alone. */
+/**
+ * The program's nodes as units, in order: the fusible runs (fuse.ts), the sums of pieces (pieces.ts), the
+ * products added into running sums (accumulate.ts) and every other node alone.
+ */
 function fuse(graph: TraceGraph): Unit[] {
   const effects = graph.effects ?? [];
   const useCount = graph.values.map(() => 0);
@@ -139,20 +150,28 @@ function fuse(graph: TraceGraph): Unit[] {
   const sums = pieceSums(graph, external, useCount);
   const inSum = new Set(sums.flatMap((s) => s.nodes));
   const sumAt = new Map(sums.map((s) => [s.nodes[s.nodes.length - 1]!, s]));
-  const groups = fusionGroups(withoutFusion(graph, inSum), external, useCount, effectBefore);
+  const added = accumulations(graph, external, useCount, effectBefore).filter((a) => !inSum.has(a.add));
+  const addedAt = new Map(added.map((a) => [a.add, a]));
+  const inAdded = new Set(added.flatMap((a) => [a.product, a.add]));
+  const groups = fusionGroups(withoutFusion(graph, new Set([...inSum, ...inAdded])), external, useCount, effectBefore);
   const byFirst = new Map(groups.map((g) => [g.nodes[0]!, g]));
   const units: Unit[] = [];
   for (let i = 0; i < graph.nodes.length; ) {
     const group = byFirst.get(i);
     const sum = sumAt.get(i);
-    if (group !== undefined) {
+    const accumulate = addedAt.get(i);
+    if (accumulate !== undefined) {
+      const product = graph.nodes[accumulate.product]!;
+      units.push({ nodes: [accumulate.product, i], at: i, inputs: [...product.inputs, accumulate.into], output: accumulate.output, generated: false, accumulate });
+      i++;
+    } else if (group !== undefined) {
       units.push({ ...group, at: i, generated: true });
       i += group.nodes.length;
     } else if (sum !== undefined) {
       units.push({ nodes: sum.nodes, at: i, inputs: sum.pieces.map((p) => p.value), output: sum.output, generated: false, pieces: sum });
       i++;
-    } else if (inSum.has(i)) {
-      i++; // a pad or an inner add of a sum of pieces, which the sum's own step does
+    } else if (inSum.has(i) || inAdded.has(i)) {
+      i++; // a pad or an inner add of a sum of pieces, or a product added later: their unit's step does them
     } else {
       const node = graph.nodes[i]!;
       units.push({ nodes: [i], at: i, inputs: node.inputs, output: node.output, generated: false });

@@ -1,10 +1,12 @@
 import type { DType, Storage } from "../dtype.js";
-import { allocate, words } from "../dtype.js";
+import { allocate, allocateToOverwrite, words } from "../dtype.js";
 import type { Shape } from "../shape.js";
 import { sameShape, sizeOf, stridesOf } from "../shape.js";
 import { collapse } from "./collapse.js";
 import * as reference from "./reference.js";
 import { broadcastStrides, forEachStrided2 } from "./strided.js";
+import { residentAddress } from "./wasm/resident.js";
+import { wasmRuntime } from "./wasm/runtime.js";
 
 /**
  * Data movement without a call per element: broadcast, slice, pad and concat copy whole rows, the matrix
@@ -20,7 +22,7 @@ import { broadcastStrides, forEachStrided2 } from "./strided.js";
  * ```
  */
 export function broadcastFast(x: Storage, shape: Shape, outShape: Shape, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(outShape));
+  const out = allocateToOverwrite(dtype, sizeOf(outShape)); // every element is written: a planned buffer needs no zeroing
   if (out.length === 0) return out;
   const { shape: dims, strides: [sx] } = collapse(outShape, [broadcastStrides(shape, outShape)]);
   const rank = dims.length;
@@ -49,9 +51,25 @@ function copyBox(dst: Storage, to: number, dstStrides: readonly number[], src: S
     forEachStrided2(dims, sd!, ss!, (_, o, i) => (dst[to + o] = src[from + i]!));
     return;
   }
+  if (rank <= 2 && copyResidentRows(dst, to, src, from, rank === 1 ? [1, inner] : [dims[0]!, inner], rank === 1 ? [0, 0] : [sd![0]!, ss![0]!])) return;
   const copyRow = (_: number, o: number, i: number): void => dst.set(src.subarray(from + i, from + i + inner), to + o);
   if (rank === 1) copyRow(0, 0, 0);
   else forEachStrided2(dims.slice(0, -1), sd!.slice(0, -1), ss!.slice(0, -1), copyRow);
+}
+
+/**
+ * Copies `rows` rows of `length` floats, `strides` (destination, source) elements apart, with one call of
+ * the WebAssembly kernel `copyRows` where both arrays live in its memory (a jit program's buffers: the
+ * gates sliced out of an LSTM's [batch, 4·hidden] are 64 rows each); false, copying nothing, elsewhere.
+ */
+function copyResidentRows(dst: Storage, to: number, src: Storage, from: number, [rows, length]: readonly [number, number], [dstStride, srcStride]: readonly [number, number]): boolean {
+  const [dstAt, srcAt] = [residentAddress(dst), residentAddress(src)];
+  if (dstAt === undefined || srcAt === undefined) return false;
+  const [d, s] = [dstAt + 4 * to, srcAt + 4 * from];
+  const end = (at: number, stride: number): number => at + 4 * ((rows - 1) * stride + length);
+  if (d < end(s, srcStride) && s < end(d, dstStride)) return false; // the same bytes (never from a slice of a program's buffers)
+  wasmRuntime()!.exports.copyRows(s, 4 * srcStride, d, 4 * dstStride, rows, length);
+  return true;
 }
 
 /** The offset of the element at `corner` in a tensor of `strides`. */
@@ -65,7 +83,7 @@ const offsetOf = (corner: readonly number[], strides: readonly number[]): number
  * ```
  */
 export function sliceFast(x: Storage, shape: Shape, begin: readonly number[], outShape: Shape, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(outShape));
+  const out = allocateToOverwrite(dtype, sizeOf(outShape)); // every element is written: a planned buffer needs no zeroing
   const strides = stridesOf(shape);
   copyBox(out, 0, stridesOf(outShape), x, offsetOf(begin, strides), strides, outShape);
   return out;
@@ -93,7 +111,7 @@ export function padFast(x: Storage, shape: Shape, before: readonly number[], out
  * ```
  */
 export function concatFast(xs: readonly Storage[], shapes: readonly Shape[], axis: number, outShape: Shape, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(outShape));
+  const out = allocateToOverwrite(dtype, sizeOf(outShape)); // every element is written: a planned buffer needs no zeroing
   const strides = stridesOf(outShape);
   let at = 0;
   xs.forEach((x, k) => {

@@ -10,7 +10,7 @@ import { wasmRuntime } from "./wasm/runtime.js";
  * Below this many multiply-adds per matrix the plain loop wins: packing and the call into WebAssembly
  * cost more than they save (measured with `pnpm bench --case matmul`).
  */
-const WASM_MIN_MACS = 4096;
+export const WASM_MIN_MACS = 4096;
 
 /**
  * Batched matrix product (same contract as the reference kernel, transposed operands included): float32

@@ -1,5 +1,5 @@
 import type { Storage } from "../dtype.js";
-import { KC, TILE_M, TILE_N } from "./wasm/gemm.js";
+import { ACCUMULATE, KC, TILE_M, TILE_N } from "./wasm/gemm.js";
 import { runPanels } from "./threads.js";
 import { reserve, type WasmRuntime } from "./wasm/runtime.js";
 import { residentAddress, scratchBase } from "./wasm/resident.js";
@@ -27,6 +27,16 @@ import { residentAddress, scratchBase } from "./wasm/resident.js";
 const THREAD_MIN_MACS = 1 << 20;
 
 const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
+
+/**
+ * Whether a product with inner dimension `k` can be added into its output bit-exactly (`matmulWasm`'s
+ * `accumulate`): only with one inner block, whose sums the kernel rounds once before adding them.
+ * @example
+ * ```ts
+ * accumulates(64); // true
+ * ```
+ */
+export const accumulates = (k: number): boolean => k > 0 && k <= KC;
 
 /** A product's operands as stored, and whether each is read transposed. */
 export interface MatmulOperands {
@@ -79,16 +89,24 @@ export function placement(operands: MatmulOperands, out: Float32Array, m: number
  * Computes `out[outOffset + i·n + j] = Σ_p A[i, p] · B[p, j]` in float32, for the m × k matrix A and
  * the k × n matrix B stored row-major at `aOffset` and `bOffset` (or their transposes, stored k × m and
  * n × k, when flagged). The caller handles k = 0 and empty outputs.
+ *
+ * With `accumulate`, the product is added to what `out` holds instead: each element becomes
+ * out + product, the product rounded as a stored one would be, so the bits of the product computed alone
+ * and then added by an add kernel. That holds for one inner block only, so k must be at most `KC`
+ * (`accumulates(k)`).
  * @example
  * ```ts
  * const out = new Float32Array(1);
  * const operands = { a: Float32Array.of(1, 2), b: Float32Array.of(3, 4), transposeA: false, transposeB: false };
  * matmulWasm(wasmRuntime()!, operands, 0, 0, 1, 1, 2, out, 0); // out = [11]
+ * matmulWasm(wasmRuntime()!, operands, 0, 0, 1, 1, 2, out, 0, true); // out = [22]
  * ```
  */
 export function matmulWasm(
   rt: WasmRuntime, operands: MatmulOperands, aOffset: number, bOffset: number, m: number, n: number, k: number, out: Float32Array, outOffset: number,
+  accumulate = false,
 ): void {
+  if (accumulate && !accumulates(k)) throw new RangeError(`matmulWasm: a product added into its output needs k <= ${KC}, got k = ${k}`);
   const { a, b, transposeA, transposeB } = operands;
   const [mPad, nPad] = [roundUp(m, TILE_M), roundUp(n, TILE_N)];
   const { a: aHome, b: bHome, c: outHome } = placement(operands, out, m, n);
@@ -106,13 +124,15 @@ export function matmulWasm(
     if (!transposeA) mem.fill(0, aStored / 4 + m * k, aStored / 4 + mPad * k);
   }
   if (bHome === undefined) mem.set(b.subarray(bOffset, bOffset + k * n), bAt / 4);
+  if (accumulate && outHome === undefined) for (let i = 0; i < m; i++) mem.set(out.subarray(outOffset + i * n, outOffset + i * n + n), cAt / 4 + i * nPad);
   if (transposeA) rt.exports.packA(aStored, m * 4, aAt, m, k);
   const [aTile, aRow, aCol] = transposeA ? [16 * k, 4, 16] : [16 * k, 4 * k, 4];
   const [bRow, bCol] = transposeB ? [4, k * 4] : [n * 4, 4];
   const ldc = (outHome !== undefined ? n : nPad) * 4;
-  const args = [aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n];
+  const firstMode = accumulate ? ACCUMULATE : 1;
+  const args = [aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n, firstMode];
   if (m * n * k >= THREAD_MIN_MACS) runPanels(rt, args, nPad / TILE_N);
-  else rt.exports.matmulRange(aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n, 0, nPad / TILE_N);
+  else rt.exports.matmulRange(aAt, aTile, aRow, aCol, bAt, bRow, bCol, bPack, cAt, ldc, mPad, k, n, firstMode, 0, nPad / TILE_N);
   if (outHome !== undefined) return;
   const c = cAt / 4;
   if (n === nPad) out.set(mem.subarray(c, c + m * n), outOffset);

@@ -32,7 +32,7 @@ import type { WasmRuntime } from "./wasm/runtime.js";
  * the sequence number of the product the fields below belong to (−1 while they are being rewritten),
  * the product's chunking, then the `argCount` arguments of matmulRange before its panel range.
  */
-const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8, argCount: 13 } as const;
+const SLOTS = { seq: 0, claim: 1, finished: 2, up: 3, fieldsOf: 4, chunks: 5, chunkPanels: 6, panels: 7, args: 8, argCount: 14 } as const;
 type Slots = typeof SLOTS;
 const CONTROL_INTS = SLOTS.args + SLOTS.argCount;
 /** Polls of a shared counter before the caller sleeps on it (about 0.3 ms here). */
@@ -146,6 +146,7 @@ export function setThreads(n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new ValueError("setThreads", `expected a positive integer, got ${String(n)}`);
   const previous = threads();
   wanted = n;
+  handoff.reset(); // a new setting is judged afresh
   if (pool !== null && pool.workers.length !== n - 1) {
     for (const w of pool.workers) void w.terminate();
     pool = null;
@@ -213,16 +214,17 @@ function helpersFor(rt: WasmRuntime): Pool | null {
  * returns when every panel is done.
  * @example
  * ```ts
- * runPanels(rt, [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n], 128);
+ * runPanels(rt, [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, firstMode], 128);
  * ```
  */
 export function runPanels(rt: WasmRuntime, args: readonly number[], panels: number): void {
   const run = rt.exports.matmulRange as (...args: number[]) => void;
   const p = panels >= 2 ? helpersFor(rt) : null;
-  if (p === null || Atomics.load(p.ctl, SLOTS.up) === 0) {
+  if (p === null || Atomics.load(p.ctl, SLOTS.up) === 0 || handoff.alone()) {
     run(...args, 0, panels);
     return;
   }
+  const start = performance.now();
   const ctl = p.ctl;
   const per = Math.max(1, Math.ceil(panels / (threads() * CHUNKS_PER_THREAD)), Math.ceil(panels / MAX_CHUNKS));
   const chunks = Math.ceil(panels / per);
@@ -243,9 +245,62 @@ export function runPanels(rt: WasmRuntime, args: readonly number[], panels: numb
   Atomics.store(ctl, SLOTS.claim, seq << 16);
   Atomics.store(ctl, SLOTS.seq, next);
   Atomics.notify(ctl, SLOTS.seq);
-  helperChunks += chunks - claimChunks(ctl, run, SLOTS);
+  const ran = claimChunks(ctl, run, SLOTS);
+  helperChunks += chunks - ran;
+  const ownDone = performance.now();
   // Only chunks a helper has claimed remain, and each is running: a short wait.
   const finished = (): number => Atomics.load(ctl, SLOTS.finished);
   for (let spin = 0; spin < SPIN && finished() !== chunks; spin++);
   for (let done = finished(); done !== chunks; done = finished()) Atomics.wait(ctl, SLOTS.finished, done);
+  // Alone, this thread would have run every chunk at the pace it ran its own.
+  if (ran > 0) handoff.record(((ownDone - start) * chunks) / ran / (performance.now() - start));
 }
+
+/**
+ * The least mean gain (speedup − 1) that keeps products threaded. Two threads on a quiet machine gain far
+ * more; a gain below this means the helpers barely ran, while their polling between products took a core
+ * from the caller and from the machine's other work.
+ */
+const MIN_GAIN = 0.1;
+/** Products run alone before threads are tried again (an LSTM step makes about 200 large enough to split). */
+const ALONE_PRODUCTS = 256;
+/** Threaded products of a new trial that are not judged: a helper asleep since the last trial is waking. */
+const TRIAL_UNJUDGED = 4;
+
+/**
+ * Whether handing products to the helpers pays, judged from the products themselves. On a machine whose
+ * cores are busy with other work, the helpers barely ran the chunks of an LSTM step's products (the
+ * caller found every chunk or nearly every one left to itself: speedups of 0.96 to 1.00), while waking
+ * them and their polling between products took a core from the caller: with both cores loaded by other
+ * processes the step took twice as long threaded as alone (80 ms against 38). So each threaded product's
+ * speedup is estimated (the time the caller would have taken alone, at the pace it ran its own chunks,
+ * over the time it took), and when their running mean falls below 1 + MIN_GAIN the next products run on
+ * the calling thread alone, and the helpers fall asleep; after ALONE_PRODUCTS threads are tried again,
+ * the first few products unjudged while a sleeping helper wakes. `setThreads` starts a fresh trial.
+ * Which thread runs a chunk never changes a result, so this decides speed only. @internal (for tests)
+ * @example
+ * ```ts
+ * handoff.record(0.99); // a product the helpers did not speed up
+ * handoff.alone();      // true once the mean of the judged ones is below 1 + MIN_GAIN
+ * ```
+ */
+export const handoff = {
+  /** Running mean of (speedup − 1) over the threaded products since the last trial began. */
+  score: 0,
+  /** Products left to run alone, and threaded products left before the next judgement. */
+  aloneFor: 0,
+  unjudged: TRIAL_UNJUDGED,
+  reset(): void {
+    [this.score, this.aloneFor, this.unjudged] = [0, 0, TRIAL_UNJUDGED];
+  },
+  alone(): boolean {
+    if (this.aloneFor === 0) return false;
+    if (--this.aloneFor === 0) this.reset();
+    return true;
+  },
+  record(speedup: number): void {
+    this.score = 0.75 * this.score + 0.25 * (Math.min(speedup, 2) - 1);
+    if (this.unjudged > 0) this.unjudged--;
+    else if (this.score < MIN_GAIN) this.aloneFor = ALONE_PRODUCTS;
+  },
+};

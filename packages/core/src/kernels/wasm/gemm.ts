@@ -12,6 +12,8 @@ export const KC = 256;
 export const MC = 256;
 /** Positions of the functions in the module (`call` refers to them by index). */
 export const GEMM = 0;
+/** `gemm`'s `first` (and `matmulRange`'s `firstMode`) for a product added into C rather than stored. */
+export const ACCUMULATE = 2;
 export const PACK_B = 1;
 
 /**
@@ -20,7 +22,8 @@ export const PACK_B = 1;
  *
  *   for each B panel j (8 columns × kc, packed row by row by `packB`), for each group i of 4 rows of A
  *   (read in place: row r of tile i, step p at a + i·aTile + r·aRow + p·aCol): C[4i.., 8j..] += A rows · B panel, or
- *   C[4i.., 8j..] = 0 + A rows · B panel when `first` is non-zero (the first inner block: C needs no zeroing).
+ *   C[4i.., 8j..] = 0 + A rows · B panel when `first` is 1 (the first inner block: C needs no zeroing), or
+ *   C[4i.., 8j..] += (0 + A rows · B panel) when `first` is 2 (a product added into C: `ACCUMULATE`).
  *
  * The first block adds its sums to zeros held in a register instead of to a zeroed C: the same additions,
  * so the same bits (that + 0 is not a no-op: a sum whose fused multiply-adds all underflow to −0 comes
@@ -61,9 +64,11 @@ export function gemmFunc(fma: boolean): Func {
     ...get(bPtr), ...const32(32), ...add32, ...set(bPtr),
   ];
   // C rows r = 0..3 at cPtr + r·ldc: the 8 floats there (or zeros, on the first block) plus row r's two accumulators.
-  const storeRow = (r: number, fromZero: boolean): Code => [
-    ...get(cPtr), ...(fromZero ? zero128 : [...get(cPtr), ...load128(0)]), ...get(acc(2 * r)), ...f32x4Add, ...store128(0),
-    ...get(cPtr), ...(fromZero ? zero128 : [...get(cPtr), ...load128(16)]), ...get(acc(2 * r + 1)), ...f32x4Add, ...store128(16),
+  // With `rounded`, C plus (0 + the accumulators): the product rounded as a stored one would be (−0 sums
+  // turned +0), then added, which is the bits of a product stored and then added to C by an add kernel.
+  const storeRow = (r: number, fromZero: boolean, rounded = false): Code => [
+    ...get(cPtr), ...(fromZero ? zero128 : [...get(cPtr), ...load128(0)]), ...(rounded ? zero128 : []), ...get(acc(2 * r)), ...f32x4Add, ...(rounded ? f32x4Add : []), ...store128(0),
+    ...get(cPtr), ...(fromZero ? zero128 : [...get(cPtr), ...load128(16)]), ...(rounded ? zero128 : []), ...get(acc(2 * r + 1)), ...f32x4Add, ...(rounded ? f32x4Add : []), ...store128(16),
     ...get(cPtr), ...get(ldc), ...add32, ...set(cPtr),
   ];
   const tile: Code = [
@@ -75,9 +80,12 @@ export function gemmFunc(fma: boolean): Func {
     ...loop, ...kStep, ...get(p), ...const32(1), ...sub32, ...set(p), ...get(p), ...const32(0), ...ne32, ...brIf(0), ...end,
     // cPtr = c + i·4·ldc + j·32
     ...get(c), ...get(i), ...const32(4), ...mul32, ...get(ldc), ...mul32, ...add32, ...get(j), ...const32(32), ...mul32, ...add32, ...set(cPtr),
-    ...block, ...block,
-    ...get(first), ...brIf(0),
-    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, false)), ...br(1),
+    ...block, ...block, ...block,
+    ...get(first), ...const32(ACCUMULATE), ...eq32, ...brIf(0),
+    ...get(first), ...brIf(1),
+    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, false)), ...br(2),
+    ...end,
+    ...[0, 1, 2, 3].flatMap((r) => storeRow(r, false, true)), ...br(1),
     ...end,
     ...[0, 1, 2, 3].flatMap((r) => storeRow(r, true)),
     ...end,
@@ -180,10 +188,11 @@ export function packBFunc(): Func {
 const minU = (x: Code, y: Code): Code => [...x, ...y, ...x, ...y, ...ltU32, ...select];
 
 /**
- * `matmulRange(a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, j0, j1)`: the blocked
- * product for the B panels j0..j1 (columns 8·j0 up to 8·j1) and all rows: for each block of KC steps of
- * the inner dimension, pack those panels of B, then run `gemm` over each block of MC rows of A (the
- * first block stores into C, later ones add to it). Different panel ranges touch disjoint parts of C and
+ * `matmulRange(a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, firstMode, j0, j1)`: the
+ * blocked product for the B panels j0..j1 (columns 8·j0 up to 8·j1) and all rows: for each block of KC
+ * steps of the inner dimension, pack those panels of B, then run `gemm` over each block of MC rows of A
+ * (the first block runs `gemm` with `first` = firstMode: 1 stores into C, `ACCUMULATE` adds the product
+ * to C, which is exact only for k ≤ KC; later blocks add to it). Different panel ranges touch disjoint parts of C and
  * of the packed B, so worker threads each run one range with no other synchronisation. A's row 4t + r,
  * step p is at a + t·aTile + r·aRow + p·aCol (row-major, or packed by `packA`) and B's (p, j) at
  * b + p·bRow + j·bCol (row-major or transposed, read in place); B has n columns; C is row-major with
@@ -191,8 +200,8 @@ const minU = (x: Code, y: Code): Code => [...x, ...y, ...x, ...y, ...ltU32, ...s
  * `bPack` has room for KC rows of every panel.
  */
 export function matmulRangeFunc(): Func {
-  const [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, j0, j1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
-  const [p0, kc, i0, panels, packAt] = [15, 16, 17, 18, 19];
+  const [a, aTile, aRow, aCol, b, bRow, bCol, bPack, c, ldc, mPad, k, n, firstMode, j0, j1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const [p0, kc, i0, panels, packAt] = [16, 17, 18, 19, 20];
   const body: Code = [
     ...get(j1), ...get(j0), ...sub32, ...set(panels),
     ...const32(0), ...set(p0),
@@ -209,18 +218,18 @@ export function matmulRangeFunc(): Func {
     ...const32(0), ...set(i0),
     ...block, ...loop,
     ...get(i0), ...get(mPad), ...geU32, ...brIf(1),
-    // gemm(a + (i0/4)·aTile + p0·aCol, aTile, aRow, aCol, packAt, c + i0·ldc + j0·32, min(MC, mPad − i0)/4, panels, kc, ldc, p0 = 0)
+    // gemm(a + (i0/4)·aTile + p0·aCol, aTile, aRow, aCol, packAt, c + i0·ldc + j0·32, min(MC, mPad − i0)/4, panels, kc, ldc, p0 = 0 ? firstMode : 0)
     ...get(a), ...get(i0), ...const32(4), ...divU32, ...get(aTile), ...mul32, ...add32, ...get(p0), ...get(aCol), ...mul32, ...add32,
     ...get(aTile), ...get(aRow), ...get(aCol), ...get(packAt),
     ...get(c), ...get(i0), ...get(ldc), ...mul32, ...add32, ...get(j0), ...const32(32), ...mul32, ...add32,
     ...minU(const32(MC), [...get(mPad), ...get(i0), ...sub32]), ...const32(4), ...divU32,
-    ...get(panels), ...get(kc), ...get(ldc), ...get(p0), ...eqz32, ...call(GEMM),
+    ...get(panels), ...get(kc), ...get(ldc), ...get(firstMode), ...const32(0), ...get(p0), ...eqz32, ...select, ...call(GEMM),
     ...get(i0), ...const32(MC), ...add32, ...set(i0), ...br(0),
     ...end, ...end,
     ...get(p0), ...const32(KC), ...add32, ...set(p0), ...br(0),
     ...end, ...end,
   ];
-  return { name: "matmulRange", params: new Array<number>(15).fill(i32), results: [], locals: new Array<number>(5).fill(i32), body };
+  return { name: "matmulRange", params: new Array<number>(16).fill(i32), results: [], locals: new Array<number>(5).fill(i32), body };
 }
 
 /** Steps of a transposed A that `packA` copies per pass over its tiles: a few rows of it, each read along. */

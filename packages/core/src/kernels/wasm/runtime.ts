@@ -1,6 +1,7 @@
 import { module, type Func, type MemoryImport } from "./assembler.js";
 import { gemmFunc, matmulRangeFunc, packAFunc, packBFunc } from "./gemm.js";
 import { sumRowsFunc } from "./sumRows.js";
+import { placeRowsFunc } from "./placeRows.js";
 import { ValueError } from "../../errors.js";
 
 /**
@@ -39,10 +40,12 @@ export interface WasmExports {
   packB(src: number, bRow: number, bCol: number, dst: number, nPanels: number, kc: number, cols: number): void;
   matmulRange(
     a: number, aTile: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, bPack: number, c: number, ldc: number,
-    mPad: number, k: number, n: number, j0: number, j1: number,
+    mPad: number, k: number, n: number, firstMode: number, j0: number, j1: number,
   ): void;
   packA(src: number, lda: number, dst: number, m: number, k: number): void;
   sumRows(x: number, out: number, outer: number, reduced: number, inner: number): void;
+  placeRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, length: number): void;
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, length: number): void;
 }
 
 /** What a running instance offers: the memory, a float view of it, and the exports. */
@@ -96,12 +99,12 @@ function canShare(): boolean {
 }
 
 /** The functions every instance exports, in the order `GEMM` and `PACK_B` name. */
-export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc()];
+export const kernelFuncs = (fma: boolean): Func[] => [gemmFunc(fma), packBFunc(), matmulRangeFunc(), packAFunc(), sumRowsFunc(), placeRowsFunc(), placeRowsFunc(false)];
 
 /** How every module run on the runtime declares its import of the memory (core's own and registered ones). */
 export const memoryImport = (shared: boolean): MemoryImport => ({ shared, minPages: 1, maxPages: MAX_PAGES });
 
-/** Compiles the kernels (synchronously: the module is about 2 KB, under the 4 KiB browsers compile on the main thread). */
+/** Compiles the kernels (synchronously: the module is about 3 KB, under the 4 KiB browsers compile on the main thread). */
 function compile(shared: boolean, fma: boolean): object {
   return new wasmApi!.Module(module(kernelFuncs(fma), memoryImport(shared)));
 }
