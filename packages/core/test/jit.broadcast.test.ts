@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { conv2d, eq, jit, maxPool2d, tensor, type ProgramSummary } from "../src/index.js";
 import { Tensor } from "../src/tensor.js";
 import { residentCopy } from "../src/wasm.js";
+import { compiledMatchesEager, expectSameValues } from "./support/jitEquality.js";
 
 /**
  * jit's fused loops over broadcasts that are neither element by element, one value, nor a repeated row
@@ -22,21 +23,6 @@ const resident = (shape: readonly number[], k: number): Tensor => new Tensor(res
 /** The same values in ordinary memory. */
 const ordinary = (shape: readonly number[], k: number, dtype: "float32" | "float64" = "float32"): Tensor => tensor(Array.from(valuesOf(shape, k)), { dtype }).reshape(shape);
 
-/** Elementwise equality that tells −0 from +0 and takes any NaN as NaN. */
-function expectSameValues(actual: Tensor, expected: Tensor): void {
-  const [a, e] = [Array.from(actual.data), Array.from(expected.data)];
-  expect(a.length).toBe(e.length);
-  expect(a.flatMap((v, i) => (Object.is(v, e[i]) ? [] : [`${i}: ${v} against ${e[i]}`]))).toEqual([]);
-}
-
-/** Runs `f` under jit (trace, then the program) on `args`, checks the program against eager, and returns its summary. */
-function compiledMatchesEager(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[]): ProgramSummary {
-  let summary: ProgramSummary | undefined;
-  const g = jit(f, { onTrace: ({ program }) => (summary = program) });
-  g(...args);
-  expectSameValues(g(...args), f(...args));
-  return summary!;
-}
 
 describe("jit's loops over broadcasts", () => {
   // [output, the broadcast operand]: blocks repeated along a middle axis, runs of 30, 49 (odd), 11, 4 and 5 elements.

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { apply, jit, primitives, sigmoid, tensor, unary, ValueError, type AnyOpRule, type ProgramSummary } from "../src/index.js";
 import { Tensor } from "../src/tensor.js";
 import { residentCopy } from "../src/wasm.js";
+import { compiledMatchesEager, expectSameValues } from "./support/jitEquality.js";
 import { SIMD_FROM } from "../src/jit/simdLoop.js";
 
 /**
@@ -15,22 +16,6 @@ import { SIMD_FROM } from "../src/jit/simdLoop.js";
 /** A float32 tensor whose storage lives in the WebAssembly memory, as a jit program's own buffers do. */
 const resident = (values: readonly number[], shape: readonly number[] = [values.length]): Tensor => new Tensor(residentCopy(Float32Array.from(values))!, shape, "float32");
 
-/** Elementwise equality that tells −0 from +0 and takes any NaN as NaN. */
-function expectSameValues(actual: Tensor, expected: Tensor): void {
-  const [a, e] = [Array.from(actual.data), Array.from(expected.data)];
-  expect(a.length).toBe(e.length);
-  const differing = a.flatMap((v, i) => (Object.is(v, e[i]) ? [] : [`${i}: ${v} against ${e[i]}`]));
-  expect(differing).toEqual([]);
-}
-
-/** Runs `f` under jit (trace, then the program) on `args`, checks the program against eager, and returns its summary. */
-function compiledMatchesEager(f: (...args: Tensor[]) => Tensor, args: readonly Tensor[]): ProgramSummary {
-  let summary: ProgramSummary | undefined;
-  const g = jit(f, { onTrace: ({ program }) => (summary = program) });
-  g(...args);
-  expectSameValues(g(...args), f(...args));
-  return summary!;
-}
 
 const edges = [-0, 0, NaN, Infinity, -Infinity, 1, -1, 0.1, -2.5, 3e38, -3e38, 1e-45, -1.5e-40];
 

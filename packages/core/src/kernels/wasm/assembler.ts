@@ -68,6 +68,18 @@ export const end: Code = [0x0b];
 export const br = (depth: number): Code => [0x0c, ...uleb(depth)];
 export const brIf = (depth: number): Code => [0x0d, ...uleb(depth)];
 
+/**
+ * `while (counter < limit) { body; counter += step }` over i32 locals (unsigned): how the row kernels
+ * step through a row's bytes, a vector at a time and then a float at a time from where that stopped.
+ */
+export const whileBelow = (counter: number, limit: number, step: number, body: Code): Code => [
+  ...block, ...loop,
+  ...get(counter), ...get(limit), ...geU32, ...brIf(1),
+  ...body,
+  ...get(counter), ...const32(step), ...add32, ...set(counter), ...br(0),
+  ...end, ...end,
+];
+
 const simd = (op: number, ...imm: number[]): Code => [0xfd, ...uleb(op), ...imm];
 /** Alignment hint 2^4 = 16 bytes would trap nowhere but is only a hint; 2^2 is always true here. */
 const memarg = (offset: number, align = 2): number[] => [align, ...uleb(offset)];

@@ -1,4 +1,4 @@
-import { add32, and32, block, br, brIf, const32, end, f32Add, f32x4Add, geU32, get, i32, load128, loadF32, loop, mul32, set, store128, storeF32, sub32, zero128, type Code, type Func } from "./assembler.js";
+import { add32, and32, block, br, brIf, const32, end, f32Add, f32x4Add, geU32, get, i32, load128, loadF32, loop, mul32, set, store128, storeF32, sub32, whileBelow, zero128, type Code, type Func } from "./assembler.js";
 
 /** `f32.const +0`. */
 const zeroF32: Code = [0x43, 0, 0, 0, 0];
@@ -15,14 +15,6 @@ const zeroF32: Code = [0x43, 0, 0, 0, 0];
 export function placeRowsFunc(plusZero = true): Func {
   const [src, srcStride, dst, dstStride, rows, length] = [0, 1, 2, 3, 4, 5];
   const [r, i, rowBytes, vecBytes] = [6, 7, 8, 9];
-  /** `for (i = 0; i < limit; i += step) body`, the body reading i (a byte offset within the row). */
-  const columns = (limit: number, step: number, body: Code): Code => [
-    ...block, ...loop,
-    ...get(i), ...get(limit), ...geU32, ...brIf(1),
-    ...body,
-    ...get(i), ...const32(step), ...add32, ...set(i), ...br(0),
-    ...end, ...end,
-  ];
   const at = (base: number): Code => [...get(base), ...get(i), ...add32];
   const body: Code = [
     ...get(length), ...const32(4), ...mul32, ...set(rowBytes),
@@ -31,8 +23,8 @@ export function placeRowsFunc(plusZero = true): Func {
     ...block, ...loop,
     ...get(r), ...get(rows), ...geU32, ...brIf(1),
     ...const32(0), ...set(i),
-    ...columns(vecBytes, 16, [...at(dst), ...at(src), ...load128(0), ...(plusZero ? [...zero128, ...f32x4Add] : []), ...store128(0)]),
-    ...columns(rowBytes, 4, [...at(dst), ...at(src), ...loadF32(0), ...(plusZero ? [...zeroF32, ...f32Add] : []), ...storeF32(0)]),
+    ...whileBelow(i, vecBytes, 16, [...at(dst), ...at(src), ...load128(0), ...(plusZero ? [...zero128, ...f32x4Add] : []), ...store128(0)]),
+    ...whileBelow(i, rowBytes, 4, [...at(dst), ...at(src), ...loadF32(0), ...(plusZero ? [...zeroF32, ...f32Add] : []), ...storeF32(0)]),
     ...get(src), ...get(srcStride), ...add32, ...set(src),
     ...get(dst), ...get(dstStride), ...add32, ...set(dst),
     ...get(r), ...const32(1), ...add32, ...set(r), ...br(0),

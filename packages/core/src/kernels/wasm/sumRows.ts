@@ -1,5 +1,5 @@
 import {
-  add32, and32, block, br, brIf, const32, end, f32Add, f32x4Add, geU32, get, i32, load128, loadF32, loop, mul32, set, store128, storeF32, type Code, type Func,
+  add32, and32, block, br, brIf, const32, end, f32Add, f32x4Add, geU32, get, i32, load128, loadF32, loop, mul32, set, store128, storeF32, whileBelow, type Code, type Func,
 } from "./assembler.js";
 
 /**
@@ -13,14 +13,6 @@ import {
 export function sumRowsFunc(): Func {
   const [x, out, outer, reduced, inner] = [0, 1, 2, 3, 4];
   const [o, r, i, rowBytes, vecBytes, block0] = [5, 6, 7, 8, 9, 10];
-  /** `for (i = 0; i < limit; i += step) body`, the body reading i (a byte offset within the row). */
-  const columns = (limit: number, step: number, body: Code): Code => [
-    ...block, ...loop,
-    ...get(i), ...get(limit), ...geU32, ...brIf(1),
-    ...body,
-    ...get(i), ...const32(step), ...add32, ...set(i), ...br(0),
-    ...end, ...end,
-  ];
   const at = (base: number): Code => [...get(base), ...get(i), ...add32];
   const body: Code = [
     ...get(inner), ...const32(4), ...mul32, ...set(rowBytes),
@@ -33,8 +25,8 @@ export function sumRowsFunc(): Func {
     ...block, ...loop,
     ...get(r), ...get(reduced), ...geU32, ...brIf(1),
     ...const32(0), ...set(i),
-    ...columns(vecBytes, 16, [...at(block0), ...at(block0), ...load128(0), ...at(x), ...load128(0), ...f32x4Add, ...store128(0)]),
-    ...columns(rowBytes, 4, [...at(block0), ...at(block0), ...loadF32(0), ...at(x), ...loadF32(0), ...f32Add, ...storeF32(0)]),
+    ...whileBelow(i, vecBytes, 16, [...at(block0), ...at(block0), ...load128(0), ...at(x), ...load128(0), ...f32x4Add, ...store128(0)]),
+    ...whileBelow(i, rowBytes, 4, [...at(block0), ...at(block0), ...loadF32(0), ...at(x), ...loadF32(0), ...f32Add, ...storeF32(0)]),
     ...get(x), ...get(rowBytes), ...add32, ...set(x),
     ...get(r), ...const32(1), ...add32, ...set(r), ...br(0),
     ...end, ...end,
