@@ -91,6 +91,12 @@ export interface Dual {
 }
 
 /**
+ * How many times any tensor's storage has been replaced (`rebind`): a compiled program compares it with
+ * the count after its last call to know, with one test, that none of its parameters moved. @internal
+ */
+export const storageMoves = { count: 0 };
+
+/**
  * An n-dimensional array of float32, float64 or int32 numbers in contiguous row-major storage. Tensors are
  * immutable values managed by the garbage collector: nothing is ever freed by hand. Operations on a
  * tensor with `requiresGrad` are recorded on the tape so that `backward()` can differentiate them.
@@ -103,12 +109,6 @@ export interface Dual {
  * x.grad?.toArray(); // [[2, 4], [6, 8]]
  * ```
  */
-/**
- * How many times any tensor's storage has been replaced (`rebind`): a compiled program compares it with
- * the count after its last call to know, with one test, that none of its parameters moved. @internal
- */
-export const storageMoves = { count: 0 };
-
 export class Tensor {
   /** Dimensions, outermost first; `[]` for a scalar. */
   readonly shape: Shape;

@@ -2,6 +2,7 @@ import type { Storage } from "../dtype.js";
 import { generatedFunction } from "../kernels/generatedCode.js";
 import { collapse } from "../kernels/collapse.js";
 import { broadcastStrides } from "../kernels/strided.js";
+import { sizeOf } from "../shape.js";
 import type { TraceGraph } from "../trace/graph.js";
 
 /**
@@ -52,7 +53,6 @@ export interface FusedGroup {
   readonly run: (out: Storage, inputs: readonly Storage[]) => void;
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** How an input of `shape` is read for an output of `outShape` in a flat loop, or null when it is a broadcast that needs a nested loop. */
 function flatAccessOf(shape: readonly number[], outShape: readonly number[]): InputRead | null {

@@ -2,6 +2,7 @@ import { allocate, planned, type DType, type Storage } from "../dtype.js";
 import { residentAddress, residentView } from "../kernels/wasm/resident.js";
 import { residentCopy, residentZeros } from "../kernels/wasm/residentArrays.js";
 import { GradError } from "../errors.js";
+import { sizeOf } from "../shape.js";
 import { storageMoves, Tensor } from "../tensor.js";
 import type { TraceGraph } from "../trace/graph.js";
 import { fusionGroups, type FusedGroup } from "./fuse.js";
@@ -68,7 +69,7 @@ export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): P
   const homes = moveParameters(graph);
   const tensors: Tensor[] = graph.values.map((v) => {
     if (v.source.kind === "state") return v.source.tensor;
-    const size = v.shape.reduce((a, b) => a * b, 1);
+    const size = sizeOf(v.shape);
     // Values inside a fused loop live in its temporaries: their tensors are never read.
     const inLoop = v.source.kind === "node" && writtenAt[v.id]! < 0;
     return new Tensor(inLoop ? null : memory.storage(v.id, size, v.dtype), v.shape, v.dtype);
@@ -84,9 +85,15 @@ export function compile(recorded: TraceGraph, traced: readonly Tensor[] = []): P
   const effectsUpTo = (n: number): void => {
     while (nextEffect < effects.length && effects[nextEffect]!.after <= n) steps.push(effectStep(graph, nextEffect++, tensors));
   };
-  for (const group of groups) {
-    effectsUpTo(group.at);
-    steps.push(group.generated ? (simdOf.get(group) ?? plainStep(group)) : group.pieces ? piecesStep(graph, group.pieces, tensors) : group.accumulate ? accumulationStep(graph, group.accumulate, tensors) : kernelStep(graph, group.at, tensors));
+  const stepOf = (unit: Unit): Step => {
+    if (unit.generated) return simdOf.get(unit) ?? plainStep(unit);
+    if (unit.pieces) return piecesStep(graph, unit.pieces, tensors);
+    if (unit.accumulate) return accumulationStep(graph, unit.accumulate, tensors);
+    return kernelStep(graph, unit.at, tensors);
+  };
+  for (const unit of groups) {
+    effectsUpTo(unit.at);
+    steps.push(stepOf(unit));
   }
   effectsUpTo(graph.nodes.length);
   if (steps.length !== stepCount) throw new Error(`jit: internal error, ${steps.length} steps planned as ${stepCount}`);
